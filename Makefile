@@ -1,0 +1,69 @@
+# spm-warehouse: the two commands of the README (`make demo`, `make test`) and a few more.
+# Needs only python3, make and git: uv is installed from PyPI into .tools/, then the
+# environment is created from uv.lock into .venv/.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+export SEND_ANONYMOUS_USAGE_STATS := no
+export DO_NOT_TRACK := 1
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: help setup demo test test-fast dev lint format bench evidence clean
+
+help:
+	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make dev    Dagster UI on http://127.0.0.1:3000"
+	@echo "make lint   ruff + sqlfluff;  make bench  the benchmark;  make evidence  build with Evidence"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	rm -f $(VENV)/.synced-*
+	touch $(STAMP)
+
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt_project/target/manifest.json
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $@
+
+dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v '/target/')
+	$(BIN)/spm dbt-parse
+
+demo: setup
+	$(BIN)/spm demo
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+dev: setup
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+evidence: setup
+	$(BIN)/spm evidence
+
+clean:
+	rm -rf $(VENV) $(TOOLS) warehouse data/landing reports/build reports/build-restricted dbt_project/target

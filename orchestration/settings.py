@@ -1,0 +1,131 @@
+"""Every setting of the product, read once from the environment.
+
+One place so that the CLI, Dagster, dbt (through `dbt_vars`/`dbt_env`) and the tests agree on
+paths and business parameters. `.env.example` lists the same variables with their defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def _path(name: str, default: str) -> Path:
+    value = os.environ.get(name) or default
+    path = Path(value)
+    return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+def _as_of() -> dt.date:
+    raw = os.environ.get("SPM_AS_OF", "").strip()
+    if not raw:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(f"SPM_AS_OF={raw!r} is not a date, expected YYYY-MM-DD") from exc
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={raw!r} is not a whole number") from exc
+    if not low <= value <= high:
+        raise ValueError(f"{name}={value} is out of range {low}..{high}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The product's configuration; build with `Settings.from_env()`."""
+
+    landing_dir: Path
+    warehouse_dir: Path
+    reports_dir: Path
+    as_of: dt.date
+    fiscal_year_start_month: int = 1
+    corporate_currency: str = "USD"
+    stalled_after_days: int = 30
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    email_from: str | None = None
+    email_to: tuple[str, ...] = field(default_factory=tuple)
+    email_timezone: str = "UTC"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            landing_dir=_path("SPM_LANDING_DIR", "data/landing"),
+            warehouse_dir=_path("SPM_WAREHOUSE_DIR", "warehouse"),
+            reports_dir=_path("SPM_REPORTS_DIR", "reports/build"),
+            as_of=_as_of(),
+            fiscal_year_start_month=_int("SPM_FISCAL_YEAR_START_MONTH", 1, 1, 12),
+            corporate_currency=(os.environ.get("SPM_CORPORATE_CURRENCY") or "USD").upper(),
+            stalled_after_days=_int("SPM_STALLED_AFTER_DAYS", 30, 1, 3650),
+            smtp_host=os.environ.get("SPM_SMTP_HOST") or None,
+            smtp_port=_int("SPM_SMTP_PORT", 587, 1, 65535),
+            smtp_user=os.environ.get("SPM_SMTP_USER") or None,
+            smtp_password=os.environ.get("SPM_SMTP_PASSWORD") or None,
+            smtp_starttls=_bool("SPM_SMTP_STARTTLS", True),
+            email_from=os.environ.get("SPM_EMAIL_FROM") or None,
+            email_to=tuple(
+                a.strip() for a in (os.environ.get("SPM_EMAIL_TO") or "").split(",") if a.strip()
+            ),
+            email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def work_db(self) -> Path:
+        """The work warehouse: dlt and dbt write here, nobody else reads it."""
+        return self.warehouse_dir / "work.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """The published warehouse that BI tools, pages and emails read."""
+        return self.warehouse_dir / "spm.duckdb"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.warehouse_dir / "runs"
+
+    @property
+    def restricted_reports_dir(self) -> Path:
+        return self.reports_dir.parent / (self.reports_dir.name + "-restricted")
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The dbt vars that carry the business parameters into every model."""
+        return {
+            "as_of_date": self.as_of.isoformat(),
+            "fiscal_year_start_month": self.fiscal_year_start_month,
+            "corporate_currency": self.corporate_currency,
+            "stalled_after_days": self.stalled_after_days,
+        }
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess: profiles.yml reads the work warehouse path."""
+        env = dict(os.environ)
+        env["SPM_WORK_DB"] = str(self.work_db)
+        env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
+        return env
