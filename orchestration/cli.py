@@ -1,0 +1,269 @@
+"""The `spm` command line: generate, run, check, report, email, demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+from orchestration.settings import Settings
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date, expected YYYY-MM-DD") from exc
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    changes: dict[str, object] = {}
+    if getattr(args, "landing", None):
+        changes["landing_dir"] = Path(args.landing).resolve()
+    if getattr(args, "as_of", None):
+        changes["as_of"] = args.as_of
+    if getattr(args, "warehouse", None):
+        changes["warehouse_dir"] = Path(args.warehouse).resolve()
+    return settings.with_overrides(**changes) if changes else settings
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingestion.demo import generate
+
+    started = time.perf_counter()
+    manifest = generate(
+        Path(args.out),
+        scale=args.scale,
+        seed=args.seed,
+        as_of=args.as_of or dt.date.today(),
+        fiscal_year_start_month=args.fiscal_year_start_month
+        or Settings.from_env().fiscal_year_start_month,
+        exotic_names=args.exotic_names,
+    )
+    counts = manifest.get("counts", {})
+    print(
+        f"Generated the {args.scale} demo company in {args.out} "
+        f"({time.perf_counter() - started:.1f}s):"
+    )
+    for name, value in counts.items():
+        if isinstance(value, int):
+            print(f"  {name:<45} {value:>12,}")
+    return 0
+
+
+def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
+    report = outcome.report
+    print("Rows loaded per table:")
+    for table, rows in sorted(report["rows_loaded"].items()):
+        print(f"  {table:<45} {rows:>12,}")
+    if report["quarantined"]:
+        print(f"Rows quarantined (schema quarantine of {settings.published_db}):")
+        for table, rules in report["quarantined"].items():
+            for rule, n in rules.items():
+                print(f"  quarantine.{table:<34} {rule:<30} {n:>6,}")
+    print(
+        f"Checks: {report['checks_passed']} passed, {report['checks_warned']} warned, "
+        f"{report['checks_failed']} failed.  Run report: {outcome.report_path}"
+    )
+    for check in outcome.warned_checks:
+        print(f"  warning: {check['asset']} {check['name']} ({check['failing_rows']} rows)")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.runner import run_pipeline
+
+    settings = _settings(args)
+    started = time.perf_counter()
+    outcome = run_pipeline(settings)
+    _print_run(outcome, settings)
+    elapsed = time.perf_counter() - started
+    if outcome.success:
+        print(f"Published {settings.published_db} in {elapsed:.0f}s.")
+        return 0
+    print(
+        f"NOT PUBLISHED: {settings.published_db} was left as it was ({elapsed:.0f}s).",
+        file=sys.stderr,
+    )
+    for check in outcome.failed_checks:
+        print(
+            f"  failed blocking check: {check['asset']} {check['name']} "
+            f"({check['failing_rows']} failing rows)",
+            file=sys.stderr,
+        )
+    for step in outcome.failed_steps:
+        print(f"  failed step: {step}", file=sys.stderr)
+    print(
+        f"  details: {outcome.report_path}; quarantined rows: schema quarantine of "
+        f"{settings.work_db}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from orchestration.checks import run_all_checks
+
+    settings = _settings(args)
+    table, failed = run_all_checks(settings)
+    print(table)
+    return 1 if failed else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from orchestration.reporting import render_all
+
+    settings = _settings(args)
+    if args.out:
+        settings = settings.with_overrides(reports_dir=Path(args.out).resolve())
+    outcome = render_all(settings)
+    for warning in outcome["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Report site: {outcome['index']}")
+    print(f"Restricted site (pay): {outcome['restricted_index']}")
+    return 0
+
+
+def cmd_email(args: argparse.Namespace) -> int:
+    from orchestration.reporting import send_weekly_email
+
+    settings = _settings(args)
+    if args.to:
+        settings = settings.with_overrides(email_to=tuple(args.to))
+    print(send_weekly_email(settings, eml_dir=Path(args.eml_dir) if args.eml_dir else None))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingestion.demo import generate
+    from orchestration.summary import current_quarter_summary
+
+    settings = _settings(args)
+    manifest_path = settings.landing_dir / "_manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text())
+        print(
+            f"Demo company already in {settings.landing_dir} "
+            f"({manifest.get('scale')}, as of {manifest.get('as_of')})."
+        )
+        if not getattr(args, "as_of", None) and manifest.get("as_of"):
+            settings = settings.with_overrides(as_of=dt.date.fromisoformat(manifest["as_of"]))
+    else:
+        print(f"Generating the medium demo company into {settings.landing_dir} ...")
+        generate(
+            settings.landing_dir,
+            scale="medium",
+            seed=42,
+            as_of=settings.as_of,
+            fiscal_year_start_month=settings.fiscal_year_start_month,
+        )
+    code = cmd_run_with(settings)
+    if code != 0:
+        return code
+    from orchestration.reporting import render_all
+
+    print()
+    print(current_quarter_summary(settings.published_db, settings.as_of))
+    outcome = render_all(settings, already_rendered=True)
+    print()
+    print(f"Warehouse for BI tools (DuckDB): {settings.published_db}")
+    print(f"Report site:                     {outcome['index']}")
+    print(f"Restricted site (pay):           {outcome['restricted_index']}")
+    print("Dagster UI:                      make dev  ->  http://127.0.0.1:3000")
+    return 0
+
+
+def cmd_run_with(settings: Settings) -> int:
+    from orchestration.runner import run_pipeline
+
+    outcome = run_pipeline(settings)
+    _print_run(outcome, settings)
+    if not outcome.success:
+        print("The pipeline did not publish; see the run report above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_dbt_parse(args: argparse.Namespace) -> int:
+    from orchestration.dbt_manifest import parse_project
+
+    print(f"dbt manifest: {parse_project(_settings(args))}")
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    from reports import build_with_evidence
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.reports_dir.parent / "build-evidence"
+    build_with_evidence(settings.published_db, out)
+    print(f"Evidence build: {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spm", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write the demo company into a landing folder")
+    gen.add_argument("--out", required=True)
+    gen.add_argument("--scale", choices=["small", "medium", "large", "xl"], default="medium")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--as-of", type=_date, default=None)
+    gen.add_argument("--fiscal-year-start-month", type=int, default=None)
+    gen.add_argument(
+        "--exotic-names",
+        action="store_true",
+        help="put HTML and spreadsheet-formula strings into a few names",
+    )
+    gen.set_defaults(func=cmd_generate)
+
+    run = sub.add_parser("run", help="ingest, build, check, publish, render")
+    run.add_argument("--landing")
+    run.add_argument("--as-of", type=_date)
+    run.add_argument("--warehouse")
+    run.set_defaults(func=cmd_run)
+
+    check = sub.add_parser("check", help="run every check on the work warehouse")
+    check.add_argument("--as-of", type=_date)
+    check.add_argument("--warehouse")
+    check.set_defaults(func=cmd_check)
+
+    report = sub.add_parser("report", help="render the pages from the published warehouse")
+    report.add_argument("--out")
+    report.add_argument("--warehouse")
+    report.set_defaults(func=cmd_report)
+
+    email = sub.add_parser("email", help="send the leadership digest, or write .eml files")
+    email.add_argument("--to", action="append")
+    email.add_argument("--eml-dir")
+    email.add_argument("--warehouse")
+    email.set_defaults(func=cmd_email)
+
+    demo = sub.add_parser("demo", help="generate (if needed) + run, print where to look")
+    demo.add_argument("--as-of", type=_date)
+    demo.set_defaults(func=cmd_demo)
+
+    parse = sub.add_parser("dbt-parse", help="write dbt_project/target/manifest.json")
+    parse.set_defaults(func=cmd_dbt_parse)
+
+    evidence = sub.add_parser("evidence", help="build the pages with Evidence (needs npm)")
+    evidence.add_argument("--out")
+    evidence.set_defaults(func=cmd_evidence)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"spm {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

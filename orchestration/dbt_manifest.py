@@ -1,0 +1,75 @@
+"""The dbt manifest that dagster-dbt needs before any definition can be imported.
+
+`dbt parse` writes `dbt_project/target/manifest.json`; the CLI and the tests call
+`ensure_manifest()` first, because dagster-dbt's `prepare_if_dev` only acts under `dagster dev`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def dbt_executable() -> str:
+    """The dbt of this environment (beside the running Python), not whatever is on PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def _sources_newer_than(path: Path) -> bool:
+    built = path.stat().st_mtime
+    for pattern in ("**/*.sql", "**/*.yml", "**/*.csv", "**/*.yaml"):
+        for file in DBT_PROJECT_DIR.glob(pattern):
+            if "target" in file.parts or "logs" in file.parts:
+                continue
+            if file.stat().st_mtime > built:
+                return True
+    return False
+
+
+def parse_project(settings: Settings | None = None) -> Path:
+    """Run `dbt parse` so that manifest.json reflects the models on disk."""
+    settings = settings or Settings.from_env()
+    env = settings.dbt_env()
+    env.setdefault("DBT_LOG_PATH", str(DBT_PROJECT_DIR / "logs"))
+    cmd = [
+        dbt_executable(),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--vars",
+        json.dumps(settings.dbt_vars()),
+    ]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError("dbt parse failed:\n" + (done.stdout or "") + (done.stderr or ""))
+    return MANIFEST_PATH
+
+
+def ensure_manifest(settings: Settings | None = None) -> Path:
+    """Return the manifest path, parsing the project when it is missing or stale."""
+    if not MANIFEST_PATH.exists() or _sources_newer_than(MANIFEST_PATH):
+        parse_project(settings)
+    return MANIFEST_PATH
+
+
+def load_manifest() -> dict:
+    return json.loads(ensure_manifest().read_text())
+
+
+def os_environ_for_dbt(settings: Settings) -> None:
+    """dagster-dbt starts dbt with this process's environment: point it at our warehouse."""
+    os.environ["SPM_WORK_DB"] = str(settings.work_db)
+    os.environ["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
+    os.environ["DBT_LOG_PATH"] = str(settings.warehouse_dir / "dbt_logs")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

@@ -1,0 +1,68 @@
+"""Dagster assets of the dlt sources: one multi-asset per source system.
+
+Asset keys follow the contract `<system>/<resource>` (e.g. `crm/opportunity`), the same key
+dagster-dbt gives the dbt source table `<system>.<resource>`, so lineage runs unbroken from
+landing file to mart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
+from orchestration.settings import Settings
+
+WRITER_POOL = "duckdb_writer"
+INGEST_GROUP = "ingest"
+
+
+class SystemTranslator(DagsterDltTranslator):
+    """Keys a dlt resource as `<system>/<resource>` and groups it under ingestion."""
+
+    def __init__(self, system: str) -> None:
+        self.system = system
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(
+            key=dg.AssetKey([self.system, data.resource.name]),
+            deps=[],
+            group_name=INGEST_GROUP,
+            kinds={"dlt", "duckdb"},
+            description=(
+                f"Raw `{data.resource.name}` of the {self.system} system, loaded by dlt into "
+                f"`raw_{self.system}.{data.resource.name}` of the work warehouse."
+            ),
+        )
+
+
+def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
+    source = make_source(system, settings.landing_dir)
+    pipeline = make_pipeline(system, settings.warehouse_dir)
+
+    @dlt_assets(
+        dlt_source=source,
+        dlt_pipeline=pipeline,
+        name=f"load_{system}",
+        dagster_dlt_translator=SystemTranslator(system),
+        pool=WRITER_POOL,
+    )
+    def _load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
+        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        yield from dlt.run(context=context)
+
+    return _load
+
+
+def build_ingest_assets(settings: Settings) -> list[dg.AssetsDefinition]:
+    """One dlt multi-asset per source system, all in the single-writer pool."""
+    return [_system_assets(system, settings) for system in SYSTEMS]
+
+
+def ingest_resources() -> dict[str, Any]:
+    return {"dlt": DagsterDltResource()}

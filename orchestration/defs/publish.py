@@ -1,0 +1,82 @@
+"""The `publish` asset: the write-audit-publish gate between the work and published warehouses.
+
+It depends on every mart, restricted mart and quarantine model, so Dagster runs it only after
+they were built and their blocking checks passed (a failed dbt test fails the dbt step; a failed
+blocking Great Expectations check stops everything downstream). It then swaps in new published
+files atomically and records the run report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+
+from orchestration.defs.ingest import WRITER_POOL
+from orchestration.defs.transform import published_model_keys
+from orchestration.publish import docs_from_manifest, publish
+from orchestration.run_report import (
+    build_report,
+    facts_from_events,
+    previous_reports,
+    quarantine_counts,
+)
+from orchestration.settings import Settings
+
+PUBLISH_KEY = dg.AssetKey("publish")
+
+
+def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.AssetsDefinition:
+    docs = docs_from_manifest(manifest)
+
+    @dg.asset(
+        key=PUBLISH_KEY,
+        deps=published_model_keys(manifest),
+        group_name="publish",
+        kinds={"duckdb"},
+        pool=WRITER_POOL,
+        description=(
+            "Copies schemas marts and quarantine into a new spm.duckdb (and marts_restricted into "
+            "spm_restricted.duckdb, mode 0600) and swaps them in atomically, only after every "
+            "blocking check passed."
+        ),
+    )
+    def publish_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        run = context.instance.get_run_by_id(context.run_id)
+        started = dt.datetime.fromtimestamp(
+            (run.start_time if run and getattr(run, "start_time", None) else None)
+            or dt.datetime.now(dt.UTC).timestamp(),
+            dt.UTC,
+        )
+        facts = facts_from_events(context.instance.all_logs(context.run_id))
+        report = build_report(
+            run_id=context.run_id,
+            started_at=started,
+            as_of=settings.as_of,
+            facts=facts,
+            quarantined=quarantine_counts(settings.work_db),
+            published=True,
+            status="published",
+        )
+        earlier = [r for r in previous_reports(settings.runs_dir) if r["run_id"] != context.run_id]
+        result = publish(settings.work_db, settings.warehouse_dir, docs, [*earlier, report])
+        _record_counts_for_drift(settings)
+        return dg.MaterializeResult(
+            metadata={
+                "published_db": dg.MetadataValue.path(str(result.published_db)),
+                "restricted_db": dg.MetadataValue.path(str(result.restricted_db)),
+                "tables": dg.MetadataValue.json(result.tables),
+                "rows_quarantined": report["rows_quarantined_total"],
+            }
+        )
+
+    return publish_asset
+
+
+def _record_counts_for_drift(settings: Settings) -> None:
+    """After a successful publish, the row counts become the baseline of the drift checks."""
+    from data_quality import record_successful_counts
+
+    record_successful_counts(settings.work_db, settings.warehouse_dir / "quality_state")

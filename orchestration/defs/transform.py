@@ -1,0 +1,92 @@
+"""The dbt models as Dagster assets (dagster-dbt), their tests as asset checks.
+
+dbt sources resolve to the dlt assets' keys (`<system>/<table>`), so the graph runs from
+landing file to mart. dbt runs with the business vars of the settings (as-of date, fiscal year
+start, corporate currency), in the single DuckDB writer pool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.dbt_manifest import dbt_executable, ensure_manifest, os_environ_for_dbt
+from orchestration.defs.ingest import WRITER_POOL
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+PUBLISHED_SCHEMAS = ("marts", "marts_restricted", "quarantine")
+
+
+class SpmDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by their layer (staging, intermediate, marts, ...)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        schema = dbt_resource_props.get("config", {}).get("schema") or "transform"
+        return f"dbt_{schema}"
+
+
+TRANSLATOR = SpmDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def published_model_keys(manifest: Mapping[str, Any]) -> list[dg.AssetKey]:
+    """Asset keys of every model that publish copies (marts, restricted marts, quarantine)."""
+    keys = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in {"model", "seed", "snapshot"}:
+            continue
+        if (node.get("config", {}).get("schema") or "") in PUBLISHED_SCHEMAS:
+            keys.append(TRANSLATOR.get_asset_key(node))
+    return sorted(keys, key=lambda k: k.to_user_string())
+
+
+def model_asset_key(manifest: Mapping[str, Any], model_name: str) -> dg.AssetKey | None:
+    """The Dagster key of a dbt model given by name (None when it does not exist)."""
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == model_name:
+            return TRANSLATOR.get_asset_key(node)
+    return None
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    manifest_path = ensure_manifest(settings)
+    dbt_vars = json.dumps(settings.dbt_vars())
+
+    @dbt_assets(
+        manifest=manifest_path,
+        dagster_dbt_translator=TRANSLATOR,
+        name="dbt_models",
+        pool=WRITER_POOL,
+    )
+    def _dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        os_environ_for_dbt(settings)
+        target = settings.warehouse_dir / "dbt_target" / context.run_id
+        invocation = dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target)
+        yield from invocation.stream()
+
+    return _dbt
+
+
+def dbt_resources(settings: Settings) -> dict[str, Any]:
+    os_environ_for_dbt(settings)
+    return {
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR),
+            profiles_dir=str(DBT_PROJECT_DIR),
+            dbt_executable=dbt_executable(),
+        )
+    }
+
+
+def load_manifest_json() -> dict[str, Any]:
+    return json.loads(ensure_manifest().read_text())

@@ -1,0 +1,190 @@
+"""Write, audit, publish: copy the checked marts from the work warehouse into new files.
+
+BI tools, pages and emails only ever read the published files, which are replaced atomically
+(a new file, then `os.replace`), so a reader sees either the previous state or the new one,
+never a half-written warehouse. Two files are published:
+
+- `spm.duckdb`: schemas `marts` and `quarantine` (and the run reports), for every BI user;
+- `spm_restricted.duckdb`: the same plus `marts_restricted` (individual pay), file mode 0600,
+  because DuckDB has no grants: access to pay is access to this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PUBLIC_SCHEMAS = ("marts", "quarantine")
+RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
+PUBLISHED_NAME = "spm.duckdb"
+RESTRICTED_NAME = "spm_restricted.duckdb"
+
+RUN_REPORTS_DDL = """
+create table marts.run_reports (
+    run_id varchar primary key,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    as_of_date date,
+    status varchar,
+    published boolean,
+    rows_loaded_total bigint,
+    rows_quarantined_total bigint,
+    checks_passed integer,
+    checks_warned integer,
+    checks_failed integer,
+    report_json varchar
+)
+"""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    published_db: Path
+    restricted_db: Path
+    tables: dict[str, int]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = 'work' and table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _write_file(
+    target: Path,
+    work_db: Path,
+    schemas: Sequence[str],
+    docs: Mapping[str, Mapping[str, object]],
+    run_reports: Sequence[Mapping[str, object]],
+) -> tuple[dict[str, int], Path]:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"attach {_sql_string(str(work_db))} as work (read_only)")
+        for schema in schemas:
+            con.execute(f"create schema if not exists {_quote(schema)}")
+            for table in _tables(con, schema):
+                name = f"{_quote(schema)}.{_quote(table)}"
+                con.execute(f"create table {name} as select * from work.{name}")
+                counts[f"{schema}.{table}"] = con.execute(
+                    f"select count(*) from {name}"
+                ).fetchone()[0]
+                _comment(con, schema, table, docs.get(f"{schema}.{table}", {}))
+        con.execute("detach work")
+        _write_run_reports(con, run_reports)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts, tmp
+
+
+def _comment(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, doc: Mapping[str, object]
+) -> None:
+    """Carry the dbt descriptions into the file so BI tools show them beside each column."""
+    name = f"{_quote(schema)}.{_quote(table)}"
+    description = str(doc.get("description") or "")
+    if description:
+        con.execute(f"comment on table {name} is {_sql_string(description)}")
+    columns = doc.get("columns") or {}
+    existing = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    for column, text in dict(columns).items():
+        if column in existing and text:
+            con.execute(f"comment on column {name}.{_quote(column)} is {_sql_string(str(text))}")
+
+
+def _write_run_reports(
+    con: duckdb.DuckDBPyConnection, run_reports: Sequence[Mapping[str, object]]
+) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute(RUN_REPORTS_DDL)
+    con.execute(
+        "comment on table marts.run_reports is "
+        "'One row per pipeline run: rows loaded, rows quarantined, checks, published or not.'"
+    )
+    for report in run_reports:
+        con.execute(
+            "insert into marts.run_reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                report["run_id"],
+                report.get("started_at"),
+                report.get("finished_at"),
+                report.get("as_of_date"),
+                report.get("status"),
+                bool(report.get("published")),
+                int(report.get("rows_loaded_total") or 0),
+                int(report.get("rows_quarantined_total") or 0),
+                int(report.get("checks_passed") or 0),
+                int(report.get("checks_warned") or 0),
+                int(report.get("checks_failed") or 0),
+                json.dumps(report, default=str, sort_keys=True),
+            ],
+        )
+
+
+def publish(
+    work_db: Path,
+    warehouse_dir: Path,
+    docs: Mapping[str, Mapping[str, object]] | None = None,
+    run_reports: Sequence[Mapping[str, object]] = (),
+) -> PublishResult:
+    """Copy marts and quarantine into fresh files and swap them in atomically.
+
+    `docs` maps `schema.table` to `{"description": ..., "columns": {name: description}}` (from
+    the dbt manifest). `run_reports` are the reports of past runs and of this one.
+    """
+    docs = docs or {}
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    published = warehouse_dir / PUBLISHED_NAME
+    restricted = warehouse_dir / RESTRICTED_NAME
+    public_counts, public_tmp = _write_file(published, work_db, PUBLIC_SCHEMAS, docs, run_reports)
+    restricted_counts, restricted_tmp = _write_file(
+        restricted, work_db, RESTRICTED_SCHEMAS, docs, run_reports
+    )
+    os.chmod(restricted_tmp, 0o600)
+    os.chmod(public_tmp, 0o644)
+    # Both files are complete on disk before either is swapped in.
+    os.replace(restricted_tmp, restricted)
+    os.replace(public_tmp, published)
+    return PublishResult(published, restricted, {**restricted_counts, **public_counts})
+
+
+def docs_from_manifest(manifest: Mapping[str, object]) -> dict[str, dict[str, object]]:
+    """`schema.table` -> description and column descriptions, from the dbt manifest."""
+    docs: dict[str, dict[str, object]] = {}
+    for node in dict(manifest.get("nodes", {})).values():
+        if node.get("resource_type") not in {"model", "seed", "snapshot"}:
+            continue
+        schema = node.get("schema") or ""
+        docs[f"{schema}.{node.get('alias') or node['name']}"] = {
+            "description": node.get("description") or "",
+            "columns": {
+                name: col.get("description") or "" for name, col in node.get("columns", {}).items()
+            },
+        }
+    return docs

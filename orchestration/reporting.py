@@ -1,0 +1,66 @@
+"""Glue between the pipeline and `reports/`: render both sites, send the weekly email.
+
+Both read only the published files: `spm.duckdb` for the public site and the digests,
+`spm_restricted.duckdb` for the restricted site with pay.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from orchestration.publish import RESTRICTED_NAME
+from orchestration.run_report import previous_reports
+from orchestration.settings import Settings
+
+
+def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, Any]:
+    """Render the public and the restricted site; return their index paths and warnings."""
+    public_index = settings.reports_dir / "index.html"
+    restricted_index = settings.restricted_reports_dir / "index.html"
+    if already_rendered and public_index.exists():
+        return {
+            "index": public_index,
+            "restricted_index": restricted_index,
+            "pages": [],
+            "restricted_pages": [],
+            "warnings": [],
+        }
+    from reports import render_site
+
+    if not settings.published_db.exists():
+        raise FileNotFoundError(f"{settings.published_db} does not exist yet: run `spm run` first")
+    public = render_site(settings.published_db, settings.reports_dir, restricted=False)
+    restricted = render_site(
+        settings.warehouse_dir / RESTRICTED_NAME, settings.restricted_reports_dir, restricted=True
+    )
+    return {
+        "index": public_index,
+        "restricted_index": restricted_index,
+        "pages": list(public.pages),
+        "restricted_pages": list(restricted.pages),
+        "warnings": [*public.warnings, *restricted.warnings],
+    }
+
+
+def last_run(settings: Settings) -> dict[str, Any] | None:
+    reports = previous_reports(settings.runs_dir)
+    return reports[-1] if reports else None
+
+
+def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
+    """The digests when the last run published; otherwise the 'numbers delayed' note."""
+    from reports import render_delayed_note, render_digests, send_digests
+
+    run = last_run(settings)
+    if run is not None and not run.get("published"):
+        failed = [
+            f"{c['asset']} {c['name']}"
+            for c in run.get("checks", [])
+            if not c["passed"] and c["severity"] == "error"
+        ] or list(run.get("failed_steps", []))
+        digests = [render_delayed_note(settings, failed)]
+    else:
+        digests = render_digests(settings.published_db, settings)
+    outcome = send_digests(digests, settings, eml_dir=eml_dir)
+    return str(outcome)

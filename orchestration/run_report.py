@@ -1,0 +1,141 @@
+"""The run report: what one pipeline run loaded, quarantined, checked and published.
+
+Written to `warehouse/runs/<run id>.json` after every run (published or not) and carried into
+the published file as `marts.run_reports`, so the data-quality page shows the last run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+
+def quarantine_counts(work_db: Path) -> dict[str, dict[str, int]]:
+    """Rows in each quarantine table by the rule they broke."""
+    if not work_db.exists():
+        return {}
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'quarantine' order by 1"
+            ).fetchall()
+        ]
+        result: dict[str, dict[str, int]] = {}
+        for table in tables:
+            rows = con.execute(
+                f'select rule, count(*) from quarantine."{table}" group by rule order by rule'
+            ).fetchall()
+            result[table] = {str(rule): int(n) for rule, n in rows}
+        return result
+    finally:
+        con.close()
+
+
+def facts_from_events(events: Iterable[dg.EventLogEntry]) -> dict[str, Any]:
+    """Rows loaded, check outcomes and step durations from a run's Dagster event log."""
+    rows_loaded: dict[str, int] = {}
+    checks: list[dict[str, Any]] = []
+    step_started: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    for entry in events:
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.event_specific_data.materialization
+            value = mat.metadata.get("rows_loaded")
+            if value is not None:
+                rows_loaded[mat.asset_key.to_user_string()] = int(value.value)
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = event.event_specific_data
+            checks.append(
+                {
+                    "name": ev.check_name,
+                    "asset": ev.asset_key.to_user_string(),
+                    "severity": ev.severity.value.lower(),
+                    "passed": bool(ev.passed),
+                    "failing_rows": _failing_rows(ev.metadata),
+                }
+            )
+        elif event.event_type == dg.DagsterEventType.STEP_START and event.step_key:
+            step_started[event.step_key] = entry.timestamp
+        elif (
+            event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+            and event.step_key in step_started
+        ):
+            durations[event.step_key] = round(entry.timestamp - step_started[event.step_key], 2)
+    return {"rows_loaded": rows_loaded, "checks": checks, "durations": durations}
+
+
+def _failing_rows(metadata: Mapping[str, Any]) -> int | None:
+    for key in ("failing_rows", "dagster_dbt/failed_row_count"):
+        value = metadata.get(key)
+        if value is not None:
+            try:
+                return int(value.value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def build_report(
+    run_id: str,
+    started_at: dt.datetime,
+    as_of: dt.date,
+    facts: Mapping[str, Any],
+    quarantined: Mapping[str, Mapping[str, int]],
+    published: bool,
+    status: str,
+    failed_steps: Iterable[str] = (),
+) -> dict[str, Any]:
+    checks = list(facts.get("checks", []))
+    return {
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
+        "as_of_date": as_of.isoformat(),
+        "status": status,
+        "published": published,
+        "rows_loaded": dict(facts.get("rows_loaded", {})),
+        "rows_loaded_total": sum(facts.get("rows_loaded", {}).values()),
+        "quarantined": {k: dict(v) for k, v in quarantined.items()},
+        "rows_quarantined_total": sum(sum(v.values()) for v in quarantined.values()),
+        "checks": checks,
+        "checks_passed": sum(1 for c in checks if c["passed"]),
+        "checks_warned": sum(1 for c in checks if not c["passed"] and c["severity"] == "warn"),
+        "checks_failed": sum(1 for c in checks if not c["passed"] and c["severity"] == "error"),
+        "failed_steps": sorted(failed_steps),
+        "durations": dict(facts.get("durations", {})),
+    }
+
+
+def write_report(runs_dir: Path, report: Mapping[str, Any]) -> Path:
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    path = runs_dir / f"{report['run_id']}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(report, indent=2, sort_keys=True, default=str))
+    tmp.replace(path)
+    return path
+
+
+def previous_reports(runs_dir: Path, limit: int = 200) -> list[dict[str, Any]]:
+    """Earlier runs' reports, oldest first (at most `limit`)."""
+    if not runs_dir.exists():
+        return []
+    reports = []
+    for path in runs_dir.glob("*.json"):
+        try:
+            reports.append(json.loads(path.read_text()))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not a valid run report ({exc})") from exc
+    reports.sort(key=lambda r: r.get("started_at") or "")
+    return reports[-limit:]

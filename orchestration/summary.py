@@ -1,0 +1,63 @@
+"""The plain-text summaries `spm run` and `spm demo` print, read from the published warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+def _money(value: Any) -> str:
+    return "-" if value is None else f"${float(value):,.0f}"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def current_quarter_summary(published_db: Path, as_of: dt.date) -> str:
+    """Company quota, bookings and attainment for the quarter of `as_of`; top/bottom 3 reps."""
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        company = con.execute(
+            """
+            select fiscal_period, quota_amount, bookings_amount, attainment
+            from marts.team_performance
+            where hierarchy_level = 'company' and period_type = 'quarter'
+              and ? between period_start and period_end
+            """,
+            [as_of],
+        ).fetchone()
+        if company is None:
+            return f"No company row for the quarter of {as_of} in marts.team_performance."
+        period = company[0]
+        reps = con.execute(
+            """
+            select rep_name, team_name, attainment, bookings_amount, quota_amount
+            from marts.rep_performance
+            where period_type = 'quarter' and fiscal_period = ? and attainment is not null
+            order by attainment desc, bookings_amount desc, rep_name
+            """,
+            [period],
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [
+        f"Company, {period} (as of {as_of}):",
+        f"  quota {_money(company[1])}   bookings {_money(company[2])}   "
+        f"attainment {_pct(company[3])}",
+    ]
+
+    def rows(title: str, chosen: list[tuple]) -> None:
+        lines.append(title)
+        for name, team, attainment, bookings, quota in chosen:
+            lines.append(
+                f"  {name:<28} {team:<24} {_pct(attainment):>7}  "
+                f"{_money(bookings):>12} of {_money(quota)}"
+            )
+
+    rows("Top 3 reps by attainment:", reps[:3])
+    rows("Bottom 3 reps by attainment:", list(reversed(reps[-3:])) if len(reps) > 3 else [])
+    return "\n".join(lines)
