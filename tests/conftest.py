@@ -1,0 +1,70 @@
+"""Shared fixtures: the small demo company, generated once, and its full pipeline run.
+
+Everything runs offline on a fixed seed and as-of date, in temporary folders, so tests never
+touch the user's `data/` or `warehouse/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+SMALL_AS_OF = dt.date(2026, 11, 28)
+SMALL_SEED = 42
+
+os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parent.parent / ".dagster_home"))
+os.environ.setdefault("SEND_ANONYMOUS_USAGE_STATS", "no")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("DLT_TELEMETRY", "false")
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+@pytest.fixture(scope="session")
+def small_as_of() -> dt.date:
+    return SMALL_AS_OF
+
+
+@pytest.fixture(scope="session")
+def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo company (fiscal year = calendar year), generated once per session."""
+    from ingestion.demo import generate
+
+    out = tmp_path_factory.mktemp("small_landing")
+    generate(out, scale="small", seed=SMALL_SEED, as_of=SMALL_AS_OF)
+    return out
+
+
+def make_settings(landing: Path, root: Path, **overrides: object):
+    """Settings for a pipeline run in `root` (warehouse and reports under it)."""
+    from orchestration.settings import Settings
+
+    base = Settings.from_env().with_overrides(
+        landing_dir=landing,
+        warehouse_dir=root / "warehouse",
+        reports_dir=root / "reports" / "build",
+        as_of=SMALL_AS_OF,
+        fiscal_year_start_month=1,
+        corporate_currency="USD",
+    )
+    return base.with_overrides(**overrides) if overrides else base
+
+
+@pytest.fixture(scope="session")
+def small_pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The whole pipeline run once on the small company: (settings, outcome)."""
+    from orchestration.runner import run_pipeline
+
+    settings = make_settings(small_landing, tmp_path_factory.mktemp("small_run"))
+    outcome = run_pipeline(settings)
+    return settings, outcome
+
+
+@pytest.fixture(scope="session")
+def small_published_db(small_pipeline) -> Path:
+    """The published warehouse of the small demo company (read it read-only)."""
+    settings, outcome = small_pipeline
+    assert outcome.published, f"the small demo company did not publish: {outcome.report}"
+    return settings.published_db
