@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help setup demo test test-fast dev lint format bench evidence clean
+.PHONY: help setup browser demo test dev lint format bench evidence clean
 
 help:
 	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
@@ -44,8 +44,17 @@ dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project -name '*.sql
 demo: setup
 	$(BIN)/spm demo
 
-test: setup
+test: setup browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Headless Chromium for the screenshot tests, from Debian's packages when we may install them.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the screenshot tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: the screenshot tests will be skipped"; \
+	  else echo "chromium not found (needs root + apt-get): the screenshot tests will be skipped"; fi; }
 
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
