@@ -1,0 +1,131 @@
+"""Charts as Vega-Lite specs (altair), rendered to SVG for pages and PNG for emails.
+
+vl-convert renders offline, escapes every label, and gives the same picture in the site
+(inline SVG) and in an email (PNG attachment), so the product never draws charts itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from reports.formatting import d3_format, infer_format
+
+PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#64748b"]
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>\s*")
+
+
+def label(column: str) -> str:
+    """A column name as a reader would say it: `bookings_amount` -> `Bookings`."""
+    words = column.removesuffix("_amount").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _field_type(series: pd.Series, continuous_numbers: bool) -> str:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "temporal"
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return "quantitative" if continuous_numbers else "ordinal"
+    return "nominal"
+
+
+def chart_spec(
+    kind: str,
+    frame: pd.DataFrame,
+    x: str,
+    y: list[str],
+    *,
+    series: str | None = None,
+    title: str | None = None,
+    y_fmt: str | None = None,
+    swap_xy: bool = False,
+    grouped: bool = False,
+    currency: str = "USD",
+    width: int = 640,
+    height: int = 260,
+) -> dict:
+    """A Vega-Lite spec for a bar or line chart of `y` (one or more columns) against `x`."""
+    data = frame.copy()
+    color_field = series
+    value_field = y[0]
+    if len(y) > 1:
+        data = data.rename(columns={c: label(c) for c in y})
+        y = [label(c) for c in y]
+        data = data.melt(
+            id_vars=[c for c in data.columns if c not in y],
+            value_vars=y,
+            var_name="measure",
+            value_name="value",
+        )
+        color_field, value_field = "measure", "value"
+    fmt = y_fmt or infer_format(value_field if len(y) == 1 else y[0], 0.5)
+    axis_format = d3_format(fmt, currency) if fmt and fmt != "id" else None
+    x_type = _field_type(data[x], continuous_numbers=kind == "line")
+    x_enc = alt.X(x, type=x_type, sort=None, title=None)
+    y_enc = alt.Y(
+        value_field,
+        type="quantitative",
+        title=None,
+        axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
+        stack=None if kind == "line" or grouped else "zero",
+    )
+    tooltip = [
+        alt.Tooltip(x, type=x_type),
+        alt.Tooltip(value_field, type="quantitative", format=axis_format or ""),
+    ]
+    if kind == "line":
+        chart = alt.Chart(data).mark_line(point=True, strokeWidth=2)
+    else:
+        chart = alt.Chart(data).mark_bar(cornerRadiusEnd=2)
+        if swap_xy:
+            x_enc, y_enc = (
+                alt.X(
+                    value_field,
+                    type="quantitative",
+                    title=None,
+                    axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
+                ),
+                alt.Y(x, type=x_type, sort=None, title=None),
+            )
+    encodings = {"x": x_enc, "y": y_enc, "tooltip": tooltip}
+    if color_field:
+        encodings["color"] = alt.Color(
+            color_field,
+            type="nominal",
+            sort=None,
+            title=None,
+            scale=alt.Scale(range=PALETTE),
+            legend=alt.Legend(orient="bottom"),
+        )
+        if grouped and kind == "bar":
+            encodings["xOffset" if not swap_xy else "yOffset"] = (
+                alt.XOffset(color_field, sort=None)
+                if not swap_xy
+                else alt.YOffset(color_field, sort=None)
+            )
+    else:
+        chart = chart.encode(color=alt.value(PALETTE[0]))
+    chart = chart.encode(**encodings).properties(width=width, height=height)
+    if title:
+        chart = chart.properties(title=title)
+    spec = (
+        chart.configure_view(stroke=None)
+        .configure_axis(
+            labelFont="Helvetica", titleFont="Helvetica", labelColor="#334155", gridColor="#e2e8f0"
+        )
+        .configure_title(font="Helvetica", fontSize=14, anchor="start", color="#0f172a")
+    )
+    return spec.to_dict()
+
+
+def to_svg(spec: dict) -> str:
+    """Inline SVG for a page (no XML declaration, so it can sit inside HTML)."""
+    return _XML_DECL.sub("", vl_convert.vegalite_to_svg(spec))
+
+
+def to_png(spec: dict, scale: float = 2.0) -> bytes:
+    """PNG bytes for an email attachment."""
+    return vl_convert.vegalite_to_png(spec, scale=scale)

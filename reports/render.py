@@ -1,0 +1,344 @@
+"""Render the report pages to a static site: one HTML file per page, team and rep.
+
+`spm report` calls `render_site`. The site needs no server and no network: charts are
+inline SVG, the stylesheet is a file beside the pages, links are relative. Nothing is
+written unless every page built: a broken page raises `SiteBuildError` listing each
+problem with its page, line and name, and the previous site stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+
+from reports.components import RenderContext, env, render_component
+from reports.errors import PageBuildError, SiteBuildError
+from reports.formatting import format_value
+from reports.page_format import PLACEHOLDER_RE, EachBlock, Page, parse_page
+from reports.site_config import PAGES_DIR, SiteConfig, load_site_config
+from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse, run_params_sql
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SITE_MARKER = ".spm-site"
+PUBLIC_SCHEMAS = frozenset({"marts", "quarantine"})
+RESTRICTED_SCHEMAS = PUBLIC_SCHEMAS | {"marts_restricted"}
+NAV_ORDER = [
+    "index.md",
+    "leaderboard.md",
+    "teams/index.md",
+    "reps/index.md",
+    "pipeline.md",
+    "forecast.md",
+    "coaching.md",
+    "onboarding.md",
+    "data-quality.md",
+    "compensation.md",
+]
+_ROW_VAR = re.compile(r"\{\s*([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*\}")
+_VAR_MARK = "SPMV{}X"
+_VAR_RE = re.compile(r"SPMV(\d+)X")
+_HREF = re.compile(r'href="(/[^"]*)"')
+
+_markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+@dataclass
+class RenderResult:
+    """What a render did: the files written, and what a reader should know about."""
+
+    out_dir: Path
+    pages: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def safe_name(value: str) -> str:
+    """A file name for a parameter value (ids are alphanumeric; anything else is replaced)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", value).strip(".")
+    return cleaned or "_"
+
+
+def output_path(page_path: str, param: str | None = None) -> str:
+    """`reps/[rep_id].md` + `005x` -> `reps/005x.html`; `index.md` -> `index.html`."""
+    path = PurePosixPath(page_path)
+    stem = safe_name(param) if param is not None else path.stem
+    return (path.parent / f"{stem}.html").as_posix()
+
+
+def render_site(
+    published_db: Path,
+    out_dir: Path,
+    restricted: bool = False,
+    *,
+    config: SiteConfig | None = None,
+    pages_dir: Path = PAGES_DIR,
+    currency: str = "USD",
+) -> RenderResult:
+    """Render every enabled page from the published warehouse into `out_dir`.
+
+    `restricted=False` builds the public site (schemas `marts` and `quarantine` only);
+    `restricted=True` also builds the pages marked restricted (compensation), which may read
+    `marts_restricted`, and must be written to a separate directory.
+    """
+    config = config or load_site_config(pages_dir=pages_dir)
+    allowed = RESTRICTED_SCHEMAS if restricted else PUBLIC_SCHEMAS
+    result = RenderResult(out_dir)
+    selected: list[tuple[Page, str | None]] = []
+    errors: list[PageBuildError] = []
+    for name, page_config in config.pages.items():
+        if not page_config.enabled:
+            result.skipped.append(f"{name}: disabled in site.toml, not built")
+            result.warnings.append(f"{name}: disabled in site.toml, not built")
+            continue
+        if page_config.restricted and not restricted:
+            result.skipped.append(f"{name}: restricted, built only into the restricted site")
+            continue
+        try:
+            page = parse_page((pages_dir / name).read_text(encoding="utf-8"), name)
+        except PageBuildError as exc:
+            errors.append(exc)
+            continue
+        selected.append((page, page_config.params_sql))
+    warehouse = Warehouse(published_db)
+    rendered: dict[str, str] = {}
+    try:
+        nav = _nav([p for p, _ in selected])
+        for page, params_sql in selected:
+            try:
+                rendered.update(
+                    _render_page(
+                        page,
+                        params_sql,
+                        warehouse,
+                        allowed,
+                        config,
+                        nav,
+                        currency,
+                        restricted,
+                        result.warnings,
+                    )
+                )
+            except PageBuildError as exc:
+                errors.append(exc)
+    finally:
+        warehouse.close()
+    if errors:
+        raise SiteBuildError(errors)
+    result.pages = _write_site(out_dir, rendered)
+    return result
+
+
+def _nav(pages: list[Page]) -> list[tuple[str, str]]:
+    by_path = {p.path: p for p in pages}
+    ordered = [p for p in NAV_ORDER if p in by_path]
+    ordered += sorted(p for p in by_path if p not in NAV_ORDER and "[" not in p)
+    return [
+        (output_path(p), by_path[p].frontmatter.get("nav") or by_path[p].title) for p in ordered
+    ]
+
+
+def _render_page(
+    page: Page,
+    params_sql: str | None,
+    warehouse: Warehouse,
+    allowed: frozenset[str],
+    config: SiteConfig,
+    nav: list[tuple[str, str]],
+    currency: str,
+    restricted: bool,
+    warnings: list[str],
+) -> dict[str, str]:
+    queries = PageQueries(page, warehouse, allowed, config.pending_marts)
+    queries.check()
+    param_name = _param_name(page.path)
+    if param_name is None:
+        instances: list[str | None] = [None]
+    else:
+        instances = list(run_params_sql(params_sql or "", page.path, warehouse, allowed))
+    out: dict[str, str] = {}
+    page_warnings: list[str] = []
+    for value in instances:
+        params = {param_name: value} if param_name and value is not None else {}
+        results = queries.run_all(params)
+        target = output_path(page.path, value)
+        body = render_body(page, results, currency, target, page_warnings)
+        depth = target.count("/")
+        out[target] = env.get_template("page.html.j2").render(
+            title=_title(page, results, value),
+            body=body,
+            root="../" * depth,
+            nav=[{"href": h, "title": t, "current": h == target} for h, t in nav],
+            restricted=restricted,
+            source=warehouse.path.name,
+            built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    warnings.extend(dict.fromkeys(page_warnings))  # same notice on every rep page: say it once
+    return out
+
+
+def _param_name(path: str) -> str | None:
+    match = re.search(r"\[(\w+)\]", path)
+    return match.group(1) if match else None
+
+
+def _title(page: Page, results: dict[str, QueryResult | Unavailable], value: str | None) -> str:
+    """Templated pages name their subject: the frontmatter `title_from` query's first cell."""
+    source = page.frontmatter.get("title_from")
+    if source and isinstance(results.get(str(source)), QueryResult):
+        result = results[str(source)]
+        if result.rows and result.rows[0][0] is not None:
+            return str(result.rows[0][0])
+    return page.title if value is None else f"{page.title}: {value}"
+
+
+def render_body(
+    page: Page,
+    results: dict[str, QueryResult | Unavailable],
+    currency: str,
+    target: str,
+    warnings: list[str],
+) -> str:
+    """The HTML of a page's content: markdown rendered, components and each-blocks filled in."""
+    link = _linker(target)
+    ctx = RenderContext(page.path, results, currency, link, warnings)
+    rendered_parts = [
+        _render_each(part, ctx) if isinstance(part, EachBlock) else render_component(part, ctx)
+        for part in page.parts
+    ]
+    body = _markdown.render(page.markdown)
+
+    def fill_block(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if page.parts[index].block:
+            return rendered_parts[index]
+        return f"<p>{rendered_parts[index]}</p>"
+
+    def fill_inline(match: re.Match[str]) -> str:
+        return rendered_parts[int(match.group(1))]
+
+    body = re.sub(r"<p>\s*SPMX(\d+)X\s*</p>", fill_block, body)
+    body = PLACEHOLDER_RE.sub(fill_inline, body)
+    return _HREF.sub(lambda m: f'href="{html.escape(link(html.unescape(m.group(1))))}"', body)
+
+
+def _render_each(each: EachBlock, ctx: RenderContext) -> str:
+    data = ctx.results.get(each.query)
+    if data is None:
+        raise PageBuildError(
+            ctx.page,
+            each.line,
+            each.query,
+            f"{{#each {each.query} as {each.alias}}} names a query this page does not define",
+        )
+    if isinstance(data, Unavailable):
+        ctx.warnings.append(
+            f"{ctx.page}, line {each.line}: list not shown yet: {', '.join(data.missing)} "
+            "not in the published warehouse (pending in site.toml)"
+        )
+        return env.get_template("pending.html.j2").render(
+            missing=data.missing, inline=not each.block, component="list"
+        )
+    names: list[tuple[str, int]] = []
+
+    def mark(match: re.Match[str]) -> str:
+        alias, column = match.group(1), match.group(2)
+        line = each.line + each.body.count("\n", 0, match.start())
+        if alias != each.alias:
+            raise PageBuildError(ctx.page, line, alias, f"{{{alias}.{column}}}: unknown row name")
+        if column not in data.columns:
+            raise PageBuildError(
+                ctx.page,
+                line,
+                column,
+                f"{{{alias}.{column}}}: query {data.name!r} has no column {column!r}",
+            )
+        names.append((column, line))
+        return _VAR_MARK.format(len(names) - 1)
+
+    template = _ROW_VAR.sub(mark, each.body)
+    stray = re.search(r"\{[^}]*\}", template)
+    if stray:
+        line = each.line + template.count("\n", 0, stray.start())
+        raise PageBuildError(ctx.page, line, stray.group(0), "unsupported expression in {#each}")
+    rendered = _markdown.render(template) if each.block else _markdown.renderInline(template)
+    pieces = []
+    for record in data.records():
+
+        def in_href(match: re.Match[str], record: dict[str, object] = record) -> str:
+            url = _VAR_RE.sub(
+                lambda m: quote(str(record[names[int(m.group(1))][0]]), safe=""), match.group(1)
+            )
+            return f'href="{url}"'
+
+        row_html = re.sub(r'href="([^"]*)"', in_href, rendered)
+        row_html = _VAR_RE.sub(
+            lambda m, record=record: html.escape(
+                format_value(
+                    record[names[int(m.group(1))][0]], None, names[int(m.group(1))][0], ctx.currency
+                )
+            ),
+            row_html,
+        )
+        pieces.append(row_html)
+    return "".join(pieces) if pieces else '<p class="empty">None.</p>'
+
+
+def _linker(target: str):
+    """Turn a site-absolute Evidence link (`/reps/005x`) into a relative file link."""
+    depth = target.count("/")
+    directories = {"reps", "teams"}
+
+    def link(url: str) -> str:
+        if not url.startswith("/") or url.startswith("//"):
+            return url
+        path, _, fragment = url[1:].partition("#")
+        path = path.strip("/")
+        if not path:
+            file = "index.html"
+        elif path in directories:
+            file = f"{path}/index.html"
+        else:
+            parts = path.split("/")
+            file = "/".join([*parts[:-1], safe_name(unquote(parts[-1])) + ".html"])
+        return "../" * depth + file + (f"#{fragment}" if fragment else "")
+
+    return link
+
+
+def _write_site(out_dir: Path, rendered: dict[str, str]) -> list[Path]:
+    """Write the site into a fresh directory and swap it in, so readers never see half a site."""
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / SITE_MARKER).exists():
+        raise FileExistsError(
+            f"{out_dir} exists and is not a report site built by spm (no {SITE_MARKER}); "
+            "refusing to replace it"
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    written = []
+    for relative, text in sorted(rendered.items()):
+        path = staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(out_dir / relative)
+    (staging / "assets").mkdir(exist_ok=True)
+    shutil.copy2(STATIC_DIR / "style.css", staging / "assets" / "style.css")
+    (staging / SITE_MARKER).write_text("built by spm report\n", encoding="utf-8")
+    os.chmod(staging, 0o755)
+    old = None
+    if out_dir.exists():
+        old = out_dir.parent / f".{out_dir.name}-old-{os.getpid()}"
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old)
+    return written

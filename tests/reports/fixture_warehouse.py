@@ -1,0 +1,864 @@
+"""A small published warehouse (`spm.duckdb`) for the report tests, built without the pipeline.
+
+The report pages and emails read the published marts only. Until the dbt marts exist, the
+tests need a warehouse with the same schemas, tables and columns: this module writes one,
+from a fixed seed, for a company of three teams in two regions with eleven people. The
+columns mirror the mart columns named in DESIGN.md section 4 and the issue texts (issue 3:
+`rep_performance` and friends; issue 4: pipeline, forecast, coaching, ramp and restricted
+compensation marts; issue 5: `marts.run_reports`). When the real published warehouse of the
+small demo company is available, the same tests run on it through the lead's fixture.
+
+Numbers are internally consistent (team rows are sums of their reps' rows, quarters sum
+their months, attainment = bookings / quota) so that a page showing the wrong row is caught.
+`hostile_names=True` gives two reps names that are HTML and spreadsheet formulas, to prove
+every data string is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+AS_OF = dt.date(2026, 5, 15)
+FISCAL_YEAR = 2026
+SCRIPT_NAME = "<script>alert(1)</script>"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
+# A figure that appears only in marts_restricted: the public site must never contain it.
+RESTRICTED_SENTINEL_AMOUNT = 987654.32
+
+
+@dataclass(frozen=True)
+class Person:
+    rep_id: str
+    name: str
+    email: str
+    role: str  # rep | manager
+    team_id: str
+    hire_date: dt.date
+    skill: float
+
+
+def _sfid(prefix: str, n: int) -> str:
+    body = f"{prefix}{n:012d}"
+    return body + "AAA"
+
+
+COMPANY = ("00E000000000001AAA", "Acme Corp")
+REGIONS = [("00E000000000002AAA", "Americas"), ("00E000000000003AAA", "EMEA")]
+TEAMS = [
+    ("00E000000000004AAA", "West", "00E000000000002AAA"),
+    ("00E000000000005AAA", "East", "00E000000000002AAA"),
+    ("00E000000000006AAA", "Europe", "00E000000000003AAA"),
+]
+
+
+def _people(hostile_names: bool) -> list[Person]:
+    names = [
+        ("Ava Chen", "West", 1.35),
+        ("Ben Ortiz", "West", 0.7),
+        ("Cleo Park", "West", 1.05),
+        ("Dan Weiss", "East", 0.55),
+        ("Eve Novak", "East", 1.2),
+        ("Finn Hale", "Europe", 0.95),
+        ("Gia Rossi", "Europe", 0.8),
+        ("Hugo Brandt", "Europe", 0.6),
+    ]
+    if hostile_names:
+        names[1] = (SCRIPT_NAME, "West", 0.7)
+        names[6] = (FORMULA_NAME, "Europe", 0.8)
+    team_ids = {name: tid for tid, name, _ in TEAMS}
+    people = []
+    for i, (name, team, skill) in enumerate(names, start=1):
+        hire = dt.date(2026, 2, 1) if i == 8 else dt.date(2023, 1 + i, 1)
+        email = f"rep{i}@acme.example"
+        people.append(Person(_sfid("005", i), name, email, "rep", team_ids[team], hire, skill))
+    for j, (tid, tname, _) in enumerate(TEAMS, start=1):
+        people.append(
+            Person(
+                _sfid("005", 100 + j),
+                f"{tname} Manager",
+                f"manager.{tname.lower()}@acme.example",
+                "manager",
+                tid,
+                dt.date(2022, 1, 1),
+                1.0,
+            )
+        )
+    return people
+
+
+def _selling_days(start: dt.date, end: dt.date) -> int:
+    days = (end - start).days + 1
+    return sum(1 for k in range(days) if (start + dt.timedelta(k)).weekday() < 5)
+
+
+def _month_bounds(month: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(FISCAL_YEAR, month, 1)
+    nxt = dt.date(FISCAL_YEAR + (month == 12), month % 12 + 1, 1)
+    return start, nxt - dt.timedelta(days=1)
+
+
+def _quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return None if not den else num / den
+
+
+def _measures(rows: pd.DataFrame) -> dict[str, object]:
+    """Sum the additive measures of month rows and derive the ratios from the sums."""
+    quota = float(rows.quota_amount.sum())
+    bookings = float(rows.bookings_amount.sum())
+    won = int(rows.won_count.sum())
+    lost = int(rows.lost_count.sum())
+    won_value = float(rows.bookings_amount.sum())
+    lost_value = float(rows.lost_amount.sum())
+    open_pipe = float(rows.open_pipeline_amount.sum())
+    remaining = quota - bookings
+    cycle_weight = float((rows.avg_sales_cycle_days.fillna(0) * rows.won_count).sum())
+    return {
+        "quota_amount": round(quota, 2),
+        "bookings_amount": round(bookings, 2),
+        "overlay_credit_amount": round(float(rows.overlay_credit_amount.sum()), 2),
+        "attainment": _ratio(bookings, quota),
+        "won_count": won,
+        "lost_count": lost,
+        "win_rate": _ratio(won, won + lost),
+        "win_rate_value": _ratio(won_value, won_value + lost_value),
+        "avg_deal_size": _ratio(bookings, won),
+        "avg_sales_cycle_days": _ratio(cycle_weight, won),
+        "pipeline_created_amount": round(float(rows.pipeline_created_amount.sum()), 2),
+        "open_pipeline_amount": round(open_pipe, 2),
+        "weighted_pipeline_amount": round(float(rows.weighted_pipeline_amount.sum()), 2),
+        "coverage": _ratio(open_pipe, remaining) if remaining > 0 else None,
+        "activity_count": int(rows.activity_count.sum()),
+    }
+
+
+def _rep_months(people: list[Person], rng: random.Random) -> pd.DataFrame:
+    rows = []
+    for p in people:
+        if p.role != "rep":
+            continue
+        for month in range(1, 13):
+            start, end = _month_bounds(month)
+            employed = start >= p.hire_date.replace(day=1)
+            ramp = min(1.0, max(0.25, (month - p.hire_date.month + 1) / 4))
+            ramping = p.hire_date.year == FISCAL_YEAR
+            quota = (50000.0 * (ramp if ramping else 1.0)) if employed else 0.0
+            closed = end <= AS_OF or start <= AS_OF <= end
+            if closed and employed:
+                factor = p.skill * rng.uniform(0.6, 1.4) * (0.6 if start <= AS_OF <= end else 1)
+                won = max(0, round(factor * 3))
+                bookings = round(won * rng.uniform(12000, 22000), 2) if won else 0.0
+                lost = rng.randint(1, 6)
+                lost_amount = round(lost * rng.uniform(8000, 20000), 2)
+                cycle = rng.uniform(40, 95) if won else None
+                activities = rng.randint(250, 600)
+                created = round(rng.uniform(40000, 160000), 2)
+            else:
+                won = lost = activities = 0
+                bookings = lost_amount = created = 0.0
+                cycle = None
+            open_pipe = round(rng.uniform(20000, 140000), 2) if employed and end >= AS_OF else 0.0
+            rows.append(
+                {
+                    "rep_id": p.rep_id,
+                    "rep_name": p.name,
+                    "team_id": p.team_id,
+                    "month": month,
+                    "quota_amount": quota,
+                    "bookings_amount": bookings,
+                    "overlay_credit_amount": 0.0,
+                    "won_count": won,
+                    "lost_count": lost,
+                    "lost_amount": lost_amount,
+                    "avg_sales_cycle_days": cycle,
+                    "pipeline_created_amount": created,
+                    "open_pipeline_amount": open_pipe,
+                    "weighted_pipeline_amount": round(open_pipe * rng.uniform(0.3, 0.6), 2),
+                    "activity_count": activities,
+                    "is_ramping": ramping,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _periods() -> list[tuple[str, str, list[int], dt.date, dt.date]]:
+    out = []
+    for m in range(1, 13):
+        s, e = _month_bounds(m)
+        out.append(("month", f"FY{FISCAL_YEAR}-M{m:02d}", [m], s, e))
+    for q in range(1, 5):
+        months = [3 * q - 2, 3 * q - 1, 3 * q]
+        out.append(
+            (
+                "quarter",
+                f"FY{FISCAL_YEAR}-Q{q}",
+                months,
+                _month_bounds(months[0])[0],
+                _month_bounds(months[-1])[1],
+            )
+        )
+    out.append(("year", f"FY{FISCAL_YEAR}", list(range(1, 13)), *_year_bounds()))
+    return out
+
+
+def _year_bounds() -> tuple[dt.date, dt.date]:
+    return dt.date(FISCAL_YEAR, 1, 1), dt.date(FISCAL_YEAR, 12, 31)
+
+
+def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: int = 7) -> Path:
+    """Write the fixture published warehouse to `path` and return it."""
+    rng = random.Random(seed)
+    people = _people(hostile_names)
+    reps = [p for p in people if p.role == "rep"]
+    months = _rep_months(people, rng)
+    team_name = {tid: name for tid, name, _ in TEAMS}
+    team_region = {tid: rid for tid, _, rid in TEAMS}
+    region_name = dict(REGIONS)
+    tables: dict[str, pd.DataFrame] = {}
+
+    # --- dimensions -------------------------------------------------------------------------
+    managers = {p.team_id: p for p in people if p.role == "manager"}
+    tables["marts.dim_rep"] = pd.DataFrame(
+        [
+            {
+                "rep_id": p.rep_id,
+                "rep_name": p.name,
+                "email": p.email,
+                "title": "Account Executive" if p.role == "rep" else "Sales Manager",
+                "role": p.role,
+                "team_id": p.team_id,
+                "team_name": team_name[p.team_id],
+                "manager_id": managers[p.team_id].rep_id if p.role == "rep" else None,
+                "hire_date": p.hire_date,
+                "termination_date": None,
+                "is_ramping": p.role == "rep" and p.hire_date.year == FISCAL_YEAR,
+                "valid_from": p.hire_date,
+                "valid_to": None,
+                "is_current": True,
+            }
+            for p in people
+        ]
+    )
+    team_rows = [
+        {
+            "team_id": COMPANY[0],
+            "team_name": COMPANY[1],
+            "hierarchy_level": "company",
+            "parent_team_id": None,
+            "team_path": COMPANY[1],
+            "manager_id": None,
+        }
+    ]
+    for rid, rname in REGIONS:
+        team_rows.append(
+            {
+                "team_id": rid,
+                "team_name": rname,
+                "hierarchy_level": "region",
+                "parent_team_id": COMPANY[0],
+                "team_path": f"{COMPANY[1]} / {rname}",
+                "manager_id": None,
+            }
+        )
+    for tid, tname, rid in TEAMS:
+        team_rows.append(
+            {
+                "team_id": tid,
+                "team_name": tname,
+                "hierarchy_level": "team",
+                "parent_team_id": rid,
+                "team_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
+                "manager_id": managers[tid].rep_id,
+            }
+        )
+    dim_team = pd.DataFrame(team_rows)
+    dim_team["valid_from"] = dt.date(2020, 1, 1)
+    dim_team["valid_to"] = None
+    dim_team["is_current"] = True
+    tables["marts.dim_team"] = dim_team
+
+    # --- rep and team performance -------------------------------------------------------------
+    perf_rows = []
+    team_perf_rows = []
+    for period_type, fiscal_period, period_months, start, end in _periods():
+        sub = months[months.month.isin(period_months)]
+        for rep in reps:
+            rows = sub[sub.rep_id == rep.rep_id]
+            perf_rows.append(
+                {
+                    "rep_id": rep.rep_id,
+                    "rep_name": rep.name,
+                    "team_id": rep.team_id,
+                    "team_name": team_name[rep.team_id],
+                    "period_type": period_type,
+                    "fiscal_period": fiscal_period,
+                    "period_start": start,
+                    "period_end": end,
+                    **_measures(rows),
+                    "is_ramping": bool(rows.is_ramping.any()),
+                }
+            )
+        nodes = [(tid, team_name[tid], "team", [tid]) for tid, _, _ in TEAMS]
+        nodes += [
+            (rid, rname, "region", [t for t, _, r in TEAMS if r == rid]) for rid, rname in REGIONS
+        ]
+        nodes.append((COMPANY[0], COMPANY[1], "company", [t for t, _, _ in TEAMS]))
+        for node_id, node_name, level, team_ids in nodes:
+            rows = sub[sub.team_id.isin(team_ids)]
+            team_perf_rows.append(
+                {
+                    "team_id": node_id,
+                    "team_name": node_name,
+                    "hierarchy_level": level,
+                    "parent_team_id": (
+                        team_region.get(node_id)
+                        if level == "team"
+                        else (COMPANY[0] if level == "region" else None)
+                    ),
+                    "period_type": period_type,
+                    "fiscal_period": fiscal_period,
+                    "period_start": start,
+                    "period_end": end,
+                    **_measures(rows),
+                    "rep_count": int(rows.rep_id.nunique()),
+                }
+            )
+    perf = pd.DataFrame(perf_rows)
+    perf["rank_in_team"] = (
+        perf.assign(a=perf.attainment.fillna(-1))
+        .groupby(["fiscal_period", "team_id"])["a"]
+        .rank(method="first", ascending=False)
+        .astype(int)
+    )
+    perf["rank_in_company"] = (
+        perf.assign(a=perf.attainment.fillna(-1))
+        .groupby("fiscal_period")["a"]
+        .rank(method="first", ascending=False)
+        .astype(int)
+    )
+    tables["marts.rep_performance"] = perf
+    tables["marts.team_performance"] = pd.DataFrame(team_perf_rows)
+
+    # --- pacing: the open month, quarter and year ---------------------------------------------
+    pacing_rows = []
+    open_periods = [
+        ("month", f"FY{FISCAL_YEAR}-M{AS_OF.month:02d}", [AS_OF.month]),
+        ("quarter", f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}", None),
+        ("year", f"FY{FISCAL_YEAR}", list(range(1, 13))),
+    ]
+    for period_type, fiscal_period, _ in open_periods:
+        prow = next(p for p in _periods() if p[1] == fiscal_period)
+        start, end = prow[3], prow[4]
+        total_days = _selling_days(start, end)
+        elapsed = _selling_days(start, AS_OF)
+        remaining = total_days - elapsed
+        for rep in reps:
+            r = perf[(perf.rep_id == rep.rep_id) & (perf.fiscal_period == fiscal_period)].iloc[0]
+            quota = float(r.quota_amount)
+            booked = float(r.bookings_amount)
+            expected = round(quota * elapsed / total_days, 2)
+            pacing_rows.append(
+                {
+                    "rep_id": rep.rep_id,
+                    "rep_name": rep.name,
+                    "team_id": rep.team_id,
+                    "team_name": team_name[rep.team_id],
+                    "period_type": period_type,
+                    "fiscal_period": fiscal_period,
+                    "period_start": start,
+                    "period_end": end,
+                    "quota_amount": quota,
+                    "bookings_to_date_amount": booked,
+                    "expected_to_date_amount": expected,
+                    "pace_gap_amount": round(booked - expected, 2),
+                    "required_run_rate_amount": (
+                        round(max(quota - booked, 0) / remaining, 2) if remaining else None
+                    ),
+                    "projected_attainment": (
+                        booked / elapsed * total_days / quota if quota and elapsed else None
+                    ),
+                    "is_on_pace": booked >= expected,
+                    "selling_days": total_days,
+                    "elapsed_selling_days": elapsed,
+                    "remaining_selling_days": remaining,
+                }
+            )
+    tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
+
+    # --- leaderboard and badges ---------------------------------------------------------------
+    board = perf[perf.period_type != "month"].copy()
+    board["rank_in_ramping"] = None
+    ramping = board[board.is_ramping]
+    board.loc[ramping.index, "rank_in_ramping"] = (
+        ramping.groupby("fiscal_period")["attainment"].rank(method="first", ascending=False)
+    ).astype(int)
+    tables["marts.leaderboard"] = board[
+        [
+            "period_type",
+            "fiscal_period",
+            "rep_id",
+            "rep_name",
+            "team_id",
+            "team_name",
+            "is_ramping",
+            "quota_amount",
+            "bookings_amount",
+            "attainment",
+            "rank_in_company",
+            "rank_in_team",
+            "rank_in_ramping",
+        ]
+    ].reset_index(drop=True)
+    badge_rows = []
+    for _, r in perf[(perf.period_type == "month") & (perf.attainment >= 1)].iterrows():
+        badge_rows.append(
+            {
+                "rep_id": r.rep_id,
+                "rep_name": r.rep_name,
+                "team_id": r.team_id,
+                "team_name": r.team_name,
+                "badge_code": "club_100_month",
+                "badge_name": "100% club (month)",
+                "period_type": "month",
+                "fiscal_period": r.fiscal_period,
+                "earned_date": r.period_end,
+            }
+        )
+    for rep in reps:
+        first = months[(months.rep_id == rep.rep_id) & (months.won_count > 0)]
+        if len(first):
+            m = int(first.month.min())
+            badge_rows.append(
+                {
+                    "rep_id": rep.rep_id,
+                    "rep_name": rep.name,
+                    "team_id": rep.team_id,
+                    "team_name": team_name[rep.team_id],
+                    "badge_code": "first_win",
+                    "badge_name": "First win",
+                    "period_type": "month",
+                    "fiscal_period": f"FY{FISCAL_YEAR}-M{m:02d}",
+                    "earned_date": _month_bounds(m)[0] + dt.timedelta(days=9),
+                }
+            )
+    tables["marts.rep_badges"] = pd.DataFrame(badge_rows)
+
+    # --- opportunities and accounts -----------------------------------------------------------
+    stages = [
+        ("Prospecting", 10, "Pipeline"),
+        ("Qualification", 20, "Pipeline"),
+        ("Discovery", 40, "Best Case"),
+        ("Proposal", 60, "Best Case"),
+        ("Negotiation", 80, "Commit"),
+    ]
+    accounts = [
+        {
+            "account_id": _sfid("001", i),
+            "account_name": name,
+            "industry": ind,
+            "billing_country": country,
+        }
+        for i, (name, ind, country) in enumerate(
+            [
+                ("Globex", "Manufacturing", "US"),
+                ("Initech", "Software", "US"),
+                ("Umbrella <b>Labs</b>", "Healthcare", "GB"),
+                ("Stark Industries", "Energy", "US"),
+                ("Wayne Enterprises", "Finance", "DE"),
+                ("Tyrell Corp", "Software", "FR"),
+            ],
+            start=1,
+        )
+    ]
+    tables["marts.dim_account"] = pd.DataFrame(accounts)
+    opp_rows = []
+    n = 0
+    for rep in reps:
+        for k in range(5):
+            n += 1
+            is_closed = k < 2
+            stage = ("Closed Won", 100, "Closed") if k == 0 else ("Closed Lost", 0, "Omitted")
+            if not is_closed:
+                stage = stages[rng.randrange(len(stages))]
+            close = (
+                AS_OF - dt.timedelta(days=rng.randint(5, 90))
+                if is_closed
+                else AS_OF + dt.timedelta(days=rng.randint(3, 120))
+            )
+            opp_rows.append(
+                {
+                    "opportunity_id": _sfid("006", n),
+                    "opportunity_name": f"{accounts[n % len(accounts)]['account_name']} deal {n}",
+                    "account_id": accounts[n % len(accounts)]["account_id"],
+                    "owner_id": rep.rep_id,
+                    "stage_name": stage[0],
+                    "probability": stage[1],
+                    "forecast_category": stage[2],
+                    "amount": round(rng.uniform(5000, 90000), 2),
+                    "created_date": close - dt.timedelta(days=rng.randint(30, 150)),
+                    "close_date": close,
+                    "is_closed": is_closed,
+                    "is_won": k == 0,
+                }
+            )
+    opps = pd.DataFrame(opp_rows)
+    tables["marts.fct_opportunities"] = opps
+    open_opps = opps[~opps.is_closed].copy()
+    rep_by_id = {p.rep_id: p for p in people}
+
+    # --- forecast submissions (issue 3) ---------------------------------------------------------
+    quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
+    subs = []
+    s = 0
+    for week in range(6):
+        submitted = dt.datetime(2026, 4, 6, 16, 0) + dt.timedelta(weeks=week)
+        for p in people:
+            for category, base in (("Commit", 0.9), ("Best Case", 1.15)):
+                s += 1
+                scale = 150000.0 if p.role == "rep" else 450000.0
+                subs.append(
+                    {
+                        "submission_id": f"fs_{s:012x}",
+                        "submitter_id": p.rep_id,
+                        "submitter_role": p.role,
+                        "team_id": p.team_id,
+                        "fiscal_period": quarter,
+                        "forecast_category": category,
+                        "call_amount": round(scale * base * p.skill * (1 + week * 0.01), 2),
+                        "submitted_at": submitted,
+                    }
+                )
+    tables["marts.fct_forecast_submissions"] = pd.DataFrame(subs)
+
+    # --- pipeline marts (issue 4) --------------------------------------------------------------
+    ph_rows = []
+    for tid, tname, _ in TEAMS:
+        tp = tables["marts.team_performance"]
+        row = tp[(tp.team_id == tid) & (tp.fiscal_period == quarter)].iloc[0]
+        team_open = open_opps[open_opps.owner_id.isin([r.rep_id for r in reps if r.team_id == tid])]
+        remaining = float(row.quota_amount - row.bookings_amount)
+        open_amount = float(team_open.amount.sum())
+        ages = (AS_OF - team_open.created_date).apply(lambda d: d.days)
+        ph_rows.append(
+            {
+                "hierarchy_level": "team",
+                "team_id": tid,
+                "team_name": tname,
+                "rep_id": None,
+                "rep_name": None,
+                "period_type": "quarter",
+                "fiscal_period": quarter,
+                "quota_amount": float(row.quota_amount),
+                "bookings_amount": float(row.bookings_amount),
+                "open_pipeline_amount": round(open_amount, 2),
+                "weighted_pipeline_amount": round(
+                    float((team_open.amount * team_open.probability / 100).sum()), 2
+                ),
+                "commit_pipeline_amount": round(
+                    float(team_open[team_open.forecast_category == "Commit"].amount.sum()), 2
+                ),
+                "coverage": _ratio(open_amount, remaining) if remaining > 0 else None,
+                "coverage_needed": 3.2,
+                "open_deal_count": len(team_open),
+                "deals_0_30_count": int((ages <= 30).sum()),
+                "deals_31_60_count": int(((ages > 30) & (ages <= 60)).sum()),
+                "deals_61_90_count": int(((ages > 60) & (ages <= 90)).sum()),
+                "deals_90_plus_count": int((ages > 90).sum()),
+                "avg_days_in_stage": 21.5,
+            }
+        )
+    tables["marts.pipeline_health"] = pd.DataFrame(ph_rows)
+    stalled = open_opps.head(4)
+    tables["marts.stalled_deals"] = pd.DataFrame(
+        [
+            {
+                "opportunity_id": o.opportunity_id,
+                "opportunity_name": o.opportunity_name,
+                "account_name": next(
+                    a["account_name"] for a in accounts if a["account_id"] == o.account_id
+                ),
+                "rep_id": o.owner_id,
+                "rep_name": rep_by_id[o.owner_id].name,
+                "team_id": rep_by_id[o.owner_id].team_id,
+                "team_name": team_name[rep_by_id[o.owner_id].team_id],
+                "amount": o.amount,
+                "stage_name": o.stage_name,
+                "close_date": o.close_date,
+                "days_idle": 31 + i * 9,
+                "last_activity_date": AS_OF - dt.timedelta(days=31 + i * 9),
+                "last_stage_change_date": AS_OF - dt.timedelta(days=40 + i * 9),
+            }
+            for i, o in enumerate(stalled.itertuples())
+        ]
+    )
+    slipped = open_opps.iloc[4:7]
+    tables["marts.slipped_deals"] = pd.DataFrame(
+        [
+            {
+                "opportunity_id": o.opportunity_id,
+                "opportunity_name": o.opportunity_name,
+                "rep_id": o.owner_id,
+                "rep_name": rep_by_id[o.owner_id].name,
+                "team_id": rep_by_id[o.owner_id].team_id,
+                "team_name": team_name[rep_by_id[o.owner_id].team_id],
+                "fiscal_period": quarter,
+                "amount": o.amount,
+                "original_close_date": dt.date(2026, 4, 20),
+                "current_close_date": o.close_date,
+                "push_count": 1 + i % 2,
+                "days_slipped": (o.close_date - dt.date(2026, 4, 20)).days,
+            }
+            for i, o in enumerate(slipped.itertuples())
+        ]
+    )
+    wf_rows = []
+    for tid, tname, _ in TEAMS:
+        start_amt = round(rng.uniform(300000, 500000), 2)
+        created = round(rng.uniform(80000, 200000), 2)
+        moved_in = round(rng.uniform(10000, 50000), 2)
+        won = round(rng.uniform(50000, 150000), 2)
+        lost = round(rng.uniform(20000, 80000), 2)
+        moved_out = round(rng.uniform(10000, 60000), 2)
+        change = round(rng.uniform(-20000, 20000), 2)
+        end_amt = round(start_amt + created + moved_in - won - lost - moved_out + change, 2)
+        wf_rows.append(
+            {
+                "hierarchy_level": "team",
+                "team_id": tid,
+                "team_name": tname,
+                "rep_id": None,
+                "period_type": "quarter",
+                "fiscal_period": quarter,
+                "start_amount": start_amt,
+                "created_amount": created,
+                "moved_in_amount": moved_in,
+                "won_amount": won,
+                "lost_amount": lost,
+                "moved_out_amount": moved_out,
+                "amount_change": change,
+                "end_amount": end_amt,
+            }
+        )
+    tables["marts.pipeline_waterfall"] = pd.DataFrame(wf_rows)
+
+    # --- forecast marts (issue 4) ---------------------------------------------------------------
+    fa_rows = []
+    for p in people:
+        actual = 120000.0 * p.skill
+        for week in range(1, 7):
+            call = actual * (0.8 if p.skill < 0.9 else 1.15) * (1 + 0.01 * week)
+            fa_rows.append(
+                {
+                    "submitter_id": p.rep_id,
+                    "submitter_name": p.name,
+                    "submitter_role": p.role,
+                    "team_id": p.team_id,
+                    "team_name": team_name[p.team_id],
+                    "fiscal_period": f"FY{FISCAL_YEAR}-Q1",
+                    "week_of_period": week,
+                    "commit_call_amount": round(call, 2),
+                    "best_case_call_amount": round(call * 1.2, 2),
+                    "actual_amount": round(actual, 2),
+                    "commit_accuracy": max(0.0, 1 - abs(actual - call) / actual),
+                    "commit_bias": (call - actual) / actual,
+                    "trailing_accuracy": 0.82,
+                    "forecast_tendency": "sandbagger" if p.skill < 0.9 else "over-caller",
+                }
+            )
+    tables["marts.forecast_accuracy"] = pd.DataFrame(fa_rows)
+    fp_rows = []
+    tp = tables["marts.team_performance"]
+    for node in tp[tp.fiscal_period == quarter].itertuples():
+        proj = float(node.bookings_amount) + 0.35 * float(node.open_pipeline_amount)
+        fp_rows.append(
+            {
+                "team_id": node.team_id,
+                "team_name": node.team_name,
+                "hierarchy_level": node.hierarchy_level,
+                "fiscal_period": quarter,
+                "projection_type": "current",
+                "week_of_period": 7,
+                "closed_to_date_amount": float(node.bookings_amount),
+                "projected_amount": round(proj, 2),
+                "projected_low_amount": round(proj * 0.9, 2),
+                "projected_high_amount": round(proj * 1.1, 2),
+                "actual_amount": None,
+                "quota_amount": float(node.quota_amount),
+            }
+        )
+        for week in range(1, 14):
+            fp_rows.append(
+                {
+                    "team_id": node.team_id,
+                    "team_name": node.team_name,
+                    "hierarchy_level": node.hierarchy_level,
+                    "fiscal_period": f"FY{FISCAL_YEAR}-Q1",
+                    "projection_type": "backtest",
+                    "week_of_period": week,
+                    "closed_to_date_amount": round(proj * week / 13 * 0.8, 2),
+                    "projected_amount": round(proj * (0.85 + week * 0.012), 2),
+                    "projected_low_amount": round(proj * (0.75 + week * 0.015), 2),
+                    "projected_high_amount": round(proj * (0.95 + week * 0.008), 2),
+                    "actual_amount": round(proj, 2),
+                    "quota_amount": float(node.quota_amount),
+                }
+            )
+    tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
+
+    # --- coaching and ramp (issue 4) -----------------------------------------------------------
+    q1 = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1"]
+    cs_rows = []
+    for r in q1.itertuples():
+        team = q1[q1.team_id == r.team_id]
+        cs_rows.append(
+            {
+                "rep_id": r.rep_id,
+                "rep_name": r.rep_name,
+                "team_id": r.team_id,
+                "team_name": r.team_name,
+                "fiscal_period": r.fiscal_period,
+                "win_rate": r.win_rate,
+                "team_median_win_rate": float(team.win_rate.median()),
+                "avg_deal_size": r.avg_deal_size,
+                "team_median_avg_deal_size": float(team.avg_deal_size.median()),
+                "avg_sales_cycle_days": r.avg_sales_cycle_days,
+                "team_median_sales_cycle_days": float(team.avg_sales_cycle_days.median()),
+                "activities_per_opportunity": round(r.activity_count / max(1, r.won_count), 1),
+                "team_median_activities_per_opportunity": 80.0,
+                "weakest_stage": "Negotiation",
+                "stage_conversion": 0.38,
+                "team_stage_conversion": 0.61,
+                "signal": "loses deals in Negotiation: 38% vs team 61%",
+            }
+        )
+    tables["marts.coaching_signals"] = pd.DataFrame(cs_rows)
+    ramp_rows = []
+    for p in reps:
+        cohort_q = (p.hire_date.month - 1) // 3 + 1
+        for k in range(1, 13):
+            ramp_rows.append(
+                {
+                    "rep_id": p.rep_id,
+                    "rep_name": p.name,
+                    "team_id": p.team_id,
+                    "team_name": team_name[p.team_id],
+                    "hire_date": p.hire_date,
+                    "hire_cohort": f"FY{p.hire_date.year}-Q{cohort_q}",
+                    "months_since_hire": k,
+                    "attainment": min(1.4, 0.15 * k * p.skill),
+                    "months_to_first_win": 2,
+                    "months_to_first_100": 5 if p.skill > 0.9 else None,
+                    "cohort_median_attainment": min(1.2, 0.13 * k),
+                    "cohort_median_months_to_first_100": 5.0,
+                }
+            )
+    tables["marts.ramp_cohorts"] = pd.DataFrame(ramp_rows)
+
+    # --- run report (issue 5) and quarantine ---------------------------------------------------
+    tables["marts.run_reports"] = pd.DataFrame(
+        [
+            {
+                "run_id": f"run-2026051{d}",
+                "started_at": dt.datetime(2026, 5, 10 + d, 5, 0),
+                "finished_at": dt.datetime(2026, 5, 10 + d, 5, 1, 30),
+                "duration_seconds": 90.0 + d,
+                "is_published": True,
+                "checks_passed": 120 + d,
+                "checks_warned": 2,
+                "checks_failed": 0,
+                "rows_loaded": 5200 + d,
+                "rows_quarantined": 4,
+                "failed_checks": "",
+            }
+            for d in range(1, 5)
+        ]
+    )
+    tables["quarantine.opportunities"] = pd.DataFrame(
+        [
+            {"opportunity_id": _sfid("006", 901), "rule": "negative_amount", "amount": -10.0},
+            {"opportunity_id": _sfid("006", 902), "rule": "orphan_owner", "amount": 300.0},
+            {"opportunity_id": _sfid("006", 903), "rule": "close_before_created", "amount": 70.0},
+        ]
+    )
+    tables["quarantine.quotas"] = pd.DataFrame(
+        [
+            {
+                "email": "ghost@acme.example",
+                "month": dt.date(2026, 1, 1),
+                "rule": "unknown_rep_email",
+                "quota_amount": 50000.0,
+            }
+        ]
+    )
+
+    # --- restricted compensation marts ---------------------------------------------------------
+    year = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}"]
+    pfp = []
+    for i, r in enumerate(year.itertuples()):
+        variable = round(float(r.bookings_amount) * 0.1, 2)
+        base = RESTRICTED_SENTINEL_AMOUNT if i == 0 else 90000.0
+        pfp.append(
+            {
+                "rep_id": r.rep_id,
+                "rep_name": r.rep_name,
+                "team_id": r.team_id,
+                "team_name": r.team_name,
+                "fiscal_year": FISCAL_YEAR,
+                "attainment": r.attainment,
+                "base_salary_amount": base,
+                "variable_pay_amount": variable,
+                "total_pay_amount": round(base + variable, 2),
+                "effective_commission_rate": 0.1,
+                "cost_of_sales": _ratio(base + variable, float(r.bookings_amount)),
+                "team_attainment_pay_correlation": 0.74,
+            }
+        )
+    tables["marts_restricted.pay_for_performance"] = pd.DataFrame(pfp)
+    tables["marts_restricted.commission_audit"] = pd.DataFrame(
+        [
+            {
+                "rep_id": reps[2].rep_id,
+                "rep_name": reps[2].name,
+                "email": reps[2].email,
+                "pay_month": "2026-03",
+                "expected_commission_amount": 4200.00,
+                "paid_commission_amount": 4250.00,
+                "difference_amount": 50.00,
+            }
+        ]
+    )
+    tables["marts_restricted.fct_payouts"] = pd.DataFrame(
+        [
+            {
+                "payout_id": f"po_{i}",
+                "rep_id": r.rep_id,
+                "pay_month": "2026-03",
+                "commission_amount": 4200.0,
+            }
+            for i, r in enumerate(reps)
+        ]
+    )
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    con = duckdb.connect(str(path))
+    try:
+        for schema in ("marts", "marts_restricted", "quarantine"):
+            con.execute(f"create schema {schema}")
+        for name, frame in tables.items():
+            con.register("frame", frame)
+            con.execute(f"create table {name} as select * from frame")
+            con.unregister("frame")
+    finally:
+        con.close()
+    return path
