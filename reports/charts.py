@@ -64,7 +64,9 @@ def chart_spec(
     fmt = y_fmt or infer_format(value_field if len(y) == 1 else y[0], 0.5)
     axis_format = d3_format(fmt, currency) if fmt and fmt != "id" else None
     x_type = _field_type(data[x], continuous_numbers=kind == "line")
-    x_enc = alt.X(x, type=x_type, sort=None, title=None)
+    whole = x_type == "quantitative" and pd.api.types.is_integer_dtype(data[x])
+    x_axis = alt.Axis(tickMinStep=1, format="d") if whole else alt.Axis(labelAngle=-40)
+    x_enc = alt.X(x, type=x_type, sort=None, title=None, axis=x_axis)
     y_enc = alt.Y(
         value_field,
         type="quantitative",

@@ -269,27 +269,36 @@ def _render_each(each: EachBlock, ctx: RenderContext) -> str:
     if stray:
         line = each.line + template.count("\n", 0, stray.start())
         raise PageBuildError(ctx.page, line, stray.group(0), "unsupported expression in {#each}")
-    rendered = _markdown.render(template) if each.block else _markdown.renderInline(template)
-    pieces = []
+    # Expand the markdown for every row with numbered marks, render it once (so a list stays
+    # one list), then put the escaped values in: data never passes through markdown.
+    values: list[tuple[str, object]] = []
+    expanded = []
     for record in data.records():
 
-        def in_href(match: re.Match[str], record: dict[str, object] = record) -> str:
-            url = _VAR_RE.sub(
-                lambda m: quote(str(record[names[int(m.group(1))][0]]), safe=""), match.group(1)
-            )
-            return f'href="{url}"'
+        def number(match: re.Match[str], record: dict[str, object] = record) -> str:
+            column = names[int(match.group(1))][0]
+            values.append((column, record[column]))
+            return _VAR_MARK.format(len(values) - 1)
 
-        row_html = re.sub(r'href="([^"]*)"', in_href, rendered)
-        row_html = _VAR_RE.sub(
-            lambda m, record=record: html.escape(
-                format_value(
-                    record[names[int(m.group(1))][0]], None, names[int(m.group(1))][0], ctx.currency
-                )
-            ),
-            row_html,
+        expanded.append(_VAR_RE.sub(number, template))
+    if not expanded:
+        return '<p class="empty">None.</p>'
+    source = "".join(expanded)
+    rendered = _markdown.render(source) if each.block else _markdown.renderInline(source)
+
+    def in_href(match: re.Match[str]) -> str:
+        url = _VAR_RE.sub(
+            lambda m: quote(str(values[int(m.group(1))][1]), safe="/"), match.group(1)
         )
-        pieces.append(row_html)
-    return "".join(pieces) if pieces else '<p class="empty">None.</p>'
+        return f'href="{html.escape(url)}"'
+
+    rendered = re.sub(r'href="([^"]*)"', in_href, rendered)
+    return _VAR_RE.sub(
+        lambda m: html.escape(
+            format_value(values[int(m.group(1))][1], None, values[int(m.group(1))][0], ctx.currency)
+        ),
+        rendered,
+    )
 
 
 def _linker(target: str):
