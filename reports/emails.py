@@ -1,0 +1,631 @@
+"""The leadership digest and the managers' digests: render, then send over SMTP or write `.eml`.
+
+A digest tells the overview page's story by email: where the quarter stands, successes,
+shortfalls, at-risk deals and forecast against quota, with charts as inline PNG images and a
+plain-text alternative. Its numbers come from the very queries of the pages
+(`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager), so an email
+can never disagree with the site. A manager's digest runs the team page's queries for their
+own team only, so it never shows another team's reps.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from orchestration.settings import Settings
+from reports import charts
+from reports.components import env
+from reports.formatting import MISSING, format_value
+from reports.page_format import Page, parse_page
+from reports.render import PUBLIC_SCHEMAS, output_path, safe_name
+from reports.site_config import PAGES_DIR, load_site_config
+from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse
+
+MANAGERS_SQL = """
+select managers.rep_id, managers.rep_name, managers.email, managers.team_id, teams.team_name
+from marts.dim_rep as managers
+join marts.dim_team as teams
+    on managers.team_id = teams.team_id and teams.is_current and teams.hierarchy_level = 'team'
+where managers.is_current and managers.role = 'manager' and managers.email is not null
+order by teams.team_name
+"""
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """A chart attached to the HTML part, shown where the HTML says `cid:<cid>`."""
+
+    cid: str
+    png: bytes
+    filename: str
+
+
+@dataclass
+class Digest:
+    """One email: who gets it, its subject and both bodies, and its inline charts."""
+
+    kind: str  # leadership | manager | delayed
+    subject: str
+    recipients: tuple[str, ...]
+    html: str
+    text: str
+    images: list[InlineImage] = field(default_factory=list)
+    team_id: str | None = None
+
+    def to_message(self, sender: str, to: Sequence[str] | None = None) -> EmailMessage:
+        message = EmailMessage()
+        message["Subject"] = _header(self.subject)
+        message["From"] = sender
+        message["To"] = ", ".join(to if to is not None else self.recipients) or sender
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+        message.set_content(self.text)
+        message.add_alternative(self.html, subtype="html")
+        html_part = message.get_payload()[-1]
+        for image in self.images:
+            html_part.add_related(
+                image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename
+            )
+        return message
+
+
+@dataclass
+class SendReport:
+    """What happened to every (digest, recipient): sent, failed with the reason, or written."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    eml_files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _header(value: str) -> str:
+    return re.sub(r"[\r\n]+", " ", value).strip()
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _results(page: Page, warehouse: Warehouse, params: dict[str, str], pending: frozenset[str]):
+    queries = PageQueries(page, warehouse, PUBLIC_SCHEMAS, pending)
+    return queries.run_all(params)
+
+
+def _first(result: QueryResult | Unavailable | None, column: str) -> object:
+    if not isinstance(result, QueryResult) or not result.rows:
+        return None
+    return result.records()[0].get(column)
+
+
+def _table(
+    result: QueryResult | Unavailable | None,
+    columns: list[tuple[str, str, str | None]],
+    currency: str,
+    limit: int = 10,
+) -> dict[str, object] | None:
+    """Rows formatted for the email template (or the pending marts when unavailable)."""
+    if isinstance(result, Unavailable):
+        return {"pending": result.missing, "headers": [], "rows": []}
+    if not isinstance(result, QueryResult):
+        return None
+    rows = [
+        [format_value(r.get(c), f, c, currency) for c, _, f in columns]
+        for r in result.records()[:limit]
+    ]
+    return {
+        "pending": None,
+        "headers": [t for _, t, _ in columns],
+        "rows": rows,
+        "more": max(0, len(result.rows) - limit),
+    }
+
+
+def _chart_image(
+    result: QueryResult | Unavailable | None,
+    name: str,
+    build: Callable[[QueryResult], dict],
+) -> InlineImage | None:
+    if not isinstance(result, QueryResult) or not result.rows:
+        return None
+    png = charts.to_png(build(result), scale=1.5)
+    return InlineImage(make_msgid(idstring=name, domain="spm.local")[1:-1], png, f"{name}.png")
+
+
+def _money(value: object, currency: str) -> str:
+    return format_value(value, "cur0k", "", currency) if value is not None else MISSING
+
+
+def render_digests(
+    published_db: Path, settings: Settings, *, site_url: str | None = None
+) -> list[Digest]:
+    """The leadership digest (to `settings.email_to`) and one digest per team manager."""
+    config = load_site_config()
+    base = (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
+    currency = settings.corporate_currency
+    index = parse_page((PAGES_DIR / "index.md").read_text(encoding="utf-8"), "index.md")
+    team_page_path = "teams/[team_id].md"
+    team_page = parse_page((PAGES_DIR / team_page_path).read_text(encoding="utf-8"), team_page_path)
+    warehouse = Warehouse(published_db)
+    try:
+        digests = [_leadership(index, warehouse, config.pending_marts, settings, base, currency)]
+        cursor = warehouse.con.execute(MANAGERS_SQL)
+        managers = [
+            dict(zip([d[0] for d in cursor.description], row, strict=True))
+            for row in cursor.fetchall()
+        ]
+        for manager in managers:
+            digests.append(
+                _manager(team_page, manager, warehouse, config.pending_marts, base, currency)
+            )
+    finally:
+        warehouse.close()
+    return digests
+
+
+def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
+    r = _results(page, warehouse, {}, pending)
+    quarter = _first(r["current_periods"], "quarter") or "this quarter"
+    attainment = _first(r["company_quarter"], "attainment")
+    headline = [
+        ("Quota", _money(_first(r["company_quarter"], "quota_amount"), currency)),
+        ("Bookings", _money(_first(r["company_quarter"], "bookings_amount"), currency)),
+        ("Attainment", format_value(attainment, "pct1")),
+        ("Pace gap", _money(_first(r["quarter_pace"], "pace_gap_amount"), currency)),
+        ("Commit call", _money(_first(r["forecast_calls"], "commit_amount"), currency)),
+        ("Best case call", _money(_first(r["forecast_calls"], "best_case_amount"), currency)),
+        (
+            "Projection",
+            _money(_first(r["projection"], "projected_amount"), currency)
+            if isinstance(r["projection"], QueryResult)
+            else "not available yet",
+        ),
+    ]
+    images = [
+        img
+        for img in (
+            _chart_image(
+                r["forecast_vs_quota"],
+                "forecast",
+                lambda q: charts.chart_spec(
+                    "bar",
+                    q.frame(),
+                    "measure",
+                    ["amount"],
+                    swap_xy=True,
+                    y_fmt="usd0k",
+                    currency=currency,
+                    width=520,
+                    height=160,
+                ),
+            ),
+            _chart_image(
+                r["monthly_trend"],
+                "trend",
+                lambda q: charts.chart_spec(
+                    "bar",
+                    q.frame(),
+                    "fiscal_period",
+                    ["quota_amount", "bookings_amount"],
+                    grouped=True,
+                    y_fmt="usd0k",
+                    currency=currency,
+                    width=520,
+                    height=200,
+                ),
+            ),
+        )
+        if img
+    ]
+    sections = [
+        (
+            "Successes",
+            _first(r["successes_summary"], "summary"),
+            [
+                (
+                    "Reps at or above quota",
+                    _table(
+                        r["reps_at_quota"],
+                        [
+                            ("rep_name", "Rep", None),
+                            ("team_name", "Team", None),
+                            ("attainment", "Attainment", "pct1"),
+                        ],
+                        currency,
+                    ),
+                ),
+                (
+                    "Top deals won",
+                    _table(
+                        r["top_deals"],
+                        [
+                            ("opportunity_name", "Deal", None),
+                            ("rep_name", "Rep", None),
+                            ("amount", "Amount", "cur0"),
+                        ],
+                        currency,
+                        5,
+                    ),
+                ),
+                (
+                    "Badges earned",
+                    _table(
+                        r["badges_quarter"],
+                        [("rep_name", "Rep", None), ("badge_name", "Badge", None)],
+                        currency,
+                    ),
+                ),
+            ],
+        ),
+        (
+            "Shortfalls",
+            _first(r["shortfalls_summary"], "summary"),
+            [
+                (
+                    "Reps behind pace",
+                    _table(
+                        r["reps_behind"],
+                        [
+                            ("rep_name", "Rep", None),
+                            ("team_name", "Team", None),
+                            ("pace_gap_amount", "Gap", "cur0"),
+                            ("required_run_rate_amount", "Needed per day", "cur0"),
+                        ],
+                        currency,
+                    ),
+                ),
+                (
+                    "Teams behind pace",
+                    _table(
+                        r["teams_behind"],
+                        [("team_name", "Team", None), ("pace_gap_amount", "Gap", "cur0")],
+                        currency,
+                    ),
+                ),
+            ],
+        ),
+        (
+            "At-risk pipeline",
+            _first(r["at_risk_summary"], "summary"),
+            [
+                (
+                    "Stalled deals",
+                    _table(
+                        r["stalled"],
+                        [
+                            ("opportunity_name", "Deal", None),
+                            ("rep_name", "Rep", None),
+                            ("amount", "Amount", "cur0"),
+                            ("days_idle", "Days idle", "num0"),
+                        ],
+                        currency,
+                        5,
+                    ),
+                ),
+                (
+                    "Slipped deals",
+                    _table(
+                        r["slipped"],
+                        [
+                            ("opportunity_name", "Deal", None),
+                            ("rep_name", "Rep", None),
+                            ("amount", "Amount", "cur0"),
+                        ],
+                        currency,
+                        5,
+                    ),
+                ),
+                (
+                    "Coverage below need",
+                    _table(
+                        r["coverage_below_need"],
+                        [
+                            ("team_name", "Team", None),
+                            ("coverage", "Coverage", "x1"),
+                            ("coverage_needed", "Needed", "x1"),
+                        ],
+                        currency,
+                    ),
+                ),
+            ],
+        ),
+    ]
+    subject = f"Sales performance {quarter}: {format_value(attainment, 'pct0')} of quota"
+    return _digest(
+        "leadership",
+        subject,
+        tuple(settings.email_to),
+        "Leadership digest",
+        str(quarter),
+        headline,
+        sections,
+        images,
+        base + "index.html",
+        None,
+    )
+
+
+def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
+    team_id = str(manager["team_id"])
+    r = _results(page, warehouse, {"team_id": team_id}, pending)
+    quarter = _first(r["current_periods"], "quarter") or "this quarter"
+    attainment = _first(r["team_quarter"], "attainment")
+    headline = [
+        ("Quota", _money(_first(r["team_quarter"], "quota_amount"), currency)),
+        ("Bookings", _money(_first(r["team_quarter"], "bookings_amount"), currency)),
+        ("Attainment", format_value(attainment, "pct1")),
+        ("Pace gap", _money(_first(r["team_pace"], "pace_gap_amount"), currency)),
+        (
+            "Needed per selling day",
+            format_value(_first(r["team_pace"], "required_run_rate_amount"), "cur0", "", currency),
+        ),
+    ]
+    images = [
+        img
+        for img in (
+            _chart_image(
+                r["monthly_trend"],
+                "trend",
+                lambda q: charts.chart_spec(
+                    "bar",
+                    q.frame(),
+                    "fiscal_period",
+                    ["quota_amount", "bookings_amount"],
+                    grouped=True,
+                    y_fmt="usd0k",
+                    currency=currency,
+                    width=520,
+                    height=200,
+                ),
+            ),
+        )
+        if img
+    ]
+    sections = [
+        (
+            "Your team",
+            _first(r["team_summary"], "summary"),
+            [
+                (
+                    "Reps",
+                    _table(
+                        r["team_reps"],
+                        [
+                            ("rep_name", "Rep", None),
+                            ("attainment", "Attainment", "pct1"),
+                            ("pace_gap_amount", "Pace gap", "cur0"),
+                            ("required_run_rate_amount", "Needed per day", "cur0"),
+                        ],
+                        currency,
+                        50,
+                    ),
+                ),
+            ],
+        ),
+        (
+            "Deals that need attention",
+            None,
+            [
+                (
+                    "Stalled deals",
+                    _table(
+                        r["team_stalled"],
+                        [
+                            ("opportunity_name", "Deal", None),
+                            ("rep_name", "Rep", None),
+                            ("amount", "Amount", "cur0"),
+                            ("days_idle", "Days idle", "num0"),
+                        ],
+                        currency,
+                        5,
+                    ),
+                ),
+                (
+                    "Slipped deals",
+                    _table(
+                        r["team_slipped"],
+                        [
+                            ("opportunity_name", "Deal", None),
+                            ("rep_name", "Rep", None),
+                            ("amount", "Amount", "cur0"),
+                        ],
+                        currency,
+                        5,
+                    ),
+                ),
+            ],
+        ),
+    ]
+    team_name = str(manager["team_name"])
+    subject = f"{team_name} team {quarter}: {format_value(attainment, 'pct0')} of quota"
+    link = base + output_path(team_page_name(), team_id)
+    return _digest(
+        "manager",
+        subject,
+        (str(manager["email"]),),
+        f"{team_name} team",
+        str(quarter),
+        headline,
+        sections,
+        images,
+        link,
+        team_id,
+    )
+
+
+def team_page_name() -> str:
+    return "teams/[team_id].md"
+
+
+def _digest(
+    kind, subject, recipients, heading, quarter, headline, sections, images, link, team_id
+) -> Digest:
+    context = {
+        "heading": heading,
+        "quarter": quarter,
+        "headline": headline,
+        "sections": sections,
+        "images": images,
+        "link": link,
+    }
+    html = env.get_template("email.html.j2").render(**context)
+    text = env.get_template("email.txt.j2").render(**context)
+    return Digest(kind, subject, recipients, html, _plain(text), images, team_id)
+
+
+def _plain(text: str) -> str:
+    """Jinja autoescapes the text template too; a plain-text part must show raw characters."""
+    import html as html_module
+
+    return html_module.unescape(text)
+
+
+def render_delayed_notice(
+    settings: Settings,
+    failed_checks: Sequence[str],
+    *,
+    run_id: str | None = None,
+    site_url: str | None = None,
+) -> Digest:
+    """The short note sent instead of the digest when the last run did not publish."""
+    base = (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
+    context = {"checks": list(failed_checks), "run_id": run_id, "link": base + "index.html"}
+    html = env.get_template("email_delayed.html.j2").render(**context)
+    text = _plain(env.get_template("email_delayed.txt.j2").render(**context))
+    return Digest(
+        "delayed",
+        "Sales performance numbers delayed: checks failed",
+        tuple(settings.email_to),
+        html,
+        text,
+    )
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+_TRANSIENT = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    socket.timeout,
+    TimeoutError,
+)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, _TRANSIENT):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, OSError)
+
+
+def send_digests(
+    digests: Sequence[Digest],
+    settings: Settings,
+    eml_dir: Path | None = None,
+    *,
+    retries: int = 3,
+    backoff_seconds: float = 2.0,
+) -> SendReport:
+    """Send every digest to each of its recipients, or write `.eml` files.
+
+    `.eml` files are written when `eml_dir` is given or no SMTP host is configured (then to
+    `<warehouse_dir>/outbox`). Over SMTP each recipient is its own transaction, so one bad
+    address does not stop the others; transient failures are retried with exponential
+    back-off, permanent ones (5xx) are reported at once.
+    """
+    sender = settings.email_from or "spm-reports@localhost"
+    report = SendReport()
+    if eml_dir is not None or not settings.smtp_host:
+        target = eml_dir or settings.warehouse_dir / "outbox"
+        target.mkdir(parents=True, exist_ok=True)
+        for digest in digests:
+            name = safe_name(f"{digest.kind}-{digest.team_id or 'company'}") + ".eml"
+            path = target / name
+            path.write_bytes(digest.to_message(sender).as_bytes())
+            report.eml_files.append(path)
+        return report
+    connection: smtplib.SMTP | None = None
+    try:
+        for digest in digests:
+            if not digest.recipients:
+                report.failed.append((digest.subject, "", "no recipients (set SPM_EMAIL_TO)"))
+            for recipient in digest.recipients:
+                message = digest.to_message(sender, [recipient])
+                for attempt in range(retries + 1):
+                    try:
+                        if connection is None:
+                            connection = _connect(settings)
+                        connection.send_message(message, from_addr=sender, to_addrs=[recipient])
+                        report.sent.append((digest.subject, recipient))
+                        break
+                    except (smtplib.SMTPException, OSError) as exc:
+                        if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                            connection = _close(connection)
+                        else:
+                            connection = _reset(connection)
+                        if not _is_transient(exc) or attempt == retries:
+                            report.failed.append((digest.subject, recipient, _reason(exc)))
+                            break
+                        time.sleep(backoff_seconds * (2**attempt))
+    finally:
+        _close(connection)
+    return report
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    connection = smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=30)
+    connection.ehlo()
+    if settings.smtp_starttls and connection.has_extn("starttls"):
+        connection.starttls()
+        connection.ehlo()
+    elif settings.smtp_starttls and settings.smtp_user:
+        connection.close()
+        raise smtplib.SMTPNotSupportedError(
+            f"{settings.smtp_host}:{settings.smtp_port} offers no STARTTLS; refusing to send "
+            "the password in clear (set SPM_SMTP_STARTTLS=false to allow it)"
+        )
+    if settings.smtp_user:
+        connection.login(settings.smtp_user, settings.smtp_password or "")
+    return connection
+
+
+def _reset(connection: smtplib.SMTP | None) -> smtplib.SMTP | None:
+    """After a refused recipient, clear the transaction; a broken connection is dropped."""
+    if connection is None:
+        return None
+    try:
+        connection.rset()
+    except (smtplib.SMTPException, OSError):
+        return _close(connection)
+    return connection
+
+
+def _close(connection: smtplib.SMTP | None) -> None:
+    if connection is not None:
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{code} {msg.decode(errors='replace')}" for code, msg in exc.recipients.values()
+        )
+    return f"{type(exc).__name__}: {exc}"
