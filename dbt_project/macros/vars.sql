@@ -1,0 +1,50 @@
+{#
+    The business parameters as SQL literals. `as_of_date` is the "today" of every
+    period-to-date number: the var when set (YYYY-MM-DD), else the date the run started, so
+    any past day can be rebuilt exactly by passing it.
+#}
+{% macro as_of_date_value() -%}
+    {%- set raw = var('as_of_date', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{ return(run_started_at.date()) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {{ exceptions.raise_compiler_error("var as_of_date=" ~ text ~ " is not a date, expected YYYY-MM-DD") }}
+    {%- endif -%}
+    {{ return(modules.datetime.date(text[0:4] | int, text[5:7] | int, text[8:10] | int)) }}
+{%- endmacro %}
+
+{% macro as_of_date() -%}
+    cast('{{ as_of_date_value().isoformat() }}' as date)
+{%- endmacro %}
+
+{% macro fiscal_year_start_month() -%}
+    {%- set month = var('fiscal_year_start_month', 1) | int -%}
+    {%- if month < 1 or month > 12 -%}
+        {{ exceptions.raise_compiler_error("var fiscal_year_start_month=" ~ month ~ " is out of range 1..12") }}
+    {%- endif -%}
+    {{ return(month) }}
+{%- endmacro %}
+
+{% macro corporate_currency() -%}
+    '{{ var("corporate_currency", "USD") | upper | trim }}'
+{%- endmacro %}
+
+{#- Amounts in marts are money: rounded to cents, half away from zero. -#}
+{% macro cents(expr) -%}
+    cast(round({{ expr }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{#- Full-precision money in facts: an amount (2 dp) times an FX rate (8 dp) is exact at 10 dp. -#}
+{% macro full_precision(expr) -%}
+    cast({{ expr }} as decimal(38, 10))
+{%- endmacro %}
+
+{#- A ratio that is null, never infinite, when its denominator is zero or null. -#}
+{% macro safe_ratio(numerator, denominator) -%}
+    case
+        when {{ denominator }} is not null and {{ denominator }} <> 0
+            then cast({{ numerator }} as {{ dbt.type_float() }}) / cast({{ denominator }} as {{ dbt.type_float() }})
+    end
+{%- endmacro %}

@@ -1,0 +1,89 @@
+{#-
+    Who was in which team with which role, and when: the compensation system's effective-dated
+    assignments (valid_from/valid_to inclusive, null valid_to = still current). A CRM user with
+    no assignment at all falls back to their current CRM role, valid since ever, as a manager
+    when someone in the CRM reports to them, else as a rep.
+-#}
+{%- set ramp_months = var('ramp_months') | int -%}
+
+with
+
+assignments as (select * from {{ ref('stg_compensation__assignments') }}),
+users as (select * from {{ ref('stg_crm__users') }}),
+
+crm_managers as (
+    select distinct manager_id
+    from users
+    where manager_id is not null
+),
+
+employment as (
+    select
+        rep_id,
+        min(hire_date) as hire_date,
+        max(termination_date) as termination_date
+    from assignments
+    group by rep_id
+),
+
+from_compensation as (
+    select
+        assignment_id,
+        rep_id,
+        team_id,
+        role,
+        effective_from as valid_from,
+        effective_to as valid_to,
+        'compensation' as assignment_source
+    from assignments
+),
+
+users_without_assignments as (
+    select users.*
+    from users
+    left join employment
+        on users.user_id = employment.rep_id
+    where employment.rep_id is null
+),
+
+from_crm as (
+    select
+        'crm|' || users_without_assignments.user_id as assignment_id,
+        users_without_assignments.user_id as rep_id,
+        users_without_assignments.role_id as team_id,
+        case when crm_managers.manager_id is not null then 'manager' else 'rep' end as role,
+        cast('1900-01-01' as date) as valid_from,
+        cast(null as date) as valid_to,
+        'crm' as assignment_source
+    from users_without_assignments
+    left join crm_managers
+        on users_without_assignments.user_id = crm_managers.manager_id
+),
+
+unioned as (
+    select * from from_compensation
+    union all
+    select * from from_crm
+),
+
+final as (
+    select
+        unioned.assignment_id,
+        unioned.rep_id,
+        unioned.team_id,
+        unioned.role,
+        unioned.valid_from,
+        unioned.valid_to,
+        unioned.assignment_source,
+        employment.hire_date,
+        employment.termination_date,
+        case
+            when employment.hire_date is not null
+                then {{ add_months(month_start('employment.hire_date'), ramp_months) }}
+        end as ramp_end_date
+    from unioned
+    left join employment
+        on unioned.rep_id = employment.rep_id
+)
+
+select * from final

@@ -1,0 +1,53 @@
+with
+
+source as (select * from {{ source('sales_analytics', 'activities') }}),
+
+renamed as (
+    select
+        cast(id as {{ dbt.type_string() }}) as activity_id,
+        lower(trim(type)) as activity_type,
+        cast(user_id as {{ dbt.type_string() }}) as rep_id,
+        cast(opportunity_id as {{ dbt.type_string() }}) as opportunity_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        {{ utc_timestamp('timestamp') }} as activity_at,
+        {{ utc_date('timestamp') }} as activity_date,
+        cast(duration_seconds as {{ dbt.type_bigint() }}) as duration_seconds,
+        lower(trim(direction)) as direction,
+        lower(trim(outcome)) as outcome,
+        source_file,
+        _dlt_load_id as dlt_load_id,
+        _dlt_id as dlt_id
+    from source
+),
+
+ranked as (
+    -- the table is append-only: a re-delivered event keeps its first load
+    select
+        *,
+        row_number() over (
+            partition by activity_id
+            order by dlt_load_id, dlt_id
+        ) as version_rank
+    from renamed
+),
+
+deduplicated as (
+    select
+        activity_id,
+        activity_type,
+        rep_id,
+        opportunity_id,
+        account_id,
+        activity_at,
+        activity_date,
+        duration_seconds,
+        direction,
+        outcome,
+        source_file
+    from ranked
+    where version_rank = 1
+),
+
+final as (select * from deduplicated)
+
+select * from final
