@@ -113,7 +113,7 @@ def _split_frontmatter(text: str, path: str) -> tuple[dict[str, object], str]:
         raise PageBuildError(path, 1, "frontmatter", f"frontmatter is not YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise PageBuildError(path, 1, "frontmatter", "frontmatter must be a mapping")
-    blank = "\n" * (raw.count("\n") + 2)
+    blank = "\n" * (raw.count("\n") + 3)
     return data, blank + text[end + 5 :]
 
 

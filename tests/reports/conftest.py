@@ -1,0 +1,62 @@
+"""Fixtures of the report tests: the fixture warehouse and the sites rendered from it once.
+
+`report_warehouse` is the published warehouse the pages are tested against. Today it is the
+fixture warehouse of `fixture_warehouse.py`; when the small demo company's published
+warehouse is available as a fixture, point `report_warehouse` at it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "reports_fixture_warehouse", Path(__file__).with_name("fixture_warehouse.py")
+)
+fixture_warehouse = importlib.util.module_from_spec(_spec)
+sys.modules["reports_fixture_warehouse"] = fixture_warehouse
+_spec.loader.exec_module(fixture_warehouse)
+
+
+@pytest.fixture(scope="session")
+def fixture_module():
+    return fixture_warehouse
+
+
+@pytest.fixture(scope="session")
+def report_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("published") / "spm.duckdb"
+    return fixture_warehouse.build_fixture_warehouse(path)
+
+
+@pytest.fixture(scope="session")
+def hostile_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hostile") / "spm.duckdb"
+    return fixture_warehouse.build_fixture_warehouse(path, hostile_names=True)
+
+
+@pytest.fixture(scope="session")
+def public_site(report_warehouse, tmp_path_factory):
+    from reports.render import render_site
+
+    out = tmp_path_factory.mktemp("site") / "build"
+    return render_site(report_warehouse, out)
+
+
+@pytest.fixture(scope="session")
+def restricted_site(report_warehouse, tmp_path_factory):
+    from reports.render import render_site
+
+    out = tmp_path_factory.mktemp("site") / "build-restricted"
+    return render_site(report_warehouse, out, restricted=True)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile_warehouse, tmp_path_factory):
+    from reports.render import render_site
+
+    out = tmp_path_factory.mktemp("hostile-site") / "build"
+    return render_site(hostile_warehouse, out, restricted=True)

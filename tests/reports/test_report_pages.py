@@ -1,0 +1,190 @@
+"""Every page's SQL runs against the warehouse, and the overview shows the marts' numbers."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from reports.formatting import format_value
+from reports.page_format import parse_page
+from reports.render import PUBLIC_SCHEMAS, RESTRICTED_SCHEMAS
+from reports.site_config import PAGES_DIR, load_site_config
+from reports.sql_engine import PageQueries, QueryResult, Warehouse, run_params_sql
+
+CONFIG = load_site_config()
+
+
+class Probe(HTMLParser):
+    """Collects the elements that carry data-column/data-value, and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[dict[str, str]] = []
+        self.text: list[str] = []
+        self._open: dict[str, str] | None = None
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.add(tag)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        if "data-value" in attributes and "data-column" in attributes:
+            self._open = {
+                "class": attributes.get("class", ""),
+                "column": attributes["data-column"],
+                "value": attributes["data-value"],
+                "text": "",
+            }
+            self.values.append(self._open)
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._open is not None and self._open["class"] == "value":
+            self._open["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "span":
+            self._open = None
+
+
+def probe(path: Path) -> Probe:
+    parser = Probe()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("page_name", sorted(CONFIG.pages))
+def test_every_query_of_every_page_runs(page_name, report_warehouse):
+    page_config = CONFIG.pages[page_name]
+    page = parse_page((PAGES_DIR / page_name).read_text(encoding="utf-8"), page_name)
+    allowed = RESTRICTED_SCHEMAS if page_config.restricted else PUBLIC_SCHEMAS
+    warehouse = Warehouse(report_warehouse)
+    try:
+        params = {}
+        if page_config.params_sql:
+            values = run_params_sql(page_config.params_sql, page_name, warehouse, allowed)
+            assert values, f"{page_name}: params_sql returned no rows"
+            params = {page_name.split("[")[1].split("]")[0]: values[0]}
+        results = PageQueries(page, warehouse, allowed, CONFIG.pending_marts).run_all(params)
+    finally:
+        warehouse.close()
+    assert results, f"{page_name} defines no query"
+    for name, result in results.items():
+        assert isinstance(result, QueryResult), f"{page_name}: {name} is {result}"
+
+
+def test_sites_build_without_warnings(public_site, restricted_site):
+    assert public_site.warnings == []
+    assert restricted_site.warnings == []
+    assert public_site.skipped == [
+        "compensation.md: restricted, built only into the restricted site"
+    ]
+    names = {p.relative_to(public_site.out_dir).as_posix() for p in public_site.pages}
+    assert {
+        "index.html",
+        "leaderboard.html",
+        "pipeline.html",
+        "forecast.html",
+        "coaching.html",
+        "onboarding.html",
+        "data-quality.html",
+        "reps/index.html",
+        "teams/index.html",
+    } <= names
+    assert "compensation.html" not in names
+    for path in public_site.pages:
+        assert path.is_file()
+    assert (public_site.out_dir / "assets" / "style.css").is_file()
+
+
+def test_one_page_per_rep_and_team(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    reps = {
+        r
+        for (r,) in con.execute(
+            "select rep_id from marts.dim_rep where is_current and role = 'rep'"
+        ).fetchall()
+    }
+    teams = {
+        t
+        for (t,) in con.execute(
+            "select team_id from marts.dim_team where hierarchy_level = 'team'"
+        ).fetchall()
+    }
+    con.close()
+    site = public_site.out_dir
+    assert {p.stem for p in (site / "reps").glob("*.html")} == reps | {"index"}
+    assert {p.stem for p in (site / "teams").glob("*.html")} == teams | {"index"}
+
+
+def test_overview_numbers_equal_the_marts(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    quarter, year = con.execute(
+        "select max(fiscal_period) filter (where period_type = 'quarter'), "
+        "max(fiscal_period) filter (where period_type = 'year') from marts.rep_pacing"
+    ).fetchone()
+    q = con.execute(
+        "select quota_amount, bookings_amount, attainment, coverage from marts.team_performance"
+        " where hierarchy_level = 'company' and fiscal_period = ?",
+        [quarter],
+    ).fetchone()
+    y = con.execute(
+        "select quota_amount, bookings_amount, attainment from marts.team_performance"
+        " where hierarchy_level = 'company' and fiscal_period = ?",
+        [year],
+    ).fetchone()
+    pace = con.execute(
+        "select sum(bookings_to_date_amount) - sum(expected_to_date_amount) from marts.rep_pacing"
+        " where period_type = 'quarter'"
+    ).fetchone()[0]
+    behind = con.execute(
+        "select rep_name from marts.rep_pacing where period_type = 'quarter' and not is_on_pace"
+    ).fetchall()
+    reps_total = con.execute(
+        "select count(*) from marts.rep_pacing where period_type = 'quarter'"
+    ).fetchone()[0]
+    con.close()
+
+    page = probe(public_site.out_dir / "index.html")
+    big = [v for v in page.values if v["class"] == "big-value"]
+    by_column = {}
+    for v in big:
+        by_column.setdefault(v["column"], []).append(float(v["value"]))
+    assert by_column["quota_amount"] == pytest.approx([q[0], y[0]])
+    assert by_column["bookings_amount"] == pytest.approx([q[1], y[1]])
+    assert by_column["attainment"] == pytest.approx([q[2], y[2]])
+    assert by_column["coverage"] == pytest.approx([q[3]])
+    assert by_column["pace_gap_amount"][0] == pytest.approx(pace)
+    text = " ".join(page.text)
+    assert format_value(q[0], "usd0k") in text
+    assert format_value(q[2], "pct1") in text
+    assert quarter in text and year in text
+    summary = f"{len(behind)} of {reps_total} reps"
+    assert summary in text, f"shortfalls summary should start with {summary!r}"
+    for (name,) in behind:
+        assert name in text
+
+
+def test_links_between_pages_resolve(public_site):
+    site = public_site.out_dir
+    for path in site.rglob("*.html"):
+        for href in probe(path).links:
+            if href.startswith(("http:", "https:", "mailto:", "#")):
+                continue
+            target = (path.parent / href.split("#")[0]).resolve()
+            assert target.is_file(), f"{path.relative_to(site)} links to missing {href}"
+
+
+def test_charts_are_inline_svg_and_need_no_network(public_site):
+    html = (public_site.out_dir / "index.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 2
+    for path in public_site.out_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text
+        assert "http://" not in text.replace("http://www.w3.org/", "")
+        assert "https://" not in text
