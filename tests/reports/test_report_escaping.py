@@ -1,0 +1,67 @@
+"""Data strings are text, never markup: on pages, in emails; pay never reaches the public site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+from email import policy
+
+from orchestration.settings import Settings
+from reports.emails import render_digests, send_digests
+
+SCRIPT = "<script>alert(1)</script>"
+SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_hostile_names_are_escaped_on_every_page(hostile_site, fixture_module):
+    site = hostile_site.out_dir
+    shown = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert SCRIPT not in html, f"{path.relative_to(site)} contains a live script tag"
+        assert "<b>Labs</b>" not in html, f"{path.relative_to(site)} renders an account's HTML"
+        shown += html.count(SCRIPT_ESCAPED)
+    assert shown > 5  # the name is really shown, as text, on many pages
+    leaderboard = (site / "leaderboard.html").read_text(encoding="utf-8")
+    assert SCRIPT_ESCAPED in leaderboard
+    formula = fixture_module.FORMULA_NAME.replace('"', "&#34;")
+    assert formula in leaderboard  # a spreadsheet formula shows as the text it is
+
+
+def test_public_site_holds_no_restricted_data(public_site, restricted_site, fixture_module):
+    sentinel = f"{fixture_module.RESTRICTED_SENTINEL_AMOUNT:,.0f}"
+    for path in public_site.out_dir.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert sentinel not in text and "987654" not in text, path
+            assert "compensation" not in text.lower(), path
+    restricted = (restricted_site.out_dir / "compensation.html").read_text(encoding="utf-8")
+    assert sentinel in restricted
+    assert 'href="compensation.html"' in (restricted_site.out_dir / "index.html").read_text()
+
+
+def _settings(tmp_path, **overrides) -> Settings:
+    base = Settings(
+        landing_dir=tmp_path / "landing",
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "reports" / "build",
+        as_of=dt.date(2026, 5, 15),
+        email_from="spm@acme.example",
+        email_to=("vp@acme.example", "cro@acme.example"),
+    )
+    return base.with_overrides(**overrides)
+
+
+def test_hostile_names_are_escaped_in_emails(hostile_warehouse, tmp_path):
+    settings = _settings(tmp_path)
+    digests = render_digests(hostile_warehouse, settings)
+    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    assert len(report.eml_files) == len(digests) == 4
+    west = next(d for d in digests if d.subject.startswith("West"))
+    assert SCRIPT not in west.html
+    assert SCRIPT_ESCAPED in west.html
+    assert SCRIPT in west.text  # plain text shows the name as written: it is not markup
+    for path in report.eml_files:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        html = message.get_body(preferencelist=("html",)).get_content()
+        assert SCRIPT not in html
