@@ -1,0 +1,107 @@
+"""Headless Chromium opens the rendered site from disk: no console errors, charts drawn.
+
+Needs Debian's `chromium` (`make test` installs it when it can); skipped with the reason
+otherwise. Screenshots are kept in `test-artifacts/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from reports.render import output_path
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed (apt-get install -y chromium; make test does)",
+)
+
+
+def png_pixels(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and the decompressed (still filtered) pixel rows of a PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, width, height, idat = 8, 0, 0, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", chunk[:8])
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    return width, height, zlib.decompress(idat)
+
+
+def open_in_chromium(page: Path, shot: Path, profile: Path) -> tuple[str, str]:
+    """Load `page` from disk; return the rendered DOM and Chromium's log."""
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1280,2000",
+        f"--screenshot={shot}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, done.stderr
+
+
+def console_errors(log: str) -> list[str]:
+    return [line for line in log.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+def test_chromium_reports_console_errors(tmp_path):
+    """The probe itself works: a page that logs an error is caught."""
+    page = tmp_path / "broken.html"
+    page.write_text("<html><body><script>console.error('boom')</script></body></html>")
+    _, log = open_in_chromium(page, tmp_path / "broken.png", tmp_path / "profile")
+    assert any("boom" in line for line in console_errors(log))
+
+
+@pytest.mark.parametrize("which", ["index", "team", "rep"])
+def test_pages_render_in_chromium(which, public_site, report_warehouse, tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    team_id = con.execute(
+        "select min(team_id) from marts.dim_team where hierarchy_level = 'team'"
+    ).fetchone()[0]
+    rep_id = con.execute(
+        "select min(rep_id) from marts.dim_rep where role = 'rep' and is_current"
+    ).fetchone()[0]
+    con.close()
+    relative = {
+        "index": "index.html",
+        "team": output_path("teams/[team_id].md", team_id),
+        "rep": output_path("reps/[rep_id].md", rep_id),
+    }[which]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"{which}.png"
+    shot.unlink(missing_ok=True)
+    dom, log = open_in_chromium(public_site.out_dir / relative, shot, tmp_path / "profile")
+    assert console_errors(log) == []
+    assert dom.count("<svg") >= 1, "no chart was drawn"
+    assert "<rect" in dom or "<path" in dom
+    width, height, pixels = png_pixels(shot.read_bytes())
+    assert (width, height) == (1280, 2000)
+    assert len(set(pixels)) > 40, "the screenshot is blank"
