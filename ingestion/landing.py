@@ -1,0 +1,79 @@
+"""Which landing files a load reads: each file once, again only when it changes.
+
+A file is identified by its path relative to the landing root and its signature
+(modification time in nanoseconds and size). The signatures of the files read are kept in the
+dlt resource state, which dlt commits together with the loaded data: a load that fails keeps
+the previous signatures, so the same files are read again next time.
+
+dlt's `incremental` on a modification-date cursor would keep only the newest time seen, and
+would skip forever a file that arrives later with an older time (copied with its timestamps
+preserved, or written by a machine with a slow clock). Remembering every file's signature
+has no such blind spot and costs one small dict entry per file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dlt
+
+from ingestion.errors import LandingFileError
+
+log = logging.getLogger(__name__)
+
+_STATE_KEY = "landing_files"
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """A file in the landing folder, as a load sees it."""
+
+    path: Path
+    relative: str
+    signature: tuple[int, int]
+
+
+def landing_file(landing_dir: Path, relative: str) -> LandingFile:
+    """A required file; its absence is an error naming it."""
+    path = Path(landing_dir) / relative
+    if not path.is_file():
+        raise LandingFileError(relative, None, None, f"file not found in {Path(landing_dir)}")
+    stat = path.stat()
+    return LandingFile(path, relative, (stat.st_mtime_ns, stat.st_size))
+
+
+def landing_files(landing_dir: Path, folder: str, pattern: str) -> list[LandingFile]:
+    """Files under `folder` matching `pattern`, sorted by path; the folder itself must exist."""
+    root = Path(landing_dir) / folder
+    if not root.is_dir():
+        raise LandingFileError(folder, None, None, f"folder not found in {Path(landing_dir)}")
+    found = []
+    for path in sorted(root.glob(pattern)):
+        if path.is_file():
+            stat = path.stat()
+            relative = path.relative_to(landing_dir).as_posix()
+            found.append(LandingFile(path, relative, (stat.st_mtime_ns, stat.st_size)))
+    return found
+
+
+def _seen() -> dict[str, list[int]]:
+    state = dlt.current.resource_state()
+    return state.setdefault(_STATE_KEY, {})  # type: ignore[no-any-return]
+
+
+def changed(files: Iterable[LandingFile]) -> Iterator[LandingFile]:
+    """The files that are new or changed since the last successful load of this resource.
+
+    Each yielded file is recorded as read; the record becomes permanent only when dlt
+    commits the load.
+    """
+    seen = _seen()
+    for file in files:
+        if seen.get(file.relative) == list(file.signature):
+            log.debug("%s unchanged since the last load, skipped", file.relative)
+            continue
+        yield file
+        seen[file.relative] = list(file.signature)

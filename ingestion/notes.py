@@ -1,0 +1,77 @@
+"""What a load noticed besides its rows: new columns, repeated records, files read.
+
+Resources run inside dlt's extract step and have no return channel, so they report here. The
+report is always logged; `ingestion.pipeline.load_system` also collects it for its caller
+(the CLI prints it, Dagster attaches it as metadata).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+log = logging.getLogger("ingestion")
+
+
+@dataclass
+class LoadNotes:
+    """Per resource (raw table): columns not in the contract, repeated ids, files read."""
+
+    new_columns: dict[str, list[str]] = field(default_factory=dict)
+    deduplicated: dict[str, list[str]] = field(default_factory=dict)
+    files_read: dict[str, list[str]] = field(default_factory=dict)
+
+
+_current: ContextVar[LoadNotes | None] = ContextVar("ingestion_load_notes", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[LoadNotes]:
+    """Collect the notes of everything extracted inside the block."""
+    notes = LoadNotes()
+    token = _current.set(notes)
+    try:
+        yield notes
+    finally:
+        _current.reset(token)
+
+
+def new_columns(resource: str, file: str, columns: list[str]) -> None:
+    if not columns:
+        return
+    log.warning(
+        "%s: %s has columns the landing contract does not know, loaded as new raw columns: %s",
+        resource,
+        file,
+        ", ".join(columns),
+    )
+    notes = _current.get()
+    if notes is not None:
+        known = notes.new_columns.setdefault(resource, [])
+        known.extend(c for c in columns if c not in known)
+
+
+def deduplicated(resource: str, file: str, ids: list[str]) -> None:
+    if not ids:
+        return
+    shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    log.warning(
+        "%s: %s repeats %d record id(s); kept the row with the latest SystemModstamp: %s",
+        resource,
+        file,
+        len(ids),
+        shown,
+    )
+    notes = _current.get()
+    if notes is not None:
+        notes.deduplicated.setdefault(resource, []).extend(ids)
+
+
+def file_read(resource: str, file: str) -> None:
+    log.info("%s: reading %s", resource, file)
+    notes = _current.get()
+    if notes is not None:
+        notes.files_read.setdefault(resource, []).append(file)

@@ -1,0 +1,188 @@
+"""Load the landing files of each source system into the work warehouse, with or without Dagster.
+
+The public names here are what the orchestration builds on: `make_source` and
+`make_pipeline` for the dagster-dlt assets, `load_system` and `load_all` for the CLI and the
+tests. Every pipeline writes to `<warehouse_dir>/work.duckdb`, dataset `raw_<system>`, and
+keeps its dlt working folder in `<warehouse_dir>/dlt_pipelines`, so two warehouses (two test
+runs) never share state.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.exceptions import DataValidationError
+from dlt.extract.source import DltSource
+
+from ingestion import notes
+from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
+
+log = logging.getLogger(__name__)
+
+SYSTEMS: tuple[str, ...] = (
+    "crm",
+    "sales_analytics",
+    "revenue_intelligence",
+    "compensation",
+    "finance",
+)
+
+_SOURCE_FUNCTIONS: dict[str, str] = {
+    "crm": "ingestion.sources.crm:crm_source",
+    "sales_analytics": "ingestion.sources.sales_analytics:sales_analytics_source",
+    "revenue_intelligence": "ingestion.sources.revenue_intelligence:revenue_intelligence_source",
+    "compensation": "ingestion.sources.compensation:compensation_source",
+    "finance": "ingestion.sources.finance:finance_source",
+}
+
+
+def _check_system(system: str) -> None:
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown source system {system!r}; expected one of {', '.join(SYSTEMS)}")
+
+
+def _configure_dlt() -> None:
+    """dlt settings every pipeline here relies on (set in dlt's in-memory config).
+
+    The Arrow path gets `_dlt_load_id` from dlt (constant per load, added while extracting);
+    `_dlt_id` is added by the sources themselves (`ingestion.tables.for_dlt`), so dlt need not
+    rewrite the Parquet files to add it.
+    """
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
+    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = False
+    # merge loads go through `raw_<system>_staging`; empty it afterwards so the warehouse
+    # does not keep a second copy of the last load
+    dlt.config["load.truncate_staging_dataset"] = True
+
+
+def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
+    """The dlt pipeline of one system: `spm_<system>` -> duckdb `work.duckdb`, `raw_<system>`."""
+    _check_system(system)
+    _configure_dlt()
+    warehouse_dir = Path(warehouse_dir)
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=f"spm_{system}",
+        destination=dlt.destinations.duckdb(str(warehouse_dir / "work.duckdb")),
+        dataset_name=f"raw_{system}",
+        pipelines_dir=str(warehouse_dir / "dlt_pipelines"),
+    )
+
+
+def make_source(system: str, landing_dir: Path) -> DltSource:
+    """The `@dlt.source` of one system, reading `<landing_dir>/<system>/`.
+
+    Nothing is read until the source is extracted, so this is safe at Dagster definition
+    time, before any file has landed.
+    """
+    _check_system(system)
+    module_name, function_name = _SOURCE_FUNCTIONS[system].split(":")
+    source_function: Callable[[str], DltSource] = getattr(
+        importlib.import_module(module_name), function_name
+    )
+    return source_function(str(Path(landing_dir)))
+
+
+class LoadResult(dict[str, int]):
+    """Rows loaded per raw table (0 for tables with nothing new), plus what the load noticed.
+
+    A `dict[str, int]` so callers can print or sum it; the attributes carry the rest:
+    `new_columns` (columns not in the landing contract, per table), `deduplicated` (ids a CRM
+    export repeated, per table: the latest row was kept), `files_read` (per table) and dlt's
+    `load_info`.
+    """
+
+    def __init__(
+        self,
+        system: str,
+        rows: dict[str, int],
+        collected: notes.LoadNotes,
+        load_info: LoadInfo | None,
+    ) -> None:
+        super().__init__(rows)
+        self.system = system
+        self.new_columns = collected.new_columns
+        self.deduplicated = collected.deduplicated
+        self.files_read = collected.files_read
+        self.load_info = load_info
+
+
+def _find_cause(exc: BaseException) -> BaseException | None:
+    """The error that explains a failed dlt run, deep in dlt's chain of wrappers."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    found: BaseException | None = None
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, IngestionError):
+            return current
+        if isinstance(current, DataValidationError) and found is None:
+            found = current
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(getattr(current, "exceptions", []) or [])
+    return found
+
+
+def _schema_change(error: DataValidationError) -> SchemaChangeError:
+    column = error.column_name or "?"
+    known = (error.table_schema or {}).get("columns", {}).get(column, {})
+    known_type = known.get("data_type", "another type")
+    return SchemaChangeError(
+        error.table_name or "?",
+        column,
+        f"the raw table holds it as {known_type}, this load brings another type"
+        f" ({error.extended_info or 'data type changed'}); a known column may not change"
+        " type: fix the file, or migrate the raw table on purpose",
+    )
+
+
+def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResult:
+    """Load one system's new and changed landing files; return rows loaded per table.
+
+    On bad input the load stops with `LandingFileError` (file, row or cell, field) or
+    `SchemaChangeError` (resource, column), nothing of this system is written, and the dlt
+    state is left as before, so the next run reads the same files again.
+    """
+    pipeline = make_pipeline(system, warehouse_dir)
+    source = make_source(system, landing_dir)
+    tables = list(source.resources.keys())
+    with notes.collecting() as collected:
+        try:
+            info = pipeline.run(source)
+        except Exception as exc:
+            # a package that failed after extraction must not be loaded by the next run
+            pipeline.drop_pending_packages()
+            cause = _find_cause(exc)
+            if isinstance(cause, (LandingFileError, SchemaChangeError)):
+                raise cause from exc
+            if isinstance(cause, DataValidationError):
+                raise _schema_change(cause) from exc
+            raise
+    normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
+    row_counts = dict(normalize_info.row_counts) if normalize_info else {}
+    rows = {table: int(row_counts.get(table, 0)) for table in tables}
+    result = LoadResult(system, rows, collected, info)
+    log.info("%s: loaded %s", system, dict(result))
+    return result
+
+
+def load_all(
+    landing_dir: Path, warehouse_dir: Path, systems: Iterable[str] | None = None
+) -> dict[str, LoadResult]:
+    """Load every system (or the given ones) in turn; stop at the first that fails.
+
+    Systems loaded before the failure stay loaded (each system is its own dataset); the
+    error names the system, file, row and field.
+    """
+    chosen = tuple(systems) if systems is not None else SYSTEMS
+    for system in chosen:
+        _check_system(system)
+    return {system: load_system(system, landing_dir, warehouse_dir) for system in chosen}

@@ -1,0 +1,1 @@
+"""One dlt source per source system; each package is usable without Dagster."""

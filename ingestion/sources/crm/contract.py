@@ -1,0 +1,139 @@
+"""The CRM part of the landing contract: one Salesforce Data Export CSV per object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ingestion.fields import (
+    TableSpec,
+    amount,
+    bigint,
+    boolean,
+    date,
+    key,
+    percent,
+    text,
+    timestamp,
+)
+
+Disposition = Literal["scd2", "merge"]
+
+
+@dataclass(frozen=True)
+class CrmObject:
+    """A Salesforce object: its export file, raw table and how it is written."""
+
+    object_name: str
+    spec: TableSpec
+    disposition: Disposition
+
+    @property
+    def file(self) -> str:
+        return f"crm/{self.object_name}.csv"
+
+    @property
+    def table(self) -> str:
+        return self.spec.table
+
+
+def _object(name: str, table: str, disposition: Disposition, *fields: object) -> CrmObject:
+    spec = TableSpec(
+        table,
+        (key("Id"), *fields, timestamp("SystemModstamp", nullable=False)),  # type: ignore[arg-type]
+        ("id",),
+    )
+    return CrmObject(name, spec, disposition)
+
+
+OBJECTS: tuple[CrmObject, ...] = (
+    _object(
+        "User",
+        "user",
+        "scd2",
+        text("Name"),
+        text("Email"),
+        text("Title"),
+        text("UserRoleId"),
+        text("ManagerId"),
+        boolean("IsActive"),
+        timestamp("CreatedDate"),
+    ),
+    _object("UserRole", "user_role", "merge", text("Name"), text("ParentRoleId")),
+    _object(
+        "Account",
+        "account",
+        "merge",
+        text("Name"),
+        text("Industry"),
+        text("BillingCountry"),
+        text("OwnerId"),
+        timestamp("CreatedDate"),
+        boolean("IsDeleted"),
+    ),
+    _object("Product2", "product2", "merge", text("Name"), text("Family"), boolean("IsActive")),
+    _object(
+        "Opportunity",
+        "opportunity",
+        "scd2",
+        text("Name"),
+        text("AccountId"),
+        text("OwnerId"),
+        amount("Amount"),
+        text("CurrencyIsoCode"),
+        text("StageName"),
+        percent("Probability"),
+        text("ForecastCategoryName"),
+        date("CloseDate"),
+        timestamp("CreatedDate"),
+        boolean("IsClosed"),
+        boolean("IsWon"),
+        text("Type"),
+        text("LeadSource"),
+        boolean("IsDeleted"),
+        timestamp("LastModifiedDate"),
+    ),
+    _object(
+        "OpportunityHistory",
+        "opportunity_history",
+        "merge",
+        text("OpportunityId"),
+        text("StageName"),
+        amount("Amount"),
+        date("CloseDate"),
+        percent("Probability"),
+        text("ForecastCategory"),
+        timestamp("CreatedDate"),
+        boolean("IsDeleted"),
+    ),
+    _object(
+        "OpportunityLineItem",
+        "opportunity_line_item",
+        "merge",
+        text("OpportunityId"),
+        text("Product2Id"),
+        bigint("Quantity"),
+        amount("UnitPrice"),
+        amount("TotalPrice"),
+        boolean("IsDeleted"),
+    ),
+    _object(
+        "OpportunitySplit",
+        "opportunity_split",
+        "merge",
+        text("OpportunityId"),
+        text("SplitOwnerId"),
+        percent("SplitPercentage"),
+        text("SplitTypeId"),
+        boolean("IsDeleted"),
+    ),
+    _object(
+        "OpportunitySplitType",
+        "opportunity_split_type",
+        "merge",
+        text("DeveloperName"),
+        text("MasterLabel"),
+        boolean("IsTotalValidated"),
+        boolean("IsActive"),
+    ),
+)
