@@ -45,6 +45,23 @@
 {% macro safe_ratio(numerator, denominator) -%}
     case
         when {{ denominator }} is not null and {{ denominator }} <> 0
-            then cast({{ numerator }} as {{ dbt.type_float() }}) / cast({{ denominator }} as {{ dbt.type_float() }})
+            then cast({{ numerator }} as {{ type_double() }}) / cast({{ denominator }} as {{ type_double() }})
     end
+{%- endmacro %}
+
+{#- A 64-bit float: `dbt.type_float()` is a 32-bit `float` on DuckDB, too coarse for ratios. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'spm')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
 {%- endmacro %}

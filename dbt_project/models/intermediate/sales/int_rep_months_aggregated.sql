@@ -4,35 +4,18 @@
     or on their last working day if they left during it. Quarters, years, teams, regions and
     the company are all sums of these rows, so their totals always agree.
 
-    Each credit is rounded to cents before it is summed (money is paid and reported in cents),
-    so a team is exactly the sum of its reps. A rep-month exists when the rep has anything in
+    Each credit is rounded to cents before it is summed (int_opportunity_credits_dated), so a
+    team is exactly the sum of its reps. A rep with no known team (no assignment and no CRM
+    role) rolls up to the company node directly. A rep-month exists when the rep has anything in
     it: a quota, a credit closed, created or due, or an activity.
 -#}
 with
 
-credits as (select * from {{ ref('int_opportunity_credits_split') }}),
+credits_as_of as (select * from {{ ref('int_opportunity_credits_dated') }}),
 quotas as (select * from {{ ref('int_quotas_mapped') }}),
 activities as (select * from {{ ref('stg_sales_analytics__activities') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
-
-credits_as_of as (
-    select
-        rep_id,
-        credit_type,
-        is_won,
-        is_closed and close_date <= {{ as_of_date() }} as is_closed_as_of,
-        created_date <= {{ as_of_date() }} as is_created_as_of,
-        created_date <= {{ as_of_date() }}
-        and not (is_closed and close_date <= {{ as_of_date() }}) as is_open_as_of,
-        {{ month_start('close_date') }} as close_month_start,
-        {{ month_start('created_date') }} as created_month_start,
-        sales_cycle_days,
-        {{ cents('credited_amount') }} as credited_amount,
-        {{ cents('credited_created_amount') }} as credited_created_amount,
-        {{ cents('credited_amount * probability * cast(0.01 as decimal(3, 2))') }}
-            as credited_weighted_amount
-    from credits
-),
+teams as (select * from {{ ref('int_teams_pathed') }}),
 
 closed_measures as (
     select
@@ -176,21 +159,29 @@ version_candidates as (
         on anchored.rep_id = rep_versions.rep_id
 ),
 
+company_root as (
+    select min(team_id) as company_id
+    from teams
+    where depth = 0
+),
+
 rep_month_teams as (
     select
-        rep_id,
-        fiscal_month_start,
-        team_anchor_date,
-        team_id,
-        role,
+        version_candidates.rep_id,
+        version_candidates.fiscal_month_start,
+        version_candidates.team_anchor_date,
+        coalesce(version_candidates.team_id, company_root.company_id) as team_id,
+        version_candidates.role,
         coalesce(
-            hire_date is not null
-            and fiscal_month_start >= {{ month_start('hire_date') }}
-            and fiscal_month_start < ramp_end_date,
+            version_candidates.hire_date is not null
+            and version_candidates.fiscal_month_start
+            >= {{ month_start('version_candidates.hire_date') }}
+            and version_candidates.fiscal_month_start < version_candidates.ramp_end_date,
             false
         ) as is_ramping
     from version_candidates
-    where version_rank = 1
+    cross join company_root
+    where version_candidates.version_rank = 1
 ),
 
 final as (

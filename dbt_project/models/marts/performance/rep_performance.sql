@@ -1,0 +1,109 @@
+{#-
+    How each rep is doing against quota, per fiscal month, quarter and year, with every KPI
+    of DESIGN.md section 5 (as of `as_of_date`). Quarters and years are sums of the rep's
+    months; ratios are computed from the sums and are null, never infinite, when their
+    denominator is zero or missing. Ranks order reps with a quota by attainment, ties broken
+    by bookings (equal on both = same rank).
+-#}
+with
+
+rep_periods as (select * from {{ ref('int_rep_periods_aggregated') }}),
+periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
+users as (select * from {{ ref('stg_crm__users') }}),
+teams as (select * from {{ ref('int_teams_pathed') }}),
+
+measured as (
+    select
+        rep_periods.*,
+        periods.fiscal_year,
+        periods.period_start,
+        periods.period_end,
+        {{ safe_ratio('rep_periods.bookings_amount', 'rep_periods.quota_amount') }} as attainment,
+        {{ safe_ratio('rep_periods.won_count', 'rep_periods.won_count + rep_periods.lost_count') }}
+            as win_rate,
+        {{ safe_ratio('rep_periods.bookings_amount', 'rep_periods.bookings_amount + rep_periods.lost_amount') }}
+            as win_rate_value,
+        case
+            when rep_periods.won_count > 0
+                then {{ cents('rep_periods.bookings_amount / rep_periods.won_count') }}
+        end as avg_deal_size,
+        {{ safe_ratio('rep_periods.won_cycle_days_sum', 'rep_periods.won_count') }}
+            as avg_sales_cycle_days,
+        case
+            when rep_periods.quota_amount - rep_periods.bookings_amount > 0
+                then {{ safe_ratio('rep_periods.open_pipeline_amount', 'rep_periods.quota_amount - rep_periods.bookings_amount') }}
+        end as coverage
+    from rep_periods
+    inner join periods
+        on rep_periods.period_id = periods.period_id
+),
+
+ranked as (
+    select
+        *,
+        case
+            when attainment is not null
+                then rank() over (
+                    partition by period_id, attainment is null
+                    order by attainment desc, bookings_amount desc
+                )
+        end as rank_in_company,
+        case
+            when attainment is not null
+                then rank() over (
+                    partition by period_id, team_id, attainment is null
+                    order by attainment desc, bookings_amount desc
+                )
+        end as rank_in_team
+    from measured
+),
+
+final as (
+    select
+        ranked.rep_period_id,
+        ranked.rep_id,
+        users.user_name as rep_name,
+        ranked.role,
+        ranked.team_id,
+        teams.team_name,
+        teams.region_id,
+        teams.region_name,
+        ranked.period_type,
+        ranked.fiscal_period,
+        cast(ranked.fiscal_year as integer) as fiscal_year,
+        ranked.period_start,
+        ranked.period_end,
+        ranked.period_start <= {{ as_of_date() }} and ranked.period_end >= {{ as_of_date() }}
+            as is_current_period,
+        ranked.period_end < {{ as_of_date() }} as is_closed_period,
+        {{ cents('ranked.quota_amount') }} as quota_amount,
+        {{ cents('ranked.bookings_amount') }} as bookings_amount,
+        {{ cents('ranked.overlay_credit_amount') }} as overlay_credit_amount,
+        ranked.attainment,
+        ranked.won_count,
+        ranked.lost_count,
+        {{ cents('ranked.lost_amount') }} as lost_amount,
+        ranked.win_rate,
+        ranked.win_rate_value,
+        ranked.avg_deal_size,
+        ranked.won_cycle_days_sum,
+        ranked.avg_sales_cycle_days,
+        {{ cents('ranked.pipeline_created_amount') }} as pipeline_created_amount,
+        ranked.created_count,
+        {{ cents('ranked.open_pipeline_amount') }} as open_pipeline_amount,
+        {{ cents('ranked.weighted_pipeline_amount') }} as weighted_pipeline_amount,
+        ranked.open_opportunity_count,
+        ranked.coverage,
+        ranked.activity_count,
+        ranked.is_ramping,
+        cast(ranked.rank_in_team as integer) as rank_in_team,
+        cast(ranked.rank_in_company as integer) as rank_in_company,
+        {{ as_of_date() }} as as_of_date
+    from ranked
+    left join users
+        on ranked.rep_id = users.user_id
+    left join teams
+        on ranked.team_id = teams.team_id
+)
+
+select * from final
