@@ -16,7 +16,7 @@ class LandingFileError(IngestionError):
 
     `file` is the path relative to the landing root (`crm/Opportunity.csv`). `row` counts as a
     spreadsheet shows the file: the CSV header is row 1, the first record row 2; for JSON lines
-    it is the line number. `field` is the column as written in the file (`Amount`). For
+    it is the line number (and printed as `line`). `field` is the column as written in the file (`Amount`). For
     workbooks, `sheet` and `cell` (`C14`) locate the value instead of a bare row.
     """
 
@@ -45,7 +45,8 @@ class LandingFileError(IngestionError):
         if self.cell is not None:
             where.append(f"cell {self.cell}")
         elif self.row is not None:
-            where.append(f"row {self.row}")
+            # a JSON-lines file has lines, not rows; the number is the same
+            where.append(f"{'line' if self.file.endswith('.jsonl') else 'row'} {self.row}")
         if self.field is not None:
             where.append(f"field {self.field}")
         return f"{', '.join(where)}: {self.message}"

@@ -138,9 +138,8 @@ def _schema_change(error: DataValidationError) -> SchemaChangeError:
     return SchemaChangeError(
         error.table_name or "?",
         column,
-        f"the raw table holds it as {known_type}, this load brings another type"
-        f" ({error.extended_info or 'data type changed'}); a known column may not change"
-        " type: fix the file, or migrate the raw table on purpose",
+        f"the raw table holds it as {known_type} and this load brings another type; a known"
+        " column may not change type: fix the file, or migrate the raw table on purpose",
     )
 
 
@@ -158,8 +157,9 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
         try:
             info = pipeline.run(source)
         except Exception as exc:
-            # a package that failed after extraction must not be loaded by the next run
-            pipeline.drop_pending_packages()
+            # a package that failed after extraction must not be loaded by the next run,
+            # and the dlt state (files read, cursors) goes back to before this run
+            pipeline.abort_packages()
             cause = _find_cause(exc)
             if isinstance(cause, (LandingFileError, SchemaChangeError)):
                 raise cause from exc

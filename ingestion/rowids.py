@@ -53,7 +53,7 @@ def version_hash(table: pa.Table, columns: list[str]) -> pa.Array:
         connection.register("rows", table.select(columns))
         result = connection.execute(
             f"select md5(concat_ws(chr(31), {rendered})) as h from rows"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     finally:
         connection.close()
     return result.column(0).combine_chunks()

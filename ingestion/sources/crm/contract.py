@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingestion.fields import (
+    Field,
     TableSpec,
     amount,
-    bigint,
     boolean,
     date,
     key,
@@ -112,7 +112,8 @@ OBJECTS: tuple[CrmObject, ...] = (
         "merge",
         text("OpportunityId"),
         text("Product2Id"),
-        bigint("Quantity"),
+        # Salesforce Quantity is a number with decimals (half a licence year), not a count
+        Field("Quantity", "decimal", 18, 2),
         amount("UnitPrice"),
         amount("TotalPrice"),
         boolean("IsDeleted"),
