@@ -1,22 +1,14 @@
 {#-
-    One row per calendar day with its fiscal attributes. The span is whole fiscal years around
-    the as-of date (vars calendar_years_back / calendar_years_ahead), so every period in it is
-    complete and its selling-day count is right.
+    Every calendar day with its fiscal attributes under `fiscal_year_start_month`: a fiscal
+    year is named by the calendar year in which it ends (with a February start, Feb 2026 -
+    Jan 2027 is FY2027 and January 2026 is month 12 of FY2026); periods are keyed `FY2027`,
+    `FY2027-Q3`, `FY2027-M08`; selling days are Monday to Friday.
 -#}
-{%- set as_of = as_of_date_value() -%}
 {%- set start_month = fiscal_year_start_month() -%}
-{%- set first_day = modules.datetime.date(as_of.year - (var('calendar_years_back') | int), start_month, 1) -%}
-{%- set after_last_day = modules.datetime.date(as_of.year + (var('calendar_years_ahead') | int) + 1, start_month, 1) -%}
-{%- set day_count = (after_last_day - first_day).days -%}
 
 with
 
-day_numbers as ({{ dbt.generate_series(day_count) }}),
-
-days as (
-    select {{ add_days("cast('" ~ first_day.isoformat() ~ "' as date)", 'generated_number - 1') }} as date_day
-    from day_numbers
-),
+days as (select * from {{ ref('int_calendar_days_spined') }}),
 
 calendar_parts as (
     select
