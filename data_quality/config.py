@@ -1,0 +1,99 @@
+"""The thresholds and reference sets the Great Expectations suites compare data against.
+
+Kept apart from the suites so that a deployment changes a number (a tolerance, a ceiling, a
+freshness window) without touching a rule, and so that tests can tighten one threshold to
+prove a rule fires. The defaults match the landing contract (stages, categories, currencies)
+and the demo company; `run_checks(..., config=QualityConfig(drift_tolerance=0.2))` overrides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# The CRM stage map of the landing contract: stage -> (default probability, default category).
+CONTRACT_STAGES: Mapping[str, tuple[int, str]] = MappingProxyType(
+    {
+        "Prospecting": (10, "Pipeline"),
+        "Qualification": (20, "Pipeline"),
+        "Discovery": (40, "Best Case"),
+        "Proposal": (60, "Best Case"),
+        "Negotiation": (80, "Commit"),
+        "Closed Won": (100, "Closed"),
+        "Closed Lost": (0, "Omitted"),
+    }
+)
+
+
+def _frozen(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    """Every threshold a check uses; each field says what crossing it means."""
+
+    # Currencies the product can convert (the corporate currency plus those with FX rates).
+    known_currencies: tuple[str, ...] = ("USD", "EUR", "GBP")
+    corporate_currency: str = "USD"
+    # Stage names and forecast categories the stage map (dim_stage) is configured for.
+    stages: tuple[str, ...] = tuple(CONTRACT_STAGES)
+    opportunity_forecast_categories: tuple[str, ...] = (
+        "Pipeline",
+        "Best Case",
+        "Commit",
+        "Closed",
+        "Omitted",
+    )
+    submission_forecast_categories: tuple[str, ...] = ("Commit", "Best Case", "Pipeline")
+    # Ceilings, in the record's currency: above them an amount is a typo or a unit error
+    # (cents exported as units, a quota multiplied by twelve), not a deal.
+    max_opportunity_amount: float = 50_000_000.0
+    max_forecast_amount: float = 500_000_000.0
+    max_quota_month_amount: float = 10_000_000.0
+    max_annual_pay_amount: float = 5_000_000.0
+    max_fx_rate: float = 1_000.0
+    max_activity_duration_seconds: int = 8 * 3600
+    # Marts: attainment above this is a quota or crediting error, not a great quarter.
+    max_attainment: float = 10.0
+    # Median attainment of closed quarters outside this band signals a unit error.
+    median_quarter_attainment_band: tuple[float, float] = (0.2, 3.0)
+    # Row-count drift: relative change against the previous successful load (0.5 = 50%).
+    drift_tolerance: float = 0.5
+    # Freshness: newest record may be at most this many days older than the as-of date.
+    max_age_days: Mapping[str, int] = field(
+        default_factory=lambda: _frozen(
+            {
+                "crm": 3,
+                "sales_analytics": 3,
+                # forecast calls are weekly (Mondays): a week plus a day of slack
+                "revenue_intelligence": 8,
+                # quota months: the workbook must cover the as-of month (0 days past its end)
+                "compensation": 0,
+                # FX rates are daily, every calendar day
+                "finance": 4,
+            }
+        )
+    )
+    # Row-level rules that allow sampling run on a repeatable reservoir sample of this many
+    # rows when a table is larger (see each check's description); all other rules read all rows.
+    sample_rows: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        if self.drift_tolerance <= 0:
+            raise ValueError(f"drift_tolerance={self.drift_tolerance} must be above 0")
+        low, high = self.median_quarter_attainment_band
+        if not 0 <= low < high:
+            raise ValueError(f"median_quarter_attainment_band={low, high} must be 0 <= low < high")
+        missing = {"crm", "sales_analytics", "revenue_intelligence", "compensation", "finance"}
+        missing -= set(self.max_age_days)
+        if missing:
+            raise ValueError(f"max_age_days has no window for source(s) {sorted(missing)}")
+        if self.corporate_currency not in self.known_currencies:
+            raise ValueError(
+                f"corporate_currency {self.corporate_currency!r} is not in known_currencies "
+                f"{self.known_currencies}"
+            )
+        if self.sample_rows < 1:
+            raise ValueError(f"sample_rows={self.sample_rows} must be at least 1")

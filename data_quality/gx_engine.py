@@ -1,0 +1,98 @@
+"""The Great Expectations side: validate a pandas DataFrame against a list of expectations.
+
+An ephemeral GX context (nothing written to disk), one pandas data source, and per frame a
+dataframe asset, a whole-dataframe batch definition, a suite and a validation definition, as
+GX 1.x wants them. GX is imported here only, lazily: importing it takes seconds, and the
+Dagster definitions load `all_checks()` without ever validating anything.
+
+Results are asked for in the SUMMARY format without `unexpected_index_column_names`: GX then
+returns the exact unexpected count and the DataFrame index of the first failing rows, which
+is all a sample needs (asking GX for the identifying columns of every failing row costs
+minutes when a rule fails on most of a million rows).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What GX said about one expectation."""
+
+    success: bool
+    element_count: int | None = None
+    unexpected_count: int | None = None
+    index_labels: list[Any] = field(default_factory=list)
+    observed_value: Any = None
+    error: str | None = None
+
+
+def _error_message(exception_info: Any) -> str | None:
+    if not isinstance(exception_info, dict):
+        return None
+    if exception_info.get("raised_exception"):
+        return str(exception_info.get("exception_message") or "unknown error")
+    for value in exception_info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message") or "unknown error")
+    return None
+
+
+class GxEngine:
+    """One ephemeral GX context for one run of the checks."""
+
+    def __init__(self) -> None:
+        gx = importlib.import_module("great_expectations")
+        base = importlib.import_module("great_expectations.data_context.types.base")
+        self._gx = gx
+        self._expectations = importlib.import_module("great_expectations.expectations")
+        self._context = gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = base.ProgressBarsConfig(globally=False)
+        self._source = self._context.data_sources.add_pandas("work_warehouse")
+
+    def expectation(self, kind: str, kwargs: dict[str, Any], tag: str) -> Any:
+        cls = getattr(self._expectations, kind, None)
+        if cls is None:
+            raise ValueError(f"great_expectations.expectations has no {kind}")
+        return cls(**kwargs, meta={"check": tag})
+
+    def validate(
+        self, name: str, data: pd.DataFrame, expectations: Sequence[tuple[str, str, dict[str, Any]]]
+    ) -> dict[str, list[Outcome]]:
+        """Validate `data`; `expectations` are (tag, GX class name, kwargs); outcomes by tag."""
+        asset = self._source.add_dataframe_asset(name)
+        batch_definition = asset.add_batch_definition_whole_dataframe(name)
+        suite = self._gx.ExpectationSuite(name=name)
+        for tag, kind, kwargs in expectations:
+            suite.add_expectation(self.expectation(kind, kwargs, tag))
+        suite = self._context.suites.add(suite)
+        definition = self._context.validation_definitions.add(
+            self._gx.ValidationDefinition(data=batch_definition, suite=suite, name=name)
+        )
+        run = definition.run(
+            batch_parameters={"dataframe": data},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+        )
+        outcomes: dict[str, list[Outcome]] = {}
+        for result in run.results:
+            tag = str(result.expectation_config.meta["check"])
+            details = result.result or {}
+            outcomes.setdefault(tag, []).append(
+                Outcome(
+                    success=bool(result.success),
+                    element_count=details.get("element_count"),
+                    unexpected_count=details.get("unexpected_count"),
+                    index_labels=list(details.get("partial_unexpected_index_list") or []),
+                    observed_value=details.get("observed_value"),
+                    error=_error_message(result.exception_info),
+                )
+            )
+        return outcomes

@@ -1,0 +1,37 @@
+"""Reading the work warehouse: a read-only DuckDB connection and what tables it holds.
+
+Checks never write, so they open the file read-only (DuckDB allows several read-only
+connections but none while a writer holds the file: the orchestration runs checks between
+writes). The session time zone is UTC so that a `timestamp with time zone` cast to a date
+gives the UTC day the landing contract speaks of, whatever the machine's zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def connect(work_db: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(work_db).is_file():
+        raise FileNotFoundError(f"work warehouse {work_db} does not exist")
+    con = duckdb.connect(str(work_db), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """`{schema.table: {columns}}` of every table and view in the warehouse file."""
+    rows = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_catalog = current_database()"
+    ).fetchall()
+    columns: dict[str, set[str]] = {}
+    for schema, table, column in rows:
+        columns.setdefault(f"{schema}.{table}", set()).add(column)
+    return columns
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return set(existing_columns(con))
