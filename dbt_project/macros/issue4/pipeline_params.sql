@@ -1,0 +1,56 @@
+{#
+    The pipeline parameters of issue 4 as validated values, so a wrong var fails the compile
+    with a message naming it instead of producing an empty or silently different mart.
+#}
+
+{#- `snapshot_cadence`: weekly (Mondays) or daily snapshots in fct_pipeline_snapshots. -#}
+{% macro snapshot_cadence() -%}
+    {%- set cadence = var('snapshot_cadence', 'weekly') | string | trim | lower -%}
+    {%- if cadence not in ['weekly', 'daily'] -%}
+        {{ exceptions.raise_compiler_error("var snapshot_cadence=" ~ cadence ~ " is not weekly or daily") }}
+    {%- endif -%}
+    {{ return(cadence) }}
+{%- endmacro %}
+
+{#- `stalled_after_days`: an open deal idle this many days is stalled (DESIGN.md section 5). -#}
+{% macro stalled_after_days() -%}
+    {%- set raw = var('stalled_after_days', 30) | string | trim -%}
+    {%- if not modules.re.match('^[0-9]+$', raw) or (raw | int) < 1 -%}
+        {{ exceptions.raise_compiler_error("var stalled_after_days=" ~ raw ~ " is not a whole number of days >= 1") }}
+    {%- endif -%}
+    {{ return(raw | int) }}
+{%- endmacro %}
+
+{#-
+    The open stages of the CRM in stage order, as seeds/crm_stages.csv lists them. Marts that
+    give one column per stage (a contract needs its columns known at compile time) loop over
+    this list; the singular test tests/issue4/open_stage_names_match_the_stage_seed.sql fails
+    when the seed and this list disagree.
+-#}
+{% macro open_stage_names() -%}
+    {{ return(['Prospecting', 'Qualification', 'Discovery', 'Proposal', 'Negotiation']) }}
+{%- endmacro %}
+
+{#- A stage name as a column-name stem: `Best Case` -> `best_case`. -#}
+{% macro stage_column_stem(stage_name) -%}
+    {{ return(stage_name | lower | replace(' ', '_')) }}
+{%- endmacro %}
+
+{#- Deal age buckets of pipeline_health and the projection's win rates (days since created). -#}
+{% macro age_bucket(age_days) -%}
+    case
+        when {{ age_days }} <= 30 then '0-30'
+        when {{ age_days }} <= 60 then '31-60'
+        when {{ age_days }} <= 90 then '61-90'
+        else '90+'
+    end
+{%- endmacro %}
+
+{#-
+    A local amount valued in the corporate currency for one credited rep, in cents: amount x
+    FX rate x credit share, rounded once. The same inputs always give the same cents, so
+    flows computed as differences of these values add up exactly.
+-#}
+{% macro credited_cents(local_amount, rate, share) -%}
+    {{ cents(full_precision('cast(' ~ local_amount ~ ' as decimal(38, 10)) * ' ~ rate) ~ ' * ' ~ share) }}
+{%- endmacro %}
