@@ -1,7 +1,5 @@
 """Jobs, schedules and the landing-folder sensor."""
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg
@@ -12,7 +10,7 @@ FULL_REFRESH = "full_refresh"
 DAILY_REFRESH = "daily_refresh"
 
 
-def build_jobs() -> list[dg.UnresolvedAssetJobDefinition]:
+def build_jobs() -> list:
     everything = dg.AssetSelection.all()
     return [
         dg.define_asset_job(

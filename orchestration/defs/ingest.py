@@ -5,8 +5,6 @@ dagster-dbt gives the dbt source table `<system>.<resource>`, so lineage runs un
 landing file to mart.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Any
 

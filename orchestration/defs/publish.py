@@ -6,8 +6,6 @@ blocking Great Expectations check stops everything downstream). It then swaps in
 files atomically and records the run report.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any

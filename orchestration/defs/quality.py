@@ -5,8 +5,6 @@ of the asset is built or published when it fails), a `warning` check is reported
 reach Dagster as asset checks through dagster-dbt (see defs/transform.py).
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any

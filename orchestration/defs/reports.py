@@ -4,8 +4,6 @@ Pages and emails read only the published warehouse, so they can never show numbe
 failed a blocking check.
 """
 
-from __future__ import annotations
-
 import dagster as dg
 
 from orchestration.defs.publish import PUBLISH_KEY

@@ -5,8 +5,6 @@ landing file to mart. dbt runs with the business vars of the settings (as-of dat
 start, corporate currency), in the single DuckDB writer pool.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
