@@ -1,0 +1,219 @@
+"""Build the report pages with Evidence itself: the proof that the pages are Evidence pages.
+
+`reports/` is an Evidence project (package.json and its lock file, evidence.config.yaml,
+pages/, sources/). In Evidence a page's SQL reads `<source>.<source query>`; naming the
+sources after the warehouse schemas (`marts`, `quarantine`, `marts_restricted`) and giving
+each mart a source query `select * from <schema>.<table>` lets the very same page SQL run
+under Evidence and under the product's renderer.
+
+`build_with_evidence` copies the project into a scratch directory (Evidence writes its
+build, cache and generated files into the project), points the sources at the given
+published warehouse by a relative path, leaves out the pages whose marts are not there yet
+(and the restricted page unless asked), runs `evidence sources` and `evidence build`
+offline, and checks that every page it kept compiled to HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from reports.page_format import parse_page
+from reports.site_config import PAGES_DIR, REPORTS_DIR, load_site_config
+from reports.sql_engine import tables_read
+
+# Evidence source directory for each schema; `warehouse` holds the marts.
+SOURCE_DIRS = {"marts": "warehouse", "quarantine": "quarantine", "marts_restricted": "restricted"}
+DEFAULT_PUBLISHED = REPORTS_DIR.parent / "warehouse" / "spm.duckdb"
+PROJECT_FILES = ["package.json", "package-lock.json", "evidence.plugins.yaml"]
+_REF = re.compile(r"'?\$\{[^}]*\}'?")
+
+
+class EvidenceBuildError(RuntimeError):
+    """Evidence failed, or a page did not compile; the message carries Evidence's output."""
+
+
+@dataclass
+class EvidenceResult:
+    out_dir: Path
+    pages: list[str] = field(default_factory=list)  # page files (pages/...) that compiled
+    skipped: list[str] = field(default_factory=list)  # with the reason
+    log: str = ""
+
+
+def page_tables(page_path: Path, name: str) -> set[str]:
+    """`schema.table` of every table a page reads."""
+    page = parse_page(page_path.read_text(encoding="utf-8"), name)
+    found: set[str] = set()
+    for query in page.queries.values():
+        found |= {t.lower() for t in tables_read(_REF.sub("(select 1)", query.sql)) if "." in t}
+    return found
+
+
+def write_sources(project: Path, published_db: Path, tables: set[str]) -> None:
+    """Write one Evidence source per schema with a source query per table."""
+    by_schema: dict[str, list[str]] = {}
+    for table in sorted(tables):
+        schema, name = table.split(".")
+        by_schema.setdefault(schema, []).append(name)
+    sources = project / "sources"
+    if sources.exists():
+        shutil.rmtree(sources)
+    for schema, names in by_schema.items():
+        directory = sources / SOURCE_DIRS[schema]
+        directory.mkdir(parents=True)
+        relative = os.path.relpath(published_db.resolve(), directory.resolve())
+        (directory / "connection.yaml").write_text(
+            f"# Evidence source `{schema}`: the `{schema}` schema of the published warehouse.\n"
+            f"# The filename is relative to this directory (Evidence's rule).\n"
+            f"name: {schema}\ntype: duckdb\noptions:\n  filename: {relative}\n",
+            encoding="utf-8",
+        )
+        for name in names:
+            (directory / f"{name}.sql").write_text(
+                f"select * from {schema}.{name}\n", encoding="utf-8"
+            )
+
+
+def _published_tables(published_db: Path) -> set[str]:
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    finally:
+        con.close()
+    return {f"{s}.{t}".lower() for s, t in rows}
+
+
+def _npm() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise EvidenceBuildError("npm is not installed: Evidence needs Node.js and npm")
+    return npm
+
+
+def ensure_node_modules(project: Path = REPORTS_DIR) -> Path:
+    """Install the locked Evidence packages into reports/node_modules once (`npm ci`)."""
+    modules = project / "node_modules"
+    if not (modules / "@evidence-dev" / "evidence").is_dir():
+        _run([_npm(), "ci", "--no-audit", "--no-fund"], project, timeout=1800)
+    return modules
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"SEND_ANONYMOUS_USAGE_STATS": "no", "DO_NOT_TRACK": "1", "CI": "true"})
+    return env
+
+
+def _run(command: list[str], cwd: Path, timeout: int) -> str:
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise EvidenceBuildError(f"{' '.join(command)} timed out after {timeout}s") from exc
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise EvidenceBuildError(
+            f"{' '.join(command)} failed with exit code {done.returncode}:\n{output[-6000:]}"
+        )
+    return output
+
+
+def _html_for(build: Path, page: str) -> Path | None:
+    """Where Evidence wrote a page (`x.md` -> `x.html` or `x/index.html`)."""
+    stem = page.removesuffix(".md")
+    if stem.endswith("index"):
+        stem = stem.removesuffix("index").rstrip("/")
+    candidates = (
+        [build / f"{stem}.html", build / stem / "index.html"] if stem else [build / "index.html"]
+    )
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def build_with_evidence(
+    published_db: Path, out_dir: Path, restricted: bool = False, *, timeout: int = 1500
+) -> EvidenceResult:
+    """Build the pages with Evidence from `published_db` into `out_dir`; check every page."""
+    published_db = published_db.resolve()
+    if not published_db.is_file():
+        raise FileNotFoundError(f"published warehouse {published_db} does not exist")
+    config = load_site_config()
+    present = _published_tables(published_db)
+    modules = ensure_node_modules()
+    result = EvidenceResult(out_dir)
+    with tempfile.TemporaryDirectory(prefix="spm-evidence-") as scratch:
+        project = Path(scratch) / "project"
+        project.mkdir()
+        for name in PROJECT_FILES:
+            shutil.copy2(REPORTS_DIR / name, project / name)
+        (project / "node_modules").symlink_to(modules, target_is_directory=True)
+        kept: list[str] = []
+        tables: set[str] = set()
+        for name, page_config in sorted(config.pages.items()):
+            if not page_config.enabled:
+                result.skipped.append(f"{name}: disabled in site.toml")
+                continue
+            if page_config.restricted and not restricted:
+                result.skipped.append(f"{name}: restricted")
+                continue
+            needed = page_tables(PAGES_DIR / name, name)
+            missing = sorted(needed - present)
+            if missing:
+                result.skipped.append(f"{name}: {', '.join(missing)} not in the warehouse")
+                continue
+            target = project / "pages" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PAGES_DIR / name, target)
+            kept.append(name)
+            tables |= needed
+        write_sources(project, published_db, tables)
+        log = _run([_npm(), "run", "sources"], project, timeout)
+        log += _run([_npm(), "run", "build"], project, timeout)
+        build = project / "build"
+        not_compiled = []
+        for name in kept:
+            if "[" in name:
+                folder = build / Path(name).parent
+                compiled = [p for p in folder.rglob("*.html") if p.name != "index.html"] + [
+                    p for p in folder.glob("*/index.html")
+                ]
+                if not compiled:
+                    not_compiled.append(name)
+                    continue
+            elif _html_for(build, name) is None:
+                not_compiled.append(name)
+                continue
+            result.pages.append(name)
+        if not_compiled:
+            raise EvidenceBuildError(
+                f"Evidence built, but these pages did not compile: {not_compiled}\n{log[-4000:]}"
+            )
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        shutil.copytree(build, out_dir)
+        result.log = log
+    return result
+
+
+def refresh_project_sources(published_db: Path = DEFAULT_PUBLISHED) -> None:
+    """Rewrite reports/sources/ for every table the pages read (run after adding a mart)."""
+    tables: set[str] = set()
+    for name in load_site_config().pages:
+        tables |= page_tables(PAGES_DIR / name, name)
+    write_sources(REPORTS_DIR, published_db, tables)

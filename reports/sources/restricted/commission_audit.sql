@@ -1,0 +1,1 @@
+select * from marts_restricted.commission_audit
