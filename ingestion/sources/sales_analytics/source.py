@@ -64,10 +64,24 @@ def _day_table(file: LandingFile) -> pa.Table:
     return for_dlt(table, RAW_ACTIVITIES)
 
 
+BATCH_ROWS = 500_000
+"""Day tables are handed to dlt in batches: dlt's cost per yielded table (schema inference
+and validation) is about that of reading 10,000 rows, and there is a file per day."""
+
+
 def _activities(landing_dir: Path) -> Iterator[pa.Table]:
-    """New and changed day files, oldest day first, one Arrow table per day."""
+    """New and changed day files, oldest day first, validated one by one, yielded in batches."""
+    pending: list[pa.Table] = []
+    rows = 0
     for file in changed(landing_files(landing_dir, FOLDER, DAY_FILE_PATTERN)):
-        yield _day_table(file)
+        table = _day_table(file)
+        if pending and (rows + table.num_rows > BATCH_ROWS or table.schema != pending[0].schema):
+            yield pa.concat_tables(pending)
+            pending, rows = [], 0
+        pending.append(table)
+        rows += table.num_rows
+    if pending:
+        yield pa.concat_tables(pending)
 
 
 def activities_resource(landing_dir: Path) -> DltResource:
