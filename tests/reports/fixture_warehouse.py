@@ -214,6 +214,45 @@ def _year_bounds() -> tuple[dt.date, dt.date]:
     return dt.date(FISCAL_YEAR, 1, 1), dt.date(FISCAL_YEAR, 12, 31)
 
 
+def _leaderboard(perf: pd.DataFrame) -> pd.DataFrame:
+    """Company, team and ramping boards per started period, ranked like the real mart."""
+    started = perf[(perf.period_start <= AS_OF) & (perf.quota_amount > 0)]
+    rows = []
+    for fiscal_period, group in started.groupby("fiscal_period"):
+        boards = [("company", COMPANY[0], COMPANY[1], group)]
+        boards += [("team", tid, name, group[group.team_id == tid]) for tid, name, _ in TEAMS]
+        boards.append(("ramping", "ramping", "Ramping reps", group[group.is_ramping]))
+        for board, board_id, board_name, members in boards:
+            ordered = members.sort_values(["attainment", "bookings_amount"], ascending=False)
+            for position, r in enumerate(ordered.itertuples(), start=1):
+                rows.append(
+                    {
+                        "leaderboard_entry_id": f"{board}|{board_id}|{r.period_type}|"
+                        f"{fiscal_period}|{r.rep_id}",
+                        "board": board,
+                        "board_id": board_id,
+                        "board_name": board_name,
+                        "period_type": r.period_type,
+                        "fiscal_period": fiscal_period,
+                        "period_start": r.period_start,
+                        "period_end": r.period_end,
+                        "is_current_period": r.period_start <= AS_OF <= r.period_end,
+                        "rep_id": r.rep_id,
+                        "rep_name": r.rep_name,
+                        "team_id": r.team_id,
+                        "team_name": r.team_name,
+                        "is_ramping": r.is_ramping,
+                        "quota_amount": r.quota_amount,
+                        "bookings_amount": r.bookings_amount,
+                        "attainment": r.attainment,
+                        "board_rank": position,
+                        "board_size": len(ordered),
+                        "as_of_date": AS_OF,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: int = 7) -> Path:
     """Write the fixture published warehouse to `path` and return it."""
     rng = random.Random(seed)
@@ -237,9 +276,13 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "role": p.role,
                 "team_id": p.team_id,
                 "team_name": team_name[p.team_id],
+                "region_id": team_region[p.team_id],
+                "region_name": region_name[team_region[p.team_id]],
                 "manager_id": managers[p.team_id].rep_id if p.role == "rep" else None,
+                "manager_name": managers[p.team_id].name if p.role == "rep" else None,
                 "hire_date": p.hire_date,
                 "termination_date": None,
+                "is_employed": True,
                 "is_ramping": p.role == "rep" and p.hire_date.year == FISCAL_YEAR,
                 "valid_from": p.hire_date,
                 "valid_to": None,
@@ -254,8 +297,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
             "team_name": COMPANY[1],
             "hierarchy_level": "company",
             "parent_team_id": None,
-            "team_path": COMPANY[1],
-            "manager_id": None,
+            "hierarchy_path": COMPANY[1],
         }
     ]
     for rid, rname in REGIONS:
@@ -265,8 +307,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "team_name": rname,
                 "hierarchy_level": "region",
                 "parent_team_id": COMPANY[0],
-                "team_path": f"{COMPANY[1]} / {rname}",
-                "manager_id": None,
+                "hierarchy_path": f"{COMPANY[1]} / {rname}",
             }
         )
     for tid, tname, rid in TEAMS:
@@ -276,8 +317,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "team_name": tname,
                 "hierarchy_level": "team",
                 "parent_team_id": rid,
-                "team_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
-                "manager_id": managers[tid].rep_id,
+                "hierarchy_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
             }
         )
     dim_team = pd.DataFrame(team_rows)
@@ -386,38 +426,19 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                     "projected_attainment": (
                         booked / elapsed * total_days / quota if quota and elapsed else None
                     ),
-                    "is_on_pace": booked >= expected,
-                    "selling_days": total_days,
-                    "elapsed_selling_days": elapsed,
-                    "remaining_selling_days": remaining,
+                    "on_pace": booked >= expected if quota else None,
+                    "selling_days_in_period": total_days,
+                    "selling_days_elapsed": elapsed,
+                    "selling_days_remaining": remaining,
+                    "attainment_to_date": booked / quota if quota else None,
+                    "is_ramping": rep.hire_date.year == FISCAL_YEAR,
+                    "as_of_date": AS_OF,
                 }
             )
     tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
 
     # --- leaderboard and badges ---------------------------------------------------------------
-    board = perf[perf.period_type != "month"].copy()
-    board["rank_in_ramping"] = None
-    ramping = board[board.is_ramping]
-    board.loc[ramping.index, "rank_in_ramping"] = (
-        ramping.groupby("fiscal_period")["attainment"].rank(method="first", ascending=False)
-    ).astype(int)
-    tables["marts.leaderboard"] = board[
-        [
-            "period_type",
-            "fiscal_period",
-            "rep_id",
-            "rep_name",
-            "team_id",
-            "team_name",
-            "is_ramping",
-            "quota_amount",
-            "bookings_amount",
-            "attainment",
-            "rank_in_company",
-            "rank_in_team",
-            "rank_in_ramping",
-        ]
-    ].reset_index(drop=True)
+    tables["marts.leaderboard"] = _leaderboard(perf)
     badge_rows = []
     for _, r in perf[(perf.period_type == "month") & (perf.attainment >= 1)].iterrows():
         badge_rows.append(
@@ -426,7 +447,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "rep_name": r.rep_name,
                 "team_id": r.team_id,
                 "team_name": r.team_name,
-                "badge_code": "club_100_month",
+                "badge_type": "club_100_month",
                 "badge_name": "100% club (month)",
                 "period_type": "month",
                 "fiscal_period": r.fiscal_period,
@@ -443,7 +464,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                     "rep_name": rep.name,
                     "team_id": rep.team_id,
                     "team_name": team_name[rep.team_id],
-                    "badge_code": "first_win",
+                    "badge_type": "first_win",
                     "badge_name": "First win",
                     "period_type": "month",
                     "fiscal_period": f"FY{FISCAL_YEAR}-M{m:02d}",
@@ -503,11 +524,12 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                     "stage_name": stage[0],
                     "probability": stage[1],
                     "forecast_category": stage[2],
-                    "amount": round(rng.uniform(5000, 90000), 2),
+                    "opportunity_amount": round(rng.uniform(5000, 90000), 2),
                     "created_date": close - dt.timedelta(days=rng.randint(30, 150)),
                     "close_date": close,
                     "is_closed": is_closed,
                     "is_won": k == 0,
+                    "is_open_as_of": not is_closed,
                 }
             )
     opps = pd.DataFrame(opp_rows)
@@ -546,7 +568,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
         row = tp[(tp.team_id == tid) & (tp.fiscal_period == quarter)].iloc[0]
         team_open = open_opps[open_opps.owner_id.isin([r.rep_id for r in reps if r.team_id == tid])]
         remaining = float(row.quota_amount - row.bookings_amount)
-        open_amount = float(team_open.amount.sum())
+        open_amount = float(team_open.opportunity_amount.sum())
         ages = (AS_OF - team_open.created_date).apply(lambda d: d.days)
         ph_rows.append(
             {
@@ -561,10 +583,13 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "bookings_amount": float(row.bookings_amount),
                 "open_pipeline_amount": round(open_amount, 2),
                 "weighted_pipeline_amount": round(
-                    float((team_open.amount * team_open.probability / 100).sum()), 2
+                    float((team_open.opportunity_amount * team_open.probability / 100).sum()), 2
                 ),
                 "commit_pipeline_amount": round(
-                    float(team_open[team_open.forecast_category == "Commit"].amount.sum()), 2
+                    float(
+                        team_open[team_open.forecast_category == "Commit"].opportunity_amount.sum()
+                    ),
+                    2,
                 ),
                 "coverage": _ratio(open_amount, remaining) if remaining > 0 else None,
                 "coverage_needed": 3.2,
@@ -590,7 +615,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "rep_name": rep_by_id[o.owner_id].name,
                 "team_id": rep_by_id[o.owner_id].team_id,
                 "team_name": team_name[rep_by_id[o.owner_id].team_id],
-                "amount": o.amount,
+                "amount": o.opportunity_amount,
                 "stage_name": o.stage_name,
                 "close_date": o.close_date,
                 "days_idle": 31 + i * 9,
@@ -611,7 +636,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "team_id": rep_by_id[o.owner_id].team_id,
                 "team_name": team_name[rep_by_id[o.owner_id].team_id],
                 "fiscal_period": quarter,
-                "amount": o.amount,
+                "amount": o.opportunity_amount,
                 "original_close_date": dt.date(2026, 4, 20),
                 "current_close_date": o.close_date,
                 "push_count": 1 + i % 2,
@@ -768,33 +793,48 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
         [
             {
                 "run_id": f"run-2026051{d}",
-                "started_at": dt.datetime(2026, 5, 10 + d, 5, 0),
-                "finished_at": dt.datetime(2026, 5, 10 + d, 5, 1, 30),
-                "duration_seconds": 90.0 + d,
-                "is_published": True,
+                "started_at": dt.datetime(2026, 5, 10 + d, 5, 0, tzinfo=dt.UTC),
+                "finished_at": dt.datetime(2026, 5, 10 + d, 5, 1, 30, tzinfo=dt.UTC),
+                "as_of_date": dt.date(2026, 5, 10 + d),
+                "status": "success",
+                "published": True,
+                "rows_loaded_total": 5200 + d,
+                "rows_quarantined_total": 4,
                 "checks_passed": 120 + d,
                 "checks_warned": 2,
                 "checks_failed": 0,
-                "rows_loaded": 5200 + d,
-                "rows_quarantined": 4,
-                "failed_checks": "",
+                "report_json": "{}",
             }
             for d in range(1, 5)
         ]
     )
     tables["quarantine.opportunities"] = pd.DataFrame(
         [
-            {"opportunity_id": _sfid("006", 901), "rule": "negative_amount", "amount": -10.0},
-            {"opportunity_id": _sfid("006", 902), "rule": "orphan_owner", "amount": 300.0},
-            {"opportunity_id": _sfid("006", 903), "rule": "close_before_created", "amount": 70.0},
+            {
+                "quarantine_id": f"q{i}",
+                "opportunity_id": _sfid("006", 900 + i),
+                "rule": rule,
+                "detail": detail,
+                "amount": amount,
+            }
+            for i, (rule, detail, amount) in enumerate(
+                [
+                    ("negative_amount", "Amount -10.00 is below zero", -10.0),
+                    ("orphan_owner", "OwnerId is no known user", 300.0),
+                    ("close_before_created", "CloseDate is before CreatedDate", 70.0),
+                ],
+                start=1,
+            )
         ]
     )
     tables["quarantine.quotas"] = pd.DataFrame(
         [
             {
-                "email": "ghost@acme.example",
-                "month": dt.date(2026, 1, 1),
+                "quarantine_id": "q9",
                 "rule": "unknown_rep_email",
+                "detail": "no user has this email",
+                "email": "ghost@acme.example",
+                "month_start": dt.date(2026, 1, 1),
                 "quota_amount": 50000.0,
             }
         ]

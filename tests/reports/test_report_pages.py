@@ -143,7 +143,7 @@ def test_overview_numbers_equal_the_marts(public_site, report_warehouse):
         " where period_type = 'quarter'"
     ).fetchone()[0]
     behind = con.execute(
-        "select rep_name from marts.rep_pacing where period_type = 'quarter' and not is_on_pace"
+        "select rep_name from marts.rep_pacing where period_type = 'quarter' and not on_pace"
     ).fetchall()
     reps_total = con.execute(
         "select count(*) from marts.rep_pacing where period_type = 'quarter'"

@@ -1,0 +1,79 @@
+"""The pages and digests on the small demo company's real published warehouse.
+
+The fixture warehouse proves the page logic on known numbers; this proves the pages agree
+with the marts the pipeline really publishes (names, types, and the numbers shown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from orchestration.settings import Settings
+from reports.emails import render_digests, send_digests
+from reports.render import render_site
+from reports.site_config import load_site_config
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_site(small_published_db, tmp_path_factory):
+    return render_site(small_published_db, tmp_path_factory.mktemp("demo-site") / "build")
+
+
+def test_every_page_renders_on_the_demo_company(demo_site):
+    pending = load_site_config().pending_marts
+    for warning in demo_site.warnings:
+        assert "not shown yet" in warning and any(m in warning for m in pending), warning
+    names = {p.relative_to(demo_site.out_dir).as_posix() for p in demo_site.pages}
+    assert {"index.html", "leaderboard.html", "reps/index.html", "teams/index.html"} <= names
+    assert any(n.startswith("reps/") and n != "reps/index.html" for n in names)
+    assert any(n.startswith("teams/") and n != "teams/index.html" for n in names)
+
+
+def test_demo_overview_numbers_equal_the_marts(demo_site, small_published_db):
+    con = duckdb.connect(str(small_published_db), read_only=True)
+    quarter = con.execute(
+        "select max(fiscal_period) from marts.rep_pacing where period_type = 'quarter'"
+    ).fetchone()[0]
+    quota, bookings, attainment = con.execute(
+        "select quota_amount, bookings_amount, attainment from marts.team_performance "
+        "where hierarchy_level = 'company' and fiscal_period = ?",
+        [quarter],
+    ).fetchone()
+    con.close()
+    html = (demo_site.out_dir / "index.html").read_text(encoding="utf-8")
+    for column, value in (
+        ("quota_amount", quota),
+        ("bookings_amount", bookings),
+        ("attainment", attainment),
+    ):
+        shown = html.split(f'data-column="{column}" data-value="', 1)[1].split('"', 1)[0]
+        assert float(shown) == pytest.approx(float(value)), column
+
+
+def test_demo_manager_digests_show_only_their_team(small_published_db, tmp_path):
+    settings = Settings(
+        landing_dir=tmp_path,
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "build",
+        as_of=dt.date(2026, 11, 28),
+        email_to=("vp@example.com",),
+    )
+    digests = render_digests(small_published_db, settings)
+    con = duckdb.connect(str(small_published_db), read_only=True)
+    reps = con.execute(
+        "select rep_name, team_id from marts.dim_rep where is_current and role = 'rep'"
+    ).fetchall()
+    con.close()
+    managers = [d for d in digests if d.kind == "manager"]
+    assert managers, "the demo company has team managers with emails"
+    for digest in managers:
+        for name, team_id in reps:
+            if team_id != digest.team_id:
+                assert name not in digest.text, f"{digest.subject} shows {name}"
+    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    assert len(report.eml_files) == len(digests)
