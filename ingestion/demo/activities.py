@@ -1,0 +1,227 @@
+"""Sales activities (calls, emails, meetings) per rep, tied to deals where they are about one.
+
+Most activity belongs to open deals (spread over each deal's active life, by whoever owned it
+that day; stalled deals go quiet at their stall date, and every other open deal was touched in
+the last two weeks); the rest is prospecting: calls and emails to the team's accounts or to
+nobody in the CRM yet. Volumes are calibrated to `activities_per_rep_day` per selling day.
+Written one JSON-lines file per calendar day, built as byte matrices (see textio.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingestion.demo import fiscal
+from ingestion.demo.accounts import Accounts
+from ingestion.demo.crm import CrmOpportunities
+from ingestion.demo.deals import Deals
+from ingestion.demo.ids import hex_ids
+from ingestion.demo.org import Org
+from ingestion.demo.ownership import Ownership
+from ingestion.demo.scales import Scale
+from ingestion.demo.textio import render_rows
+
+LINKED_SHARE = 0.55
+TYPES = ("call", "email", "meeting")
+OUTCOMES = ("connected", "voicemail", "no_answer", "sent", "replied", "held", "no_show")
+DIRECTIONS = ("inbound", "outbound")
+
+
+@dataclass
+class Activities:
+    day: np.ndarray
+    sec: np.ndarray
+    user: np.ndarray
+    deal: np.ndarray  # -1 if none
+    account: np.ndarray  # -1 if none
+    type: np.ndarray
+    outcome: np.ndarray
+    inbound: np.ndarray
+    duration: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def rep_selling_days(org: Org) -> tuple[np.ndarray, np.ndarray]:
+    """(rep, day) pairs of every selling day each rep worked within the history."""
+    first, last = org.rep_interval()
+    reps = org.reps
+    lo = np.maximum(first[reps], org.history_start)
+    hi = np.minimum(last[reps], org.as_of)
+    n = np.maximum(0, hi - lo + 1)
+    rep = np.repeat(reps, n)
+    day = np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    keep = fiscal.selling_day(day)
+    return rep[keep], day[keep]
+
+
+def _spread_days(lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random day in [lo, hi], moved off weekends when it can stay in range (most of the time)."""
+    day = lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64)
+    wd = fiscal.weekday(day)
+    moved = np.where(wd == 5, day - 1, np.where(wd == 6, day + 1, day))
+    ok = (moved >= lo) & (moved <= hi) & (rng.random(len(lo)) < 0.93)
+    return np.where(ok, moved, day)
+
+
+def make_activities(
+    scale: Scale,
+    org: Org,
+    deals: Deals,
+    opps: CrmOpportunities,
+    own: Ownership,
+    accounts: Accounts,
+    rng: np.random.Generator,
+) -> Activities:
+    hs, ao = org.history_start, org.as_of
+    rep_rep, rep_day = rep_selling_days(org)
+    target_total = scale.activities_per_rep_day * len(rep_day)
+
+    # deal-linked: over each deal's active life inside the history
+    lo = np.maximum(deals.created_s // 86400, hs)
+    hi = np.minimum(deals.cutoff_s // 86400, ao)
+    live = hi >= lo
+    span = np.where(live, hi - lo + 1, 0)
+    rate = LINKED_SHARE * target_total / max(1, span.sum())
+    n_per = rng.poisson(rate * span)
+    deal = np.repeat(np.arange(len(deals)), n_per)
+    day = _spread_days(lo[deal], hi[deal], rng)
+    # every open, non-stalled deal was touched lately; a stalled one last on its stall date
+    is_open = live & ~deals.closed
+    fresh = np.flatnonzero(is_open & ~deals.stalled)
+    last_touch = np.maximum(lo[fresh], ao - 13) + (
+        rng.random(len(fresh)) * (ao - np.maximum(lo[fresh], ao - 13) + 1)
+    ).astype(np.int64)
+    stalled = np.flatnonzero(is_open & deals.stalled)
+    deal = np.r_[deal, fresh, stalled]
+    day = np.r_[day, last_touch, hi[stalled]]
+    user = own.owner_on(deals.owner0[deal], deal, day)
+    account = opps.account[deal]
+    n_linked = len(deal)
+
+    # prospecting: per rep and selling day
+    lam = max(0.0, target_total - n_linked) / max(1, len(rep_day))
+    k = rng.poisson(lam, len(rep_day))
+    p_user = np.repeat(rep_rep, k)
+    p_day = np.repeat(rep_day, k)
+    p_team = org.role_on(p_user, p_day)
+    p_account = np.where(rng.random(len(p_user)) < 0.6, accounts.pick(p_team, rng), -1)
+
+    user = np.r_[user, p_user]
+    day = np.r_[day, p_day]
+    deal = np.r_[deal, np.full(len(p_user), -1)]
+    account = np.r_[account, p_account]
+    n = len(user)
+    linked = deal >= 0
+    u = rng.random(n)
+    typ = np.where(
+        linked,
+        np.searchsorted([0.35, 0.75], u, side="right"),
+        np.searchsorted([0.55, 0.95], u, side="right"),
+    )
+    v = rng.random(n)
+    outcome = np.select(
+        [typ == 0, typ == 1],
+        [np.searchsorted([0.4, 0.75], v, side="right"), 3 + (v < 0.22)],
+        5 + (v < 0.1),
+    )
+    inbound = np.select(
+        [typ == 0, typ == 1],
+        [(outcome == 0) & (rng.random(n) < 0.15), outcome == 4],
+        rng.random(n) < 0.15,
+    )
+    call_len = np.clip(np.exp(rng.normal(np.log(420), 0.8, n)), 30, 5400).astype(np.int64)
+    duration = np.select(
+        [outcome == 0, outcome == 1, outcome == 2, outcome == 5],
+        [
+            call_len,
+            rng.integers(20, 91, n),
+            rng.integers(0, 36, n),
+            np.array([1800, 2700, 3600])[rng.integers(0, 3, n)],
+        ],
+        0,
+    )
+    sec = rng.integers(7 * 3600, 19 * 3600, n)
+    order = np.lexsort((user, sec, day))
+    return Activities(
+        day[order],
+        sec[order],
+        user[order],
+        deal[order],
+        account[order],
+        typ[order].astype(np.int8),
+        outcome[order].astype(np.int8),
+        inbound[order],
+        duration[order],
+    )
+
+
+def _quoted(ids: np.ndarray) -> np.ndarray:
+    """`"id"` for each id, and `null` appended as the last entry."""
+    n = len(ids)
+    w = ids.dtype.itemsize
+    out = np.zeros((n + 1, w + 2), dtype=np.uint8)
+    out[:n, 0] = out[:n, -1] = ord('"')
+    out[:n, 1:-1] = ids.view(np.uint8).reshape(n, w)
+    out[n, :4] = np.frombuffer(b"null", dtype=np.uint8)
+    return out.view(f"S{w + 2}").ravel()
+
+
+def write_activities(
+    root: Path,
+    acts: Activities,
+    user_ids: np.ndarray,
+    deal_ids: np.ndarray,
+    account_ids: np.ndarray,
+    salt: int,
+) -> dict[str, int]:
+    """One `sales_analytics/YYYY/MM/DD/activities.jsonl` per day; returns rows per day."""
+    from ingestion.demo.textio import _TIMES, date_text
+
+    users = np.array([b'"' + u + b'"' for u in user_ids.tolist()])
+    deals = _quoted(deal_ids)
+    accounts = _quoted(account_ids)
+    types = np.array([t.encode() for t in TYPES])
+    outcomes = np.array([o.encode() for o in OUTCOMES])
+    directions = np.array([b"outbound", b"inbound"])
+    durations = np.array([str(i).encode() for i in range(int(acts.duration.max(initial=0)) + 1)])
+    counts: dict[str, int] = {}
+    if not len(acts):
+        return counts
+    days = np.unique(acts.day)
+    bounds = np.searchsorted(acts.day, np.r_[days, days[-1] + 1])
+    for i, d in enumerate(days.tolist()):
+        sl = slice(int(bounds[i]), int(bounds[i + 1]))
+        k = sl.stop - sl.start
+        date = date_text(np.array([d]))[0]
+        pieces = [
+            b'{"id":"',
+            hex_ids("act_", np.arange(sl.start, sl.stop), salt, 16),
+            b'","type":"',
+            types[acts.type[sl]],
+            b'","user_id":',
+            users[acts.user[sl]],
+            b',"opportunity_id":',
+            deals[acts.deal[sl]],
+            b',"account_id":',
+            accounts[acts.account[sl]],
+            b',"timestamp":"' + date + b"T",
+            _TIMES[acts.sec[sl]],
+            b'.000Z","duration_seconds":',
+            durations[acts.duration[sl]],
+            b',"direction":"',
+            directions[acts.inbound[sl].astype(np.int64)],
+            b'","outcome":"',
+            outcomes[acts.outcome[sl]],
+            b'"}\n',
+        ]
+        text = date.decode()
+        path = root / "sales_analytics" / text[:4] / text[5:7] / text[8:10] / "activities.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_rows(pieces, k))
+        counts[text] = k
+    return counts

@@ -1,0 +1,430 @@
+"""Write the CRM's Data Export: one CSV per object, header = Salesforce API field names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingestion.demo import stages
+from ingestion.demo.accounts import Accounts
+from ingestion.demo.crm import CURRENCY_CODES, CrmOpportunities
+from ingestion.demo.deals import LEAD_SOURCES, TYPES
+from ingestion.demo.faults import Faults
+from ingestion.demo.ids import id_offset, sf_ids
+from ingestion.demo.names import INACTIVE_PRODUCTS, INDUSTRIES, OPPORTUNITY_LABELS, PRODUCTS
+from ingestion.demo.org import Org
+from ingestion.demo.textio import (
+    col_bool,
+    col_bytes,
+    col_cents,
+    col_const,
+    col_date,
+    col_int,
+    col_lookup,
+    col_ts,
+    csv_text,
+    s_array,
+    write_csv,
+)
+
+HEADERS = {
+    "User": [
+        "Id",
+        "Name",
+        "Email",
+        "Title",
+        "UserRoleId",
+        "ManagerId",
+        "IsActive",
+        "CreatedDate",
+        "SystemModstamp",
+    ],
+    "UserRole": ["Id", "Name", "ParentRoleId", "SystemModstamp"],
+    "Account": [
+        "Id",
+        "Name",
+        "Industry",
+        "BillingCountry",
+        "OwnerId",
+        "CreatedDate",
+        "IsDeleted",
+        "SystemModstamp",
+    ],
+    "Product2": ["Id", "Name", "Family", "IsActive", "SystemModstamp"],
+    "Opportunity": [
+        "Id",
+        "Name",
+        "AccountId",
+        "OwnerId",
+        "Amount",
+        "CurrencyIsoCode",
+        "StageName",
+        "Probability",
+        "ForecastCategoryName",
+        "CloseDate",
+        "CreatedDate",
+        "IsClosed",
+        "IsWon",
+        "Type",
+        "LeadSource",
+        "IsDeleted",
+        "LastModifiedDate",
+        "SystemModstamp",
+    ],
+    "OpportunityHistory": [
+        "Id",
+        "OpportunityId",
+        "StageName",
+        "Amount",
+        "CloseDate",
+        "Probability",
+        "ForecastCategory",
+        "CreatedDate",
+        "IsDeleted",
+        "SystemModstamp",
+    ],
+    "OpportunityLineItem": [
+        "Id",
+        "OpportunityId",
+        "Product2Id",
+        "Quantity",
+        "UnitPrice",
+        "TotalPrice",
+        "IsDeleted",
+        "SystemModstamp",
+    ],
+    "OpportunitySplit": [
+        "Id",
+        "OpportunityId",
+        "SplitOwnerId",
+        "SplitPercentage",
+        "SplitTypeId",
+        "IsDeleted",
+        "SystemModstamp",
+    ],
+    "OpportunitySplitType": [
+        "Id",
+        "DeveloperName",
+        "MasterLabel",
+        "IsTotalValidated",
+        "IsActive",
+        "SystemModstamp",
+    ],
+}
+TITLES = {
+    "cro": "Chief Revenue Officer",
+    "vp": "Regional Vice President",
+    "manager": "Sales Manager",
+    "specialist": "Overlay Specialist",
+}
+
+
+@dataclass
+class CrmIds:
+    users: np.ndarray  # people, then ghost users (in no User row)
+    roles: np.ndarray
+    accounts: np.ndarray
+    products: np.ndarray
+    opportunities: np.ndarray
+    history: np.ndarray  # per history row, in file order
+    history_order: np.ndarray
+    line_items: np.ndarray
+    splits: np.ndarray
+    split_types: np.ndarray
+
+
+def make_ids(
+    org: Org, accounts: Accounts, opps: CrmOpportunities, faults: Faults, rng: np.random.Generator
+) -> CrmIds:
+    h = opps.history
+    history_order = np.lexsort((h.deal, h.t))
+    n_items = 0 if opps.line_items is None else len(opps.line_items)
+    return CrmIds(
+        users=sf_ids("User", np.arange(len(org.people) + faults.ghosts), id_offset(rng)),
+        roles=sf_ids("UserRole", np.arange(len(org.roles)), id_offset(rng)),
+        accounts=sf_ids("Account", np.arange(len(accounts)), id_offset(rng)),
+        products=sf_ids("Product2", np.arange(len(PRODUCTS)), id_offset(rng)),
+        opportunities=sf_ids("Opportunity", np.arange(len(opps)), id_offset(rng)),
+        history=sf_ids("OpportunityHistory", np.arange(len(h)), id_offset(rng)),
+        history_order=history_order,
+        line_items=sf_ids("OpportunityLineItem", np.arange(n_items), id_offset(rng)),
+        splits=sf_ids("OpportunitySplit", np.arange(len(opps.splits)), id_offset(rng)),
+        split_types=sf_ids("OpportunitySplitType", np.arange(2), id_offset(rng)),
+    )
+
+
+def _texts(values: list[str]) -> np.ndarray:
+    return s_array([csv_text(v) for v in values])
+
+
+def user_manager(org: Org) -> list[int]:
+    """ManagerId of each person: a rep's team manager, a manager's VP, a VP's CRO."""
+    _, rep_last = org.rep_interval()
+    vp = {p.region: i for i, p in enumerate(org.people) if p.kind == "vp"}
+    cro = next(i for i, p in enumerate(org.people) if p.kind == "cro")
+    out = []
+    for i, p in enumerate(org.people):
+        if p.kind == "cro":
+            out.append(-1)
+        elif p.kind in ("vp",):
+            out.append(cro)
+        elif p.kind in ("specialist", "manager"):
+            out.append(vp[p.region])
+        else:
+            day = min(int(rep_last[i]), org.as_of)
+            team = int(org.role_on(np.array([i]), np.array([day]))[0])
+            m = org.manager_of_role_on(team, day)
+            if m < 0:
+                m = org.manager_of_role_on(team, day + 1)
+            out.append(m if m >= 0 else vp[org.roles[team].region])
+    return out
+
+
+def write_crm(
+    root: Path,
+    org: Org,
+    accounts: Accounts,
+    opps: CrmOpportunities,
+    faults: Faults,
+    ids: CrmIds,
+    names: list[str],
+    account_names: list[str],
+    rng: np.random.Generator,
+) -> dict[str, int]:
+    crm = root / "crm"
+    counts: dict[str, int] = {}
+    hs, ao = org.history_start, org.as_of
+    n_people = len(org.people)
+    people = org.people
+
+    # ---- UserRole ---------------------------------------------------------------------------
+    role_stamp = np.full(len(org.roles), (hs - 400) * 86400 + 8 * 3600, dtype=np.int64)
+    parent = np.array([r.parent for r in org.roles])
+    counts["crm/UserRole.csv"] = write_csv(
+        crm / "UserRole.csv",
+        HEADERS["UserRole"],
+        [
+            col_bytes(ids.roles),
+            col_bytes(_texts([r.name for r in org.roles])),
+            col_lookup(ids.roles, parent),
+            col_ts(role_stamp),
+        ],
+        len(org.roles),
+    )
+
+    # ---- User -------------------------------------------------------------------------------
+    last_role = np.full(n_people, -1)
+    last_change = np.array([p.hire for p in people], dtype=np.int64)
+    for s in org.segments:
+        last_role[s.person] = s.role  # segments are sorted by (person, start)
+        last_change[s.person] = max(last_change[s.person], s.start)
+    for i, p in enumerate(people):
+        if p.kind == "specialist":
+            last_role[i] = 1 + p.region
+        if p.term is not None:
+            last_change[i] = max(last_change[i], p.term)
+    emails = [faults.mixed_case_emails.get(i, p.email) for i, p in enumerate(people)]
+    titles = []
+    for p in people:
+        if p.kind == "rep":
+            titles.append(
+                "Senior Account Executive" if p.hire <= ao - 3 * 365 else "Account Executive"
+            )
+        else:
+            titles.append(TITLES[p.kind])
+    hire = np.array([p.hire for p in people], dtype=np.int64)
+    counts["crm/User.csv"] = write_csv(
+        crm / "User.csv",
+        HEADERS["User"],
+        [
+            col_bytes(ids.users[:n_people]),
+            col_bytes(_texts(names)),
+            col_bytes(_texts(emails)),
+            col_bytes(_texts(titles)),
+            col_lookup(ids.roles, last_role),
+            col_lookup(ids.users, np.array(user_manager(org))),
+            col_bool(np.array([p.term is None for p in people])),
+            col_ts(hire * 86400 + 9 * 3600),
+            col_ts(np.minimum(last_change, ao) * 86400 + 10 * 3600),
+        ],
+        n_people,
+    )
+
+    # ---- Account ----------------------------------------------------------------------------
+    n_acc = len(accounts)
+    first_deal = np.full(n_acc, np.iinfo(np.int64).max)
+    np.minimum.at(first_deal, opps.account, opps.created_s // 86400)
+    unused = first_deal == np.iinfo(np.int64).max
+    created = np.where(
+        unused, hs - rng.integers(30, 700, n_acc), first_deal - rng.integers(5, 300, n_acc)
+    )
+    created_s = created * 86400 + rng.integers(8 * 3600, 18 * 3600, n_acc)
+    modstamp = np.maximum(
+        created_s, np.minimum(ao, created + rng.integers(0, 400, n_acc)) * 86400 + 12 * 3600
+    )
+    deleted = np.zeros(n_acc, bool)
+    deleted[faults.soft_deleted_accounts] = True
+    modstamp = np.where(deleted, np.maximum(modstamp, (ao - 3) * 86400 + 11 * 3600), modstamp)
+    accounts.created_day, accounts.deleted = created, deleted
+    countries = sorted(set(accounts.country))
+    country_idx = np.array([countries.index(c) for c in accounts.country])
+    counts["crm/Account.csv"] = write_csv(
+        crm / "Account.csv",
+        HEADERS["Account"],
+        [
+            col_bytes(ids.accounts),
+            col_bytes(_texts(account_names)),
+            col_lookup(_texts(list(INDUSTRIES)), accounts.industry),
+            col_lookup(_texts(countries), country_idx),
+            col_lookup(ids.users, accounts.owner),
+            col_ts(created_s),
+            col_bool(deleted),
+            col_ts(modstamp),
+        ],
+        n_acc,
+    )
+
+    # ---- Product2 ---------------------------------------------------------------------------
+    n_prod = len(PRODUCTS)
+    counts["crm/Product2.csv"] = write_csv(
+        crm / "Product2.csv",
+        HEADERS["Product2"],
+        [
+            col_bytes(ids.products),
+            col_bytes(_texts([p[0] for p in PRODUCTS])),
+            col_bytes(_texts([p[1] for p in PRODUCTS])),
+            col_bool(np.array([p[0] not in INACTIVE_PRODUCTS for p in PRODUCTS])),
+            col_ts(np.full(n_prod, (hs - 500) * 86400 + 8 * 3600)),
+        ],
+        n_prod,
+    )
+
+    # ---- Opportunity (plus the stale duplicate rows, at the end as an export glitch) -------
+    labels = [(t, lab) for t in TYPES for lab in OPPORTUNITY_LABELS[t]]
+    label_start = np.cumsum([0] + [len(OPPORTUNITY_LABELS[t]) for t in TYPES])
+    label_idx = label_start[opps.type] + opps.label
+    needs_quote = np.array([csv_text(a) != a for a in account_names])
+    opener = s_array(
+        [
+            ('"' + a.replace('"', '""')) if q else a
+            for a, q in zip(account_names, needs_quote, strict=True)
+        ]
+    )
+    closer = np.array([b'"' if q else b"" for q in needs_quote], dtype="S1")
+    label_text = s_array([f" - {lab}" for _, lab in labels])
+    n_opp = len(opps)
+    deleted_opp = opps.is_deleted
+    stamp = np.where(
+        deleted_opp,
+        np.maximum(opps.last_modified_s, (ao - 2) * 86400 + 15 * 3600),
+        opps.last_modified_s,
+    )
+    rows = np.r_[np.arange(n_opp), opps.dup_deal]
+    amount = np.r_[opps.amount_cents, opps.dup_amount_cents]
+    stamp_all = np.r_[stamp, opps.dup_modstamp_s]
+    stage = opps.stage[rows]
+    stage_names = _texts(list(stages.STAGES))
+    categories = _texts(list(stages.CATEGORIES))
+
+    def name_col(sl: slice) -> list:
+        acc = opps.account[rows[sl]]
+        return [opener[acc], label_text[label_idx[rows[sl]]], closer[acc]]
+
+    counts["crm/Opportunity.csv"] = write_csv(
+        crm / "Opportunity.csv",
+        HEADERS["Opportunity"],
+        [
+            col_bytes(ids.opportunities[rows]),
+            name_col,
+            col_bytes(ids.accounts[opps.account[rows]]),
+            col_bytes(ids.users[opps.owner[rows]]),
+            col_cents(amount),
+            col_lookup(s_array(list(CURRENCY_CODES)), opps.currency[rows]),
+            col_lookup(stage_names, stage),
+            col_int(opps.probability[rows]),
+            col_lookup(categories, opps.category[rows]),
+            col_date(opps.close_day[rows]),
+            col_ts(opps.created_s[rows]),
+            col_bool(stage >= stages.WON),
+            col_bool(stage == stages.WON),
+            col_lookup(_texts(list(TYPES)), opps.type[rows]),
+            col_lookup(_texts(list(LEAD_SOURCES)), opps.lead_source[rows]),
+            col_bool(deleted_opp[rows]),
+            col_ts(stamp_all),
+            col_ts(stamp_all),
+        ],
+        len(rows),
+    )
+
+    # ---- OpportunityHistory -----------------------------------------------------------------
+    h = opps.history
+    o = ids.history_order
+    counts["crm/OpportunityHistory.csv"] = write_csv(
+        crm / "OpportunityHistory.csv",
+        HEADERS["OpportunityHistory"],
+        [
+            col_bytes(ids.history),
+            col_bytes(ids.opportunities[h.deal[o]]),
+            col_lookup(stage_names, h.stage[o]),
+            col_cents(h.amount_cents[o]),
+            col_date(h.close_day[o]),
+            col_int(h.probability[o]),
+            col_lookup(categories, h.category[o]),
+            col_ts(h.t[o]),
+            col_bool(deleted_opp[h.deal[o]]),
+            col_ts(h.t[o]),
+        ],
+        len(o),
+    )
+
+    # ---- OpportunityLineItem ------------------------------------------------------------------
+    li = opps.line_items
+    assert li is not None
+    counts["crm/OpportunityLineItem.csv"] = write_csv(
+        crm / "OpportunityLineItem.csv",
+        HEADERS["OpportunityLineItem"],
+        [
+            col_bytes(ids.line_items),
+            col_bytes(ids.opportunities[li.deal]),
+            col_bytes(ids.products[li.product]),
+            col_int(li.quantity),
+            col_cents(li.unit_cents),
+            col_cents(li.total_cents),
+            col_bool(deleted_opp[li.deal]),
+            col_ts(stamp[li.deal]),
+        ],
+        len(li),
+    )
+
+    # ---- OpportunitySplit, OpportunitySplitType -----------------------------------------------
+    sp = opps.splits
+    counts["crm/OpportunitySplit.csv"] = write_csv(
+        crm / "OpportunitySplit.csv",
+        HEADERS["OpportunitySplit"],
+        [
+            col_bytes(ids.splits),
+            col_bytes(ids.opportunities[sp.deal]),
+            col_bytes(ids.users[sp.person]),
+            col_cents(sp.pct * 100),
+            col_lookup(ids.split_types, np.where(sp.is_revenue, 0, 1)),
+            col_bool(sp.is_deleted | deleted_opp[sp.deal]),
+            col_ts(opps.created_s[sp.deal] + 86400),
+        ],
+        len(sp),
+    )
+    counts["crm/OpportunitySplitType.csv"] = write_csv(
+        crm / "OpportunitySplitType.csv",
+        HEADERS["OpportunitySplitType"],
+        [
+            col_bytes(ids.split_types),
+            col_bytes(s_array(["Revenue", "Overlay"])),
+            col_bytes(s_array(["Revenue", "Overlay"])),
+            col_bool(np.array([True, False])),
+            col_const("true"),
+            col_ts(np.full(2, (hs - 500) * 86400 + 8 * 3600)),
+        ],
+        2,
+    )
+    return counts

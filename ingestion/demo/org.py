@@ -1,0 +1,397 @@
+"""The sales organisation and its effective-dated history.
+
+Builds the role tree (company -> regions -> teams), the people (CRO, regional VPs, team
+managers, reps, overlay specialists) and, day by day over the history, what happened to them:
+hires (backfills and growth), leavers, at least one team transfer in every fiscal year, and one
+rep promoted to manager when their manager leaves. The CRM's User file shows only the result;
+`compensation/assignments.csv` keeps the history (as an ICM tool does).
+
+People number in the thousands at most, so this module loops over people and events; everything
+per opportunity or activity is vectorised elsewhere.
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingestion.demo import fiscal
+from ingestion.demo.names import (
+    COMPANY_NAME,
+    EMAIL_DOMAIN,
+    FIRST_NAMES,
+    LAST_NAMES,
+    REGIONS,
+    SEGMENTS,
+)
+from ingestion.demo.scales import Scale
+
+FAR = fiscal.FAR_FUTURE
+MONTHLY_LEAVE_RATE = 0.014  # about 16% of reps leave per year
+SKILL_MEDIAN = 0.95
+SKILL_SIGMA = 0.38
+ANNUAL_QUOTA = {"Enterprise": 1_200_000.0, "Mid-Market": 720_000.0}
+BASE_SALARY = {"Enterprise": 140_000.0, "Mid-Market": 95_000.0}
+
+
+@dataclass
+class Role:
+    name: str
+    parent: int  # -1 for the company role
+    level: str  # company, region or team
+    region: int  # -1 for the company role
+    segment: str = ""
+
+
+@dataclass
+class Person:
+    kind: str  # cro, vp, manager, rep, specialist
+    first: str
+    last: str
+    email: str
+    hire: int
+    region: int
+    term: int | None = None
+    quota_annual: float = 0.0
+    skill: float = 1.0
+    promoted_on: int | None = None  # day a rep became a manager
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+
+@dataclass
+class Segment:
+    person: int
+    role: int
+    kind: str  # rep or manager
+    start: int
+    end: int | None = None  # inclusive; None while current
+
+
+@dataclass
+class Org:
+    """The company: roles, people and assignment segments, plus vector indexes over them."""
+
+    roles: list[Role]
+    people: list[Person]
+    segments: list[Segment]
+    history_start: int
+    as_of: int
+    transfers: list[tuple[int, int, int, int]] = field(default_factory=list)
+    seg_person: np.ndarray = field(init=False)
+    seg_role: np.ndarray = field(init=False)
+    seg_is_rep: np.ndarray = field(init=False)
+    seg_start: np.ndarray = field(init=False)
+    seg_end: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.segments.sort(key=lambda s: (s.person, s.start))
+        self.seg_person = np.array([s.person for s in self.segments], dtype=np.int64)
+        self.seg_role = np.array([s.role for s in self.segments], dtype=np.int64)
+        self.seg_is_rep = np.array([s.kind == "rep" for s in self.segments])
+        self.seg_start = np.array([s.start for s in self.segments], dtype=np.int64)
+        self.seg_end = np.array(
+            [FAR if s.end is None else s.end for s in self.segments], dtype=np.int64
+        )
+        self._keys = self.seg_person * (1 << 32) + self.seg_start
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def segment_on(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Index of the segment covering (person, day), or -1."""
+        person = np.asarray(person, dtype=np.int64)
+        day = np.asarray(day, dtype=np.int64)
+        idx = np.searchsorted(self._keys, person * (1 << 32) + day, side="right") - 1
+        ok = idx >= 0
+        safe = np.maximum(idx, 0)
+        ok &= (self.seg_person[safe] == person) & (day <= self.seg_end[safe])
+        return np.where(ok, idx, -1)
+
+    def role_on(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The role (team, region or company) a person carried on a day, or -1."""
+        idx = self.segment_on(person, day)
+        return np.where(idx >= 0, self.seg_role[np.maximum(idx, 0)], -1)
+
+    def rep_on(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """True where the person was a quota-carrying rep on that day."""
+        idx = self.segment_on(person, day)
+        return (idx >= 0) & self.seg_is_rep[np.maximum(idx, 0)]
+
+    @property
+    def reps(self) -> np.ndarray:
+        """Indexes of every person who was a rep at some point."""
+        return np.unique(self.seg_person[self.seg_is_rep])
+
+    def rep_interval(self) -> tuple[np.ndarray, np.ndarray]:
+        """First and last day (inclusive, FAR if open) as a rep, per person (-1/-1 if never)."""
+        n = len(self.people)
+        first = np.full(n, -1, dtype=np.int64)
+        last = np.full(n, -1, dtype=np.int64)
+        for s, p in enumerate(self.seg_person):
+            if not self.seg_is_rep[s]:
+                continue
+            first[p] = self.seg_start[s] if first[p] < 0 else min(first[p], self.seg_start[s])
+            last[p] = max(last[p], self.seg_end[s])
+        return first, last
+
+    def team_roles(self) -> np.ndarray:
+        return np.array([i for i, r in enumerate(self.roles) if r.level == "team"])
+
+    def manager_of_role_on(self, role: int, day: int) -> int:
+        """The person holding the manager segment of `role` on `day` (-1 if vacant)."""
+        for s in self.segments:
+            if s.kind == "manager" and s.role == role and s.start <= day <= (s.end or FAR):
+                return s.person
+        return -1
+
+
+class _Names:
+    """Unique, reproducible people names and e-mail addresses."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.emails: set[str] = set()
+
+    def next(self) -> tuple[str, str, str]:
+        first = FIRST_NAMES[int(self.rng.integers(len(FIRST_NAMES)))]
+        last = LAST_NAMES[int(self.rng.integers(len(LAST_NAMES)))]
+        base = f"{first}.{last}".lower()
+        email, n = f"{base}@{EMAIL_DOMAIN}", 1
+        while email in self.emails:
+            n += 1
+            email = f"{base}{n}@{EMAIL_DOMAIN}"
+        self.emails.add(email)
+        return first, last, email
+
+
+def _weekday_on_or_after(day: int) -> int:
+    wd = int(fiscal.weekday(day))
+    return day + (7 - wd if wd >= 5 else 0)
+
+
+def _monday_on_or_after(day: int) -> int:
+    return day + (7 - int(fiscal.weekday(day))) % 7
+
+
+def history_start(scale: Scale, as_of: int, fsm: int) -> int:
+    """First day of the generated history (a month start, or a fiscal-year start)."""
+    am_as_of = int(fiscal.am_of_day(as_of))
+    if scale.history_fiscal_years:
+        fy = int(fiscal.fiscal_year(am_as_of, fsm))
+        return int(
+            fiscal.first_day_of_am(fiscal.fy_first_am(fy - scale.history_fiscal_years + 1, fsm))
+        )
+    assert scale.history_months is not None
+    return int(fiscal.first_day_of_am(am_as_of - scale.history_months + 1))
+
+
+def _stratified_skills(n: int, rng: np.random.Generator) -> list[float]:
+    """Rep skill (expected attainment): log-normal, sampled by strata so that even 25 reps
+    spread like the distribution (a few far above quota, a few far below)."""
+    nd = statistics.NormalDist()
+    u = (rng.permutation(n) + rng.uniform(0.15, 0.85, n)) / n
+    return [SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * nd.inv_cdf(float(x)))) for x in u]
+
+
+def build_org(scale: Scale, rng: np.random.Generator, hs: int, ao: int, fsm: int) -> Org:
+    """Simulate the organisation from before `hs` (history start) to `ao` (as of)."""
+    names = _Names(rng)
+    roles: list[Role] = [Role(COMPANY_NAME, -1, "company", -1)]
+    region_defs = REGIONS[: scale.regions]
+    for r, (rname, _short, _countries) in enumerate(region_defs):
+        roles.append(Role(rname, 0, "region", r))
+    per_region = [
+        scale.teams // scale.regions + (1 if r < scale.teams % scale.regions else 0)
+        for r in range(scale.regions)
+    ]
+    team_ids: list[int] = []
+    for r, count in enumerate(per_region):
+        short = region_defs[r][1]
+        for k in range(count):
+            segment = SEGMENTS[k % 2]
+            number = k // 2 + 1
+            many = (count + 1 - k % 2) // 2 > 1
+            name = f"{short} {segment}" + (f" {number}" if many else "")
+            roles.append(Role(name, 1 + r, "team", r, segment))
+            team_ids.append(len(roles) - 1)
+    team_quota = {
+        t: ANNUAL_QUOTA[roles[t].segment] * float(rng.choice([0.9, 1.0, 1.0, 1.1]))
+        for t in team_ids
+    }
+
+    people: list[Person] = []
+    segments: list[Segment] = []
+    open_seg: dict[int, Segment] = {}
+
+    def add(kind: str, region: int, hire: int, role: int, seg_kind: str | None) -> int:
+        first, last, email = names.next()
+        people.append(Person(kind, first, last, email, hire, region))
+        idx = len(people) - 1
+        if seg_kind:
+            seg = Segment(idx, role, seg_kind, hire)
+            segments.append(seg)
+            open_seg[idx] = seg
+        return idx
+
+    def long_ago(lo: int, hi: int) -> int:
+        return _weekday_on_or_after(hs - int(rng.integers(lo, hi)))
+
+    add("cro", -1, long_ago(900, 2500), 0, "manager")
+    for r in range(scale.regions):
+        add("vp", r, long_ago(500, 2500), 1 + r, "manager")
+    for r in range(scale.regions):
+        add("specialist", r, long_ago(300, 2000), 1 + r, None)
+    for t in team_ids:
+        add("manager", roles[t].region, long_ago(400, 3000), t, "manager")
+
+    initial = round(scale.reps * 0.93)
+    skills = _stratified_skills(initial, rng)
+    rep_factor_choices = [0.9, 1.0, 1.0, 1.1]
+
+    def new_rep(team: int, hire: int, skill: float | None = None) -> int:
+        idx = add("rep", roles[team].region, hire, team, "rep")
+        p = people[idx]
+        p.quota_annual = team_quota[team] * float(rng.choice(rep_factor_choices))
+        if skill is None:
+            z = float(rng.standard_normal())
+            skill = SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * z))
+        p.skill = skill
+        return idx
+
+    for i in range(initial):
+        team = team_ids[i % len(team_ids)]
+        if rng.random() < 0.12:
+            hire = hs - int(rng.integers(10, 110))
+        else:
+            hire = hs - int(rng.integers(150, 2600))
+        new_rep(team, _weekday_on_or_after(hire), skills[i])
+
+    # ---- the event schedule --------------------------------------------------------------
+    events: list[tuple[int, int, str, int]] = []  # (day, seq, kind, arg)
+    seq = 0
+
+    def schedule(day: int, kind: str, arg: int = -1) -> None:
+        nonlocal seq
+        heapq.heappush(events, (day, seq, kind, arg))
+        seq += 1
+
+    span = ao - hs
+    n_leavers = max(2, int(rng.poisson(scale.reps * MONTHLY_LEAVE_RATE * span / 30.4)))
+    for _ in range(n_leavers):
+        schedule(_weekday_on_or_after(hs + 20 + int(rng.integers(0, max(1, span - 50)))), "term")
+    for _ in range(scale.reps - initial):
+        day = _monday_on_or_after(hs + int(rng.integers(0, max(1, span - 30))))
+        schedule(day, "hire", team_ids[int(rng.integers(len(team_ids)))])
+    # at least one transfer in every fiscal year the history touches
+    fy0 = int(fiscal.fiscal_year(fiscal.am_of_day(hs), fsm))
+    fy1 = int(fiscal.fiscal_year(fiscal.am_of_day(ao), fsm))
+    for fy in range(fy0, fy1 + 1):
+        lo = max(hs, int(fiscal.first_day_of_am(fiscal.fy_first_am(fy, fsm))))
+        hi = min(ao, int(fiscal.last_day_of_am(fiscal.fy_first_am(fy, fsm) + 11)))
+        count = max(1, round(scale.reps * 0.04 * (hi - lo + 1) / 365))
+        for _ in range(count):
+            margin = 20 if hi - lo > 60 else 0
+            day = _weekday_on_or_after(
+                lo + margin + int(rng.integers(0, max(1, hi - lo - 2 * margin + 1)))
+            )
+            schedule(day if day <= hi else hi, "transfer")
+    promo_team = team_ids[int(rng.integers(len(team_ids)))]
+    schedule(_weekday_on_or_after(hs + int(span * rng.uniform(0.35, 0.6))), "promote", promo_team)
+
+    # ---- run it --------------------------------------------------------------------------
+    busy_until: dict[int, int] = {}  # person -> day before which no other event may touch them
+    transfers: list[tuple[int, int, int, int]] = []
+
+    def active_reps(day: int, min_tenure: int) -> list[int]:
+        return [
+            p
+            for p, seg in open_seg.items()
+            if seg.kind == "rep"
+            and people[p].hire <= day - min_tenure
+            and busy_until.get(p, -FAR) <= day
+        ]
+
+    def team_size(team: int) -> int:
+        return sum(1 for s in open_seg.values() if s.kind == "rep" and s.role == team)
+
+    def end(p: int, day: int) -> None:
+        seg = open_seg.pop(p)
+        seg.end = day
+
+    while events:
+        day, _, kind, arg = heapq.heappop(events)
+        if day > ao:
+            continue
+        if kind == "term":
+            cands = [p for p in active_reps(day, 90) if team_size(open_seg[p].role) >= 3]
+            if not cands:
+                continue
+            p = cands[int(rng.integers(len(cands)))]
+            team = open_seg[p].role
+            end(p, day)
+            people[p].term = day
+            schedule(_monday_on_or_after(day + int(rng.integers(14, 60))), "hire", team)
+        elif kind == "hire":
+            new_rep(arg, day)
+        elif kind == "transfer":
+            cands = active_reps(day, 120)
+            if not cands:
+                continue
+            p = cands[int(rng.integers(len(cands)))]
+            old = open_seg[p].role
+            region, segment = roles[old].region, roles[old].segment
+            targets = [
+                t
+                for t in team_ids
+                if t != old and roles[t].region == region and roles[t].segment == segment
+            ]
+            targets = targets or [t for t in team_ids if t != old and roles[t].region == region]
+            targets = targets or [t for t in team_ids if t != old]
+            if not targets:
+                continue
+            new = targets[int(rng.integers(len(targets)))]
+            end(p, day - 1)
+            seg = Segment(p, new, "rep", day)
+            segments.append(seg)
+            open_seg[p] = seg
+            busy_until[p] = day + 60
+            transfers.append((p, old, new, day))
+        elif kind == "promote":
+            manager = next(
+                (p for p, s in open_seg.items() if s.kind == "manager" and s.role == arg), -1
+            )
+            cands = [p for p in active_reps(day, 200) if open_seg[p].role == arg]
+            if manager < 0 or not cands:
+                continue
+            best = max(cands, key=lambda p: (people[p].skill, -p))
+            end(manager, day)
+            people[manager].term = day
+            end(best, day)
+            seg = Segment(best, arg, "manager", day + 1)
+            segments.append(seg)
+            open_seg[best] = seg
+            people[best].kind = "manager"
+            people[best].promoted_on = day + 1
+            busy_until[best] = FAR
+            schedule(_monday_on_or_after(day + int(rng.integers(21, 50))), "hire", arg)
+
+    # Spread skill evenly over the reps whose annual attainment the manifest reports, so that
+    # even a 25-rep company shows the intended spread (a few far above quota, a few far below).
+    am_lo, am_hi, _ = fiscal.attainment_period(hs, ao, fsm)
+    p_lo, p_hi = int(fiscal.first_day_of_am(am_lo)), int(fiscal.last_day_of_am(am_hi))
+    cohort = [i for i, p in enumerate(people) if p.kind == "rep" or p.promoted_on]
+    cohort = [
+        i
+        for i in cohort
+        if people[i].hire <= p_lo - 120
+        and people[i].promoted_on is None
+        and (people[i].term is None or people[i].term >= p_hi)
+    ]
+    for i, skill in zip(cohort, _stratified_skills(len(cohort), rng), strict=True):
+        people[i].skill = skill
+    return Org(roles, people, segments, hs, ao, transfers)
