@@ -57,15 +57,34 @@ SPLIT_TYPES = [
 ]
 
 SPLITS = [
-    {"id": "S1", "opportunity_id": "O3", "split_owner_id": "U1", "split_percentage": "50",
-     "split_type_id": "ST_REV"},
-    {"id": "S2", "opportunity_id": "O3", "split_owner_id": "U2", "split_percentage": "50",
-     "split_type_id": "ST_REV"},
-    {"id": "S3", "opportunity_id": "O3", "split_owner_id": "U3", "split_percentage": "100",
-     "split_type_id": "ST_OVL"},
+    {
+        "id": "S1",
+        "opportunity_id": "O3",
+        "split_owner_id": "U1",
+        "split_percentage": "50",
+        "split_type_id": "ST_REV",
+    },
+    {
+        "id": "S2",
+        "opportunity_id": "O3",
+        "split_owner_id": "U2",
+        "split_percentage": "50",
+        "split_type_id": "ST_REV",
+    },
+    {
+        "id": "S3",
+        "opportunity_id": "O3",
+        "split_owner_id": "U3",
+        "split_percentage": "100",
+        "split_type_id": "ST_OVL",
+    },
 ]
 
-FX_RATES = [("2026-03-05", "EUR", "1.05"), ("2026-03-06", "EUR", "1.10"), ("2026-03-09", "EUR", "1.20")]
+FX_RATES = [
+    ("2026-03-05", "EUR", "1.05"),
+    ("2026-03-06", "EUR", "1.10"),
+    ("2026-03-09", "EUR", "1.20"),
+]
 
 # email as written in the workbook, name, {month: amount or None for a blank cell}
 QUOTAS = [
@@ -146,14 +165,23 @@ def write_kpi_company(con: duckdb.DuckDBPyConnection) -> None:
     insert_rows(
         con,
         "raw_crm.opportunity_split_type",
-        [{**t, "is_total_validated": t["id"] == "ST_REV", "system_modstamp": modstamp}
-         for t in SPLIT_TYPES],
+        [
+            {**t, "is_total_validated": t["id"] == "ST_REV", "system_modstamp": modstamp}
+            for t in SPLIT_TYPES
+        ],
     )
     insert_rows(
         con,
         "raw_crm.opportunity_split",
-        [{**s, "split_percentage": Decimal(s["split_percentage"]), "is_deleted": False,
-          "system_modstamp": modstamp} for s in SPLITS],
+        [
+            {
+                **s,
+                "split_percentage": Decimal(s["split_percentage"]),
+                "is_deleted": False,
+                "system_modstamp": modstamp,
+            }
+            for s in SPLITS
+        ],
     )
     insert_rows(
         con,
