@@ -1,9 +1,12 @@
 """The Great Expectations side: validate a pandas DataFrame against a list of expectations.
 
-An ephemeral GX context (nothing written to disk), one pandas data source, and per frame a
-dataframe asset, a whole-dataframe batch definition, a suite and a validation definition, as
-GX 1.x wants them. GX is imported here only, lazily: importing it takes seconds, and the
-Dagster definitions load `all_checks()` without ever validating anything.
+An ephemeral GX context (nothing written to disk) with one pandas data source, one dataframe
+asset and one whole-dataframe batch definition; each frame is passed in as the batch's
+`dataframe` parameter and validated against a suite built for it. Suites are validated on
+the batch rather than saved with a validation definition: saving anything in a GX context
+re-serialises its whole configuration, which cost more than the validation itself.
+GX is imported here only, lazily, and one engine serves every run of the process: importing
+GX takes seconds, and the Dagster definitions load `all_checks()` without validating.
 
 Results are asked for in the SUMMARY format without `unexpected_index_column_names`: GX then
 returns the exact unexpected count and the DataFrame index of the first failing rows, which
@@ -14,6 +17,7 @@ minutes when a rule fails on most of a million rows).
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +51,7 @@ def _error_message(exception_info: Any) -> str | None:
 
 
 class GxEngine:
-    """One ephemeral GX context for one run of the checks."""
+    """An ephemeral GX context able to validate any pandas frame."""
 
     def __init__(self) -> None:
         gx = importlib.import_module("great_expectations")
@@ -56,7 +60,10 @@ class GxEngine:
         self._expectations = importlib.import_module("great_expectations.expectations")
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = base.ProgressBarsConfig(globally=False)
-        self._source = self._context.data_sources.add_pandas("work_warehouse")
+        source = self._context.data_sources.add_pandas("work_warehouse")
+        asset = source.add_dataframe_asset("frames")
+        self._batch_definition = asset.add_batch_definition_whole_dataframe("whole_frame")
+        self._lock = threading.Lock()
 
     def expectation(self, kind: str, kwargs: dict[str, Any], tag: str) -> Any:
         cls = getattr(self._expectations, kind, None)
@@ -68,19 +75,18 @@ class GxEngine:
         self, name: str, data: pd.DataFrame, expectations: Sequence[tuple[str, str, dict[str, Any]]]
     ) -> dict[str, list[Outcome]]:
         """Validate `data`; `expectations` are (tag, GX class name, kwargs); outcomes by tag."""
-        asset = self._source.add_dataframe_asset(name)
-        batch_definition = asset.add_batch_definition_whole_dataframe(name)
-        suite = self._gx.ExpectationSuite(name=name)
-        for tag, kind, kwargs in expectations:
-            suite.add_expectation(self.expectation(kind, kwargs, tag))
-        suite = self._context.suites.add(suite)
-        definition = self._context.validation_definitions.add(
-            self._gx.ValidationDefinition(data=batch_definition, suite=suite, name=name)
+        suite = self._gx.ExpectationSuite(
+            name=name,
+            expectations=[
+                self.expectation(kind, kwargs, tag) for tag, kind, kwargs in expectations
+            ],
         )
-        run = definition.run(
-            batch_parameters={"dataframe": data},
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
-        )
+        with self._lock:
+            batch = self._batch_definition.get_batch(batch_parameters={"dataframe": data})
+            run = batch.validate(
+                suite,
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+            )
         outcomes: dict[str, list[Outcome]] = {}
         for result in run.results:
             tag = str(result.expectation_config.meta["check"])
@@ -96,3 +102,16 @@ class GxEngine:
                 )
             )
         return outcomes
+
+
+_engine: GxEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> GxEngine:
+    """The process's GX engine, created on first use."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = GxEngine()
+        return _engine

@@ -16,7 +16,7 @@ import duckdb
 
 from data_quality.config import QualityConfig
 from data_quality.frames import FrameUnavailable, LoadedFrame, load_frame
-from data_quality.gx_engine import SAMPLE_SIZE, GxEngine, Outcome
+from data_quality.gx_engine import SAMPLE_SIZE, GxEngine, Outcome, engine
 from data_quality.rules import Frame, GxCheck, Params
 from data_quality.samples import json_value, sample_rows
 from data_quality.spec import CheckResult, CheckSpec
@@ -176,7 +176,7 @@ def run_checks(
         ) from exc
 
     results: dict[str, CheckResult] = {}
-    engine: GxEngine | None = None
+    gx: GxEngine | None = None
     with con:
         columns = existing_columns(con)
         for frame, group in _by_frame(checks):
@@ -186,8 +186,8 @@ def run_checks(
                 for check in group:
                     results[check.spec.name] = _failed(check.spec, str(exc))
                 continue
-            engine = engine or GxEngine()
-            outcomes = engine.validate(
+            gx = gx or engine()
+            outcomes = gx.validate(
                 frame.name,
                 loaded.data,
                 [

@@ -14,11 +14,9 @@ import pandas as pd
 
 def json_value(value: Any) -> Any:
     """A plain JSON value: dates as ISO text, NaN/NaT/NA as None, numpy scalars as Python."""
-    if value is None:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            return None
         if value.tzinfo is None and value == value.normalize():
             return value.date().isoformat()
         return value.isoformat()
@@ -30,8 +28,6 @@ def json_value(value: Any) -> Any:
         return None
     if isinstance(value, Decimal):
         return float(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
     if isinstance(value, str | int | float | bool):
         return value
     return str(value)

@@ -24,8 +24,8 @@ def connect(work_db: Path) -> duckdb.DuckDBPyConnection:
 def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     """`{schema.table: {columns}}` of every table and view in the warehouse file."""
     rows = con.execute(
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_catalog = current_database()"
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database()"
     ).fetchall()
     columns: dict[str, set[str]] = {}
     for schema, table, column in rows:

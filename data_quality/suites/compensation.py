@@ -266,7 +266,7 @@ payout_checks: list[GxCheck] = [
         payouts,
         PAYOUTS,
         "pay_month",
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        r"^\d{4}-(?:0[1-9]|1[0-2])$",
         "error",
         "`pay_month` is a month written `YYYY-MM`: the audit compares pay month by month.",
         name="pay_month_well_formed",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -280,7 +281,7 @@ def build_clean_warehouse(path: Path) -> Path:
     return path
 
 
-def plant(path: Path, *statements: str) -> None:
+def plant_sql(path: Path, *statements: str) -> None:
     """Apply fault SQL to a warehouse copy."""
     con = duckdb.connect(str(path))
     try:
@@ -302,3 +303,14 @@ def warehouse(clean_warehouse_file: Path, tmp_path: Path) -> Path:
     target = tmp_path / "work.duckdb"
     shutil.copyfile(clean_warehouse_file, target)
     return target
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return AS_OF
+
+
+@pytest.fixture
+def plant() -> Callable[..., None]:
+    """`plant(path, *sql)`: apply fault SQL to a warehouse file."""
+    return plant_sql
