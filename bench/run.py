@@ -1,0 +1,168 @@
+"""`make bench` (`python -m bench.run`): the benchmark of the pipeline, stage by stage.
+
+Generates the benchmark company once into `bench/.cache/` (reused while the generator version
+is the same), then runs every stage of `bench.stages.STAGES` on a fresh warehouse, each part in
+its own process, and prints a table: rows, seconds, rows per second, the stage's physical limit
+(DuckDB alone reading the same files, measured in the same run), the ratio to it, and peak
+memory. Ratios, not wall times, are the result: they mean the same on a loaded laptop and on an
+idle server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.stages import STAGES, Stage
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+AS_OF = dt.date(2026, 11, 28)
+
+
+@dataclass
+class Measure:
+    rows: int
+    seconds: float
+    peak_bytes: int
+
+
+@dataclass
+class Row:
+    stage: Stage
+    run: Measure
+    limit: Measure | None
+
+
+def ensure_company(scale: str, seed: int, as_of: dt.date) -> Path:
+    """The benchmark company's landing folder, generated only when missing or outdated."""
+    from ingestion.demo import GENERATOR_VERSION, generate
+
+    landing = CACHE / f"{scale}-seed{seed}-{as_of.isoformat()}"
+    manifest = landing / "_manifest.json"
+    if manifest.exists():
+        cached = json.loads(manifest.read_text())
+        if cached.get("generator_version") == GENERATOR_VERSION:
+            print(f"company: {scale}, cached in {landing.relative_to(ROOT)}", file=sys.stderr)
+            return landing
+    shutil.rmtree(landing, ignore_errors=True)
+    print(f"company: generating {scale} (seed {seed}, as of {as_of})...", file=sys.stderr)
+    started = time.perf_counter()
+    generate(landing, scale=scale, seed=seed, as_of=as_of)
+    print(f"company: generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return landing
+
+
+def measure(stage: Stage, part: str, landing: Path, work: Path) -> Measure:
+    """Run one part of a stage in a fresh process; its last stdout line is the measurement."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.worker", "--stage", stage.name, "--part", part,
+         "--landing", str(landing), "--work", str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark stage {stage.name!r} ({part}) failed:\n{done.stderr[-3000:]}")
+    return Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _mb(value: int) -> str:
+    return f"{value / 2**20:,.0f}"
+
+
+def format_table(rows: list[Row]) -> str:
+    header = ["stage", "rows", "seconds", "rows/s", "limit s", "ratio", "target", "peak MB",
+              "limit MB"]  # fmt: skip
+    lines = [header]
+    for row in rows:
+        run, limit = row.run, row.limit
+        ratio = run.seconds / limit.seconds if limit and limit.seconds > 0 else None
+        target = row.stage.target_ratio
+        verdict = ""
+        if ratio is not None and target is not None:
+            verdict = f"<= {target:.0f}x " + ("met" if ratio <= target else "MISSED")
+        lines.append(
+            [
+                row.stage.name,
+                f"{run.rows:,}",
+                f"{run.seconds:.2f}",
+                f"{run.rows / run.seconds:,.0f}" if run.seconds > 0 else "-",
+                f"{limit.seconds:.2f}" if limit else "-",
+                f"{ratio:.2f}x" if ratio is not None else "-",
+                verdict,
+                _mb(run.peak_bytes),
+                _mb(limit.peak_bytes) if limit else "-",
+            ]
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for number, line in enumerate(lines):
+        cells = [
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            for i, cell in enumerate(line)
+        ]
+        out.append("  ".join(cells))
+        if number == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", default="large", choices=["small", "medium", "large", "xl"])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    parser.add_argument(
+        "--only", action="append", help="run only stages whose name starts with this (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+    landing = ensure_company(args.scale, args.seed, args.as_of)
+    work = CACHE / f"work-{args.scale}"
+    shutil.rmtree(work, ignore_errors=True)  # every run starts from an empty warehouse
+    work.mkdir(parents=True)
+    stages = [s for s in STAGES if not args.only or any(s.name.startswith(o) for o in args.only)]
+    load = os.getloadavg()[0]
+    print(
+        f"benchmark: {args.scale} company, seed {args.seed}, as of {args.as_of};"
+        f" {os.cpu_count()} cores, load average {load:.1f} at start",
+        file=sys.stderr,
+    )
+    rows: list[Row] = []
+    for stage in stages:
+        limit = measure(stage, "limit", landing, work) if stage.limit else None
+        run = measure(stage, "run", landing, work)
+        rows.append(Row(stage, run, limit))
+        print(f"  {stage.name}: {run.seconds:.2f} s", file=sys.stderr)
+    print()
+    print(
+        f"spm-warehouse benchmark: {args.scale} company (seed {args.seed}, as of {args.as_of}),"
+        f" {os.cpu_count()} cores"
+    )
+    print(format_table(rows))
+    print()
+    print(
+        "limit = DuckDB alone reading the same files into a table (CREATE TABLE AS read_csv /"
+        " read_json; workbooks: one openpyxl pass), measured in this run; ratio = seconds /"
+        " limit. Peak MB = maximum resident memory of the stage's own process."
+    )
+    for stage in stages:
+        print(f"  {stage.name}: {stage.description}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

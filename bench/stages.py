@@ -1,0 +1,115 @@
+"""The stages of the benchmark, in the order they run. Later issues append theirs.
+
+A stage does one step of the pipeline on the benchmark company and returns the rows it
+processed. Its `limit`, when there is one, does the same input through the fastest tool at
+hand (DuckDB reading the same files): the physical limit of this machine, measured in the same
+run, so the printed ratio means something on any machine. Stages share one work folder and
+run in order, so a later stage (dbt, checks, publishing) finds the warehouse the ingestion
+stages loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import limits
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a stage reads and writes."""
+
+    landing_dir: Path
+    work_dir: Path
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.work_dir / "warehouse"
+
+    @property
+    def scratch_dir(self) -> Path:
+        path = self.work_dir / "scratch"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    description: str
+    run: Callable[[Context], int]
+    limit: Callable[[Context], int] | None = None
+    target_ratio: float | None = None
+
+
+def _load(system: str) -> Callable[[Context], int]:
+    def run(context: Context) -> int:
+        from ingestion.pipeline import load_system
+
+        result = load_system(system, context.landing_dir, context.warehouse_dir)
+        return sum(result.values())
+
+    return run
+
+
+def _reload_unchanged(context: Context) -> int:
+    from ingestion.pipeline import SYSTEMS, load_system
+
+    return sum(
+        sum(load_system(s, context.landing_dir, context.warehouse_dir).values()) for s in SYSTEMS
+    )
+
+
+INGEST_TARGET = 3.0
+
+STAGES: list[Stage] = [
+    Stage(
+        "ingest crm",
+        "9 Salesforce export CSVs -> raw_crm (scd2 opportunity/user, merge others)",
+        _load("crm"),
+        limits.csv_files("crm", "*.csv"),
+        INGEST_TARGET,
+    ),
+    Stage(
+        "ingest sales_analytics",
+        "daily activity JSON lines -> raw_sales_analytics.activities (append)",
+        _load("sales_analytics"),
+        limits.jsonl_files("sales_analytics", "*/*/*/activities.jsonl"),
+        INGEST_TARGET,
+    ),
+    Stage(
+        "ingest revenue_intelligence",
+        "forecast_submissions.csv -> raw_revenue_intelligence (merge)",
+        _load("revenue_intelligence"),
+        limits.csv_files("revenue_intelligence", "*.csv"),
+        INGEST_TARGET,
+    ),
+    Stage(
+        "ingest compensation",
+        "quota workbooks (unpivoted, scd2) and 4 ICM CSVs -> raw_compensation",
+        _load("compensation"),
+        limits.compensation_files,
+        INGEST_TARGET,
+    ),
+    Stage(
+        "ingest finance",
+        "fx_rates.csv -> raw_finance (merge)",
+        _load("finance"),
+        limits.csv_files("finance", "*.csv"),
+        INGEST_TARGET,
+    ),
+    Stage(
+        "ingest reload, nothing new",
+        "all five systems again on the same landing folder: every file skipped",
+        _reload_unchanged,
+    ),
+]
+
+
+def stage_named(name: str) -> Stage:
+    for stage in STAGES:
+        if stage.name == name:
+            return stage
+    raise KeyError(f"no benchmark stage {name!r}; stages: {', '.join(s.name for s in STAGES)}")
