@@ -87,7 +87,8 @@ def render_site(
 
     `restricted=False` builds the public site (schemas `marts` and `quarantine` only);
     `restricted=True` also builds the pages marked restricted (compensation), which may read
-    `marts_restricted`, and must be written to a separate directory.
+    `marts_restricted`: give it the restricted file (`spm_restricted.duckdb`) and a separate
+    directory (`Settings.restricted_reports_dir`).
     """
     config = config or load_site_config(pages_dir=pages_dir)
     allowed = RESTRICTED_SCHEMAS if restricted else PUBLIC_SCHEMAS
