@@ -20,7 +20,11 @@ def quarantine_counts(work_db: Path) -> dict[str, dict[str, int]]:
     """Rows in each quarantine table by the rule they broke."""
     if not work_db.exists():
         return {}
-    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        con = duckdb.connect(str(work_db), read_only=True)
+    except duckdb.IOException as exc:
+        # Only after a crashed step whose child process still holds the writer lock.
+        return {"unavailable": {f"work warehouse locked: {exc}": 0}}
     try:
         tables = [
             r[0]

@@ -1,0 +1,43 @@
+"""Read-only helpers the end-to-end tests use to compare warehouses."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+
+def table_counts(db: Path, schema_prefixes: tuple[str, ...]) -> dict[str, int]:
+    """Row counts of every table whose schema starts with one of the prefixes (no dlt tables)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' order by 1, 2"
+        ).fetchall()
+        counts = {}
+        for schema, table in tables:
+            if not schema.startswith(schema_prefixes) or table.startswith("_dlt"):
+                continue
+            counts[f"{schema}.{table}"] = con.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()[0]
+        return counts
+    finally:
+        con.close()
+
+
+def table_digest(db: Path, schema: str, table: str) -> str:
+    """Order-independent digest of a table's contents."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
+    finally:
+        con.close()
+    lines = sorted(repr(row) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
