@@ -83,17 +83,34 @@ quota_employment = Frame(
 )
 
 quota_checks: list[GxCheck] = [
-    not_null(quotas, QUOTAS, "email", "error", "the email is how a quota row finds its rep"),
+    not_null(
+        quotas,
+        QUOTAS,
+        "email",
+        "warning",
+        "the email is how a quota cell finds its rep; dbt quarantines a cell that matches no "
+        "rep (rule `unknown_rep_email`), so this warns at the source",
+    ),
     not_null(quotas, QUOTAS, "month", "error", "the month is the quota's period"),
     between(
         quotas,
         QUOTAS,
         "quota_amount",
-        "error",
-        "A monthly `quota_amount` is within [0, `max_quota_month_amount`]: quota is the "
-        "denominator of attainment and of commission tiers.",
-        name="quota_amount_within_range",
+        "warning",
+        "A monthly `quota_amount` is not negative; dbt quarantines negative cells (rule "
+        "`negative_quota`), so this warns at the source.",
+        name="quota_amount_not_negative",
         min_value=0,
+        context=CELL,
+    ),
+    between(
+        quotas,
+        QUOTAS,
+        "quota_amount",
+        "error",
+        "A monthly `quota_amount` is at most `max_quota_month_amount`: quota is the denominator "
+        "of attainment and of commission tiers, and nothing downstream catches a huge one.",
+        name="quota_amount_below_ceiling",
         max_value=lambda p: p.config.max_quota_month_amount,
         context=CELL,
     ),

@@ -16,6 +16,7 @@ from data_quality.rules import (
     not_null,
     table_frame,
 )
+from data_quality.spec import Severity
 from data_quality.table_rules import days_between, drift_checks, freshness_check
 
 OPPORTUNITY = ("crm", "opportunity")
@@ -38,6 +39,11 @@ TABLES = (
 )
 
 QUARANTINED = "dbt routes these rows to quarantine.opportunities; reported here at the source"
+
+
+def _quarantined(rule: str) -> str:
+    return f"dbt quarantines the deal (rule `{rule}`), so this warns at the source"
+
 
 opportunities = table_frame(
     "crm_opportunity_current",
@@ -65,19 +71,20 @@ opportunities = table_frame(
     live_only=True,
 )
 
-REQUIRED_OPPORTUNITY_FIELDS = {
-    "owner_id": "a deal without an owner credits nobody",
-    "stage_name": "the stage decides open, won or lost",
-    "close_date": "the close date places the deal in a period",
-    "created_date": "the created date drives pipeline created and the sales cycle",
-    "currency_iso_code": "an amount without a currency cannot be converted",
-    "amount": "a deal without an amount books nothing and hides pipeline",
+# column -> (severity, why); warnings where dbt's quarantine already keeps the row out of marts
+REQUIRED_OPPORTUNITY_FIELDS: dict[str, tuple[Severity, str]] = {
+    "owner_id": ("warning", _quarantined("unknown_owner")),
+    "stage_name": ("error", "the stage decides open, won or lost, and nothing quarantines it"),
+    "close_date": ("warning", _quarantined("missing_date")),
+    "created_date": ("warning", _quarantined("missing_date")),
+    "currency_iso_code": ("warning", _quarantined("no_fx_rate")),
+    "amount": ("error", "a deal without an amount books nothing and hides pipeline"),
 }
 
 opportunity_checks: list[GxCheck] = [
     *(
-        not_null(opportunities, OPPORTUNITY, c, "error", w)
-        for c, w in REQUIRED_OPPORTUNITY_FIELDS.items()
+        not_null(opportunities, OPPORTUNITY, column, severity, why)
+        for column, (severity, why) in REQUIRED_OPPORTUNITY_FIELDS.items()
     ),
     not_null(
         opportunities, OPPORTUNITY, "account_id", "warning", "account views lose the deal otherwise"
@@ -269,9 +276,15 @@ splits = table_frame(
     live_only=True,
 )
 split_checks: list[GxCheck] = [
-    not_null(splits, SPLIT, "split_owner_id", "error", "a split without an owner credits nobody"),
-    not_null(splits, SPLIT, "split_type_id", "error", "Revenue or Overlay decides bookings"),
-    not_null(splits, SPLIT, "split_percentage", "error", "the share is the credit"),
+    not_null(splits, SPLIT, "split_owner_id", "warning", _quarantined("unknown_split_owner")),
+    not_null(splits, SPLIT, "split_type_id", "warning", _quarantined("unknown_split_type")),
+    not_null(
+        splits,
+        SPLIT,
+        "split_percentage",
+        "error",
+        "the share is the credit, and a blank share escapes the splits-sum-to-100 quarantine",
+    ),
     between(
         splits,
         SPLIT,
@@ -298,8 +311,10 @@ split_type_checks = [
         SPLIT_TYPE,
         "developer_name",
         ["Revenue", "Overlay"],
-        "error",
-        "`developer_name` is Revenue or Overlay: the crediting rule knows no other split type.",
+        "warning",
+        "`developer_name` is Revenue or Overlay: the crediting rule knows no other split type; "
+        + _quarantined("unknown_split_type")
+        + ".",
     )
 ]
 

@@ -341,7 +341,13 @@ FAULTS: list[Fault] = [
         {"email": "b@x.com", "month": None},
     ),
     Fault(
-        "quotas__quota_amount_within_range",
+        "quotas__quota_amount_not_negative",
+        (table("raw_compensation.quotas", "quota_amount = -1", BOB_FEB),),
+        1,
+        {"email": "b@x.com", "month": "2026-02-01", "quota_amount": -1.0, "source_row": 3},
+    ),
+    Fault(
+        "quotas__quota_amount_below_ceiling",
         (table("raw_compensation.quotas", "quota_amount = 20000000", BOB_FEB),),
         1,
         {
