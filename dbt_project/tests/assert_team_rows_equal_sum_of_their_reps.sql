@@ -1,6 +1,8 @@
 -- A failure means a team's row in team_performance is not the sum of its reps: for a month,
 -- the rep_performance month rows carrying that team; for a quarter or year, the team's own
 -- month rows in it. Reps' numbers then disagree with their team's on the pages and emails.
+-- (Rows of people placed directly in a region or the company, such as a regional VP, are
+-- reconciled by the region and company tests.)
 -- Each returned row is a team, period and measure with both figures.
 with
 
@@ -24,7 +26,9 @@ rep_month_sums as (
         {% for m in measures %}sum({{ m }}) as {{ m }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from rep_performance
-    where period_type = 'month'
+    where
+        period_type = 'month'
+        and team_id in (select team_id from teams)
     group by team_id, fiscal_period
 ),
 
