@@ -23,7 +23,7 @@ from ingestion.demo.org import Org
 from ingestion.demo.scales import Scale
 
 P_WIN = 0.27
-SEASON_QUARTER = np.array([0.76, 0.88, 0.86, 1.50])
+SEASON_QUARTER = np.array([0.77, 0.89, 0.87, 1.47])
 SEASON_MONTH = np.array([0.80, 0.93, 1.27])
 CYCLE_WON = {"Enterprise": 82.0, "Mid-Market": 50.0}
 CYCLE_LOST = {"Enterprise": 66.0, "Mid-Market": 40.0}
@@ -37,7 +37,7 @@ LEAD_P = np.array([0.25, 0.30, 0.15, 0.10, 0.20])
 PUSHES_WON = np.array([0.60, 0.28, 0.12])
 PUSHES_LOST = np.array([0.75, 0.20, 0.05])
 AMOUNT_CHANGES = np.array([0.55, 0.33, 0.12])
-STALL_SHARE = 0.13
+STALL_SHARE = 0.2
 P_SLIP = 0.9
 NEW_HIRE_DEAL_SIZE = 0.6  # new hires start with smaller deals
 LEAVER_PIPELINE_KEPT = 0.5
@@ -157,6 +157,7 @@ def plan_deals(
 
     n_groups = n_fy + 1
     drift = np.exp(rng.normal(0.0, 0.03, (len(org.people), n_groups)))
+    drift[:, n_fy] = 1.0  # the judged year shows skill as drawn
     rm_group = year_group(rm_am)
     a = skill[rm_rep] * drift[rm_rep, rm_group]
     s = season(rm_am, fsm)
@@ -226,6 +227,12 @@ def plan_deals(
     q0 = int(fiscal.quarter_first_am(am_hs, fsm))
     quarter = (rm_am - q0) // 3
     by_quarter = np.bincount(quarter, weights=np.where(rm_ok, a * s * quota[rm_rep], 0.0))
+    # over the judged year the company's quarters follow the seasonal profile exactly
+    judged = np.arange((p_lo - q0) // 3, (p_hi - q0) // 3 + 1)
+    judged = judged[judged < len(by_quarter)]
+    if len(judged) == 4:
+        weights = SEASON_QUARTER[(fiscal.fiscal_quarter(q0 + 3 * judged, fsm) - 1)]
+        by_quarter[judged] = by_quarter[judged].sum() * weights / weights.sum()
     targets = Targets(target, elig, am_hs, q0, by_quarter)
 
     account = accounts.pick(team, rng)
@@ -308,8 +315,9 @@ def plan_deals(
     # ---- open deals: what the CRM has seen by the as-of date; stalls ---------------------
     closed = outcome <= ao
     end_of_as_of = ao * 86400 + 86399
-    stalled = ~closed & (rng.random(n) < STALL_SHARE)
-    gap = rng.integers(31, 150, n)
+    age = ao - created
+    stalled = ~closed & (age > 40) & (rng.random(n) < STALL_SHARE)
+    gap = 31 + (rng.random(n) * np.clip(age - 33, 1, 120)).astype(np.int64)
     stall_cut = (ao - gap) * 86400 + 18 * 3600
     stalled &= stall_cut > created_s + 86400
     cutoff = np.where(closed, outcome_s, np.where(stalled, stall_cut, end_of_as_of))
@@ -383,15 +391,19 @@ def scale_amounts(
     owner: np.ndarray,
     partner: np.ndarray,
     owner_pct: np.ndarray,
+    excluded: list[int],
     rounds: int = 4,
 ) -> None:
     """Scale deal amounts so that each rep's credited bookings (after reassignments and
     splits) meet quota x skill x season over each of their years, give or take a deal. Deals
-    in a rep's ramp months keep their natural size."""
+    in a rep's ramp months keep their natural size; `excluded` deals (faulty records the
+    warehouse will drop) count for nobody."""
     n_people, n_groups = targets.usd.shape
     pct = np.where(partner >= 0, owner_pct, 100) / 100
-    won_o = deals.won & targets.is_eligible(owner, deals.am)
-    won_p = deals.won & (partner >= 0) & targets.is_eligible(partner, deals.am)
+    counts = deals.won.copy()
+    counts[excluded] = False
+    won_o = counts & targets.is_eligible(owner, deals.am)
+    won_p = counts & (partner >= 0) & targets.is_eligible(partner, deals.am)
     quarter = (deals.am - targets.q0) // 3
     nq = len(targets.by_quarter)
     in_q = (quarter >= 0) & (quarter < nq)

@@ -18,8 +18,10 @@ import numpy as np
 from ingestion.demo import stages
 from ingestion.demo.accounts import Accounts
 from ingestion.demo.crm import CrmOpportunities
+from ingestion.demo.deals import Deals
 from ingestion.demo.names import EMAIL_DOMAIN, FIRST_NAMES, LAST_NAMES
 from ingestion.demo.org import Org
+from ingestion.demo.ownership import Ownership
 
 CHF = 3
 
@@ -38,6 +40,16 @@ class Faults:
     unknown_quota_emails: list[tuple[str, str]] = field(default_factory=list)  # (email, name)
     ghosts: int = 0  # number of ghost user ids used
 
+    def excluded_deals(self) -> list[int]:
+        """Deals the warehouse will not count (of duplicates, the latest row counts)."""
+        return (
+            self.soft_deleted_opportunities
+            + self.negative_amounts
+            + self.orphan_owner_opportunities
+            + self.close_before_created
+            + self.unknown_currency
+        )
+
 
 def _messy(email: str, k: int) -> str:
     local, domain = email.split("@")
@@ -47,7 +59,44 @@ def _messy(email: str, k: int) -> str:
     return variants[k % len(variants)]
 
 
+def choose_fault_deals(
+    deals: Deals,
+    own: Ownership,
+    org: Org,
+    rng: np.random.Generator,
+    per_kind: int,
+    exotic_accounts: set[int],
+) -> Faults:
+    """Pick the closed-won deals that will carry an opportunity fault (before amounts are
+    scaled, so that the deals the warehouse will exclude do not count towards anyone's year)."""
+    f = Faults()
+    hs, ao = org.history_start, org.as_of
+    pool = np.flatnonzero(
+        deals.won
+        & deals.closed
+        & (own.split_partner < 0)
+        & (own.overlay < 0)
+        & (own.reassign_day[:, 0] < 0)
+        & (deals.created_s // 86400 >= hs + 30)
+        & (deals.outcome_day <= ao)
+        & ~np.isin(deals.account, list(exotic_accounts))
+    )
+    pick = iter(rng.permutation(pool).tolist())
+
+    def take(k: int) -> list[int]:
+        return sorted(next(pick) for _ in range(k))
+
+    f.duplicate_opportunities = take(per_kind)
+    f.soft_deleted_opportunities = take(per_kind - 1)
+    f.negative_amounts = take(per_kind)
+    f.orphan_owner_opportunities = take(per_kind - 1)
+    f.close_before_created = take(per_kind)
+    f.unknown_currency = take(per_kind)
+    return f
+
+
 def plant_faults(
+    f: Faults,
     opps: CrmOpportunities,
     org: Org,
     accounts: Accounts,
@@ -55,32 +104,11 @@ def plant_faults(
     per_kind: int,
     exotic_accounts: set[int],
 ) -> Faults:
-    f = Faults()
-    hs, ao = org.history_start, org.as_of
+    """Plant the chosen faults, and the record-level ones, into the CRM tables."""
+    ao = org.as_of
     n_people = len(org.people)
     created_day = opps.created_s // 86400
-    has_split = np.zeros(len(opps), bool)
-    has_split[opps.splits.deal] = True
-    pool = np.flatnonzero(
-        (opps.stage == stages.WON)
-        & ~has_split
-        & (created_day >= hs + 30)
-        & (opps.close_day <= ao)
-        & ~np.isin(opps.account, list(exotic_accounts))
-    )
-    pick = iter(rng.permutation(pool).tolist())
-
-    def take(k: int) -> list[int]:
-        return sorted(next(pick) for _ in range(k))
-
     h = opps.history
-    f.duplicate_opportunities = take(per_kind)
-    f.soft_deleted_opportunities = take(per_kind - 1)
-    f.negative_amounts = take(per_kind)
-    f.orphan_owner_opportunities = take(per_kind - 1)
-    f.close_before_created = take(per_kind)
-    f.unknown_currency = take(per_kind)
-
     d = np.array(f.duplicate_opportunities, dtype=np.int64)
     opps.dup_deal = d
     opps.dup_amount_cents = (

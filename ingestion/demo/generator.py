@@ -21,7 +21,7 @@ from ingestion.demo.credits import Credits, credited_bookings
 from ingestion.demo.crm import build_opportunities, make_line_items
 from ingestion.demo.crm_files import make_ids, write_crm
 from ingestion.demo.deals import finish_amounts, plan_deals, scale_amounts
-from ingestion.demo.faults import plant_faults
+from ingestion.demo.faults import choose_fault_deals, plant_faults
 from ingestion.demo.files import (
     write_assignments,
     write_comp,
@@ -102,10 +102,6 @@ def generate(
     fx = make_fx(_rng(seed, 3), hs - 366, ao)
     deals, targets = plan_deals(sc, org, accounts, fx, _rng(seed, 4), fsm)
     own = assign_owners(deals, org, _rng(seed, 5))
-    scale_amounts(deals, targets, own.owner, own.split_partner, own.owner_pct)
-    finish_amounts(deals, fx, ao)
-    history, current = build_history(deals)
-    opps = build_opportunities(deals, history, current, own, ao)
 
     names = [p.name for p in org.people]
     account_names = list(accounts.names)
@@ -117,16 +113,24 @@ def generate(
         exotic_people = active[:2]
         names[exotic_people[0]] = EXOTIC["rep_name"]
         names[exotic_people[1]] = EXOTIC["rep_name_2"]
-        busiest = np.argsort(-np.bincount(opps.account, minlength=len(accounts)), kind="stable")
+        busiest = np.argsort(-np.bincount(deals.account, minlength=len(accounts)), kind="stable")
         exotic_accounts = set(busiest[:3].tolist())
-        for k, key in zip(
-            sorted(exotic_accounts),
-            ("account_formula", "account_quotes", "account_unicode"),
-            strict=True,
-        ):
+        keys = ("account_formula", "account_quotes", "account_unicode")
+        for k, key in zip(sorted(exotic_accounts), keys, strict=True):
             account_names[k] = EXOTIC[key]
 
-    faults = plant_faults(opps, org, accounts, _rng(seed, 6), sc.faults_per_kind, exotic_accounts)
+    rng_faults = _rng(seed, 6)
+    chosen = choose_fault_deals(deals, own, org, rng_faults, sc.faults_per_kind, exotic_accounts)
+    scale_amounts(
+        deals, targets, own.owner, own.split_partner, own.owner_pct, chosen.excluded_deals()
+    )
+    finish_amounts(deals, fx, ao)
+    history, current = build_history(deals)
+    opps = build_opportunities(deals, history, current, own, ao)
+
+    faults = plant_faults(
+        chosen, opps, org, accounts, rng_faults, sc.faults_per_kind, exotic_accounts
+    )
     opps.line_items = make_line_items(opps, _rng(seed, 7))
     rng_acc = _rng(seed, 8)
     team_of_account = accounts.team

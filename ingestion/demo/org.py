@@ -31,7 +31,8 @@ from ingestion.demo.scales import Scale
 
 FAR = fiscal.FAR_FUTURE
 MONTHLY_LEAVE_RATE = 0.014  # about 16% of reps leave per year
-SKILL_MEDIAN = 0.95
+SKILL_MEDIAN = 0.92
+BUNCH_FROM = 0.97
 SKILL_SIGMA = 0.38
 ANNUAL_QUOTA = {"Enterprise": 1_200_000.0, "Mid-Market": 720_000.0}
 BASE_SALARY = {"Enterprise": 140_000.0, "Mid-Market": 95_000.0}
@@ -195,7 +196,14 @@ def _stratified_skills(n: int, rng: np.random.Generator) -> list[float]:
     spread like the distribution (a few far above quota, a few far below)."""
     nd = statistics.NormalDist()
     u = (rng.permutation(n) + rng.uniform(0.15, 0.85, n)) / n
-    return [SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * nd.inv_cdf(float(x)))) for x in u]
+    return [_bunch(SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * nd.inv_cdf(float(x))))) for x in u]
+
+
+def _bunch(a: float) -> float:
+    """Reps who would end just short of quota pull a deal in and land just above it (the
+    bunching above 100% that real attainment distributions show)."""
+    lo, hi = BUNCH_FROM, 1.0
+    return 1.01 + (a - lo) / (hi - lo) * 0.03 if lo <= a < hi else a
 
 
 def build_org(scale: Scale, rng: np.random.Generator, hs: int, ao: int, fsm: int) -> Org:
@@ -259,7 +267,7 @@ def build_org(scale: Scale, rng: np.random.Generator, hs: int, ao: int, fsm: int
         p.quota_annual = team_quota[team] * float(rng.choice(rep_factor_choices))
         if skill is None:
             z = float(rng.standard_normal())
-            skill = SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * z))
+            skill = _bunch(SKILL_MEDIAN * float(np.exp(SKILL_SIGMA * z)))
         p.skill = skill
         return idx
 

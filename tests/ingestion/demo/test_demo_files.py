@@ -1,0 +1,168 @@
+"""The demo company's landing files against LANDING_CONTRACT.md: present, exact headers,
+formats, counts, ids, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from demo_landing import Company
+
+# Headers exactly as LANDING_CONTRACT.md lists them (copied here on purpose: a change to the
+# contract must be a deliberate change to this test too).
+CSV_HEADERS = {
+    "crm/User.csv": "Id,Name,Email,Title,UserRoleId,ManagerId,IsActive,CreatedDate,SystemModstamp",
+    "crm/UserRole.csv": "Id,Name,ParentRoleId,SystemModstamp",
+    "crm/Account.csv": "Id,Name,Industry,BillingCountry,OwnerId,CreatedDate,IsDeleted,"
+    "SystemModstamp",
+    "crm/Product2.csv": "Id,Name,Family,IsActive,SystemModstamp",
+    "crm/Opportunity.csv": "Id,Name,AccountId,OwnerId,Amount,CurrencyIsoCode,StageName,"
+    "Probability,ForecastCategoryName,CloseDate,CreatedDate,IsClosed,IsWon,Type,LeadSource,"
+    "IsDeleted,LastModifiedDate,SystemModstamp",
+    "crm/OpportunityHistory.csv": "Id,OpportunityId,StageName,Amount,CloseDate,Probability,"
+    "ForecastCategory,CreatedDate,IsDeleted,SystemModstamp",
+    "crm/OpportunityLineItem.csv": "Id,OpportunityId,Product2Id,Quantity,UnitPrice,TotalPrice,"
+    "IsDeleted,SystemModstamp",
+    "crm/OpportunitySplit.csv": "Id,OpportunityId,SplitOwnerId,SplitPercentage,SplitTypeId,"
+    "IsDeleted,SystemModstamp",
+    "crm/OpportunitySplitType.csv": "Id,DeveloperName,MasterLabel,IsTotalValidated,IsActive,"
+    "SystemModstamp",
+    "revenue_intelligence/forecast_submissions.csv": "SubmissionId,SubmitterId,SubmitterRole,"
+    "FiscalPeriod,ForecastCategory,Amount,Currency,SubmittedAt",
+    "compensation/assignments.csv": "Email,UserId,TeamRoleId,Role,EffectiveFrom,EffectiveTo,"
+    "HireDate,TerminationDate",
+    "compensation/comp_plans.csv": "PlanId,Email,UserId,FiscalYear,EffectiveFrom,EffectiveTo,"
+    "Currency,BaseSalary,TargetVariable,OTE,AnnualQuota",
+    "compensation/comp_plan_tiers.csv": "PlanId,Tier,AttainmentFrom,AttainmentTo,CommissionRate",
+    "compensation/payouts.csv": "PayoutId,Email,UserId,PlanId,PayMonth,Currency,CommissionAmount",
+    "finance/fx_rates.csv": "date,currency,rate",
+}
+ACTIVITY_FIELDS = [
+    "id", "type", "user_id", "opportunity_id", "account_id", "timestamp", "duration_seconds",
+    "direction", "outcome",
+]  # fmt: skip
+PREFIXES = {
+    "User": "005", "UserRole": "00E", "Account": "001", "Product2": "01t", "Opportunity": "006",
+    "OpportunityHistory": "008", "OpportunityLineItem": "00k", "OpportunitySplit": "04A",
+    "OpportunitySplitType": "04B",
+}  # fmt: skip
+TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def _file_hashes(company: Company) -> dict[str, str]:
+    return {
+        str(p.relative_to(company.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(company.root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_arguments_give_byte_identical_files(company: Company, company_again: Company):
+    first, second = _file_hashes(company), _file_hashes(company_again)
+    assert len(first) > 100
+    assert first == second
+
+
+def test_every_contract_file_is_present_with_its_exact_header(any_company: Company):
+    for rel, header in CSV_HEADERS.items():
+        raw = (any_company.root / rel).read_bytes()
+        assert raw.split(b"\n", 1)[0].decode() == header, rel
+        assert b"\r" not in raw, f"{rel} must use LF line endings"
+    assert (any_company.root / "_manifest.json").exists()
+    books = any_company.workbooks()
+    assert books, "no quota workbook"
+    for name, (sheets, rows) in books.items():
+        fy = name.removeprefix("quotas_").removesuffix(".xlsx")
+        assert sheets == [fy]
+        assert rows[0][:2] == ("Email", "Name")
+        assert len(rows[0]) == 14
+        assert all(re.fullmatch(r"\d{4}-\d{2}", m) for m in rows[0][2:])
+    files = any_company.activity_files()
+    assert files
+    for path in files[:: max(1, len(files) // 20)]:
+        day = "-".join(path.parts[-4:-1])
+        for line in path.read_text().splitlines():
+            obj = json.loads(line)
+            assert list(obj) == ACTIVITY_FIELDS
+            assert obj["timestamp"][:10] == day and TS.match(obj["timestamp"])
+            assert re.fullmatch(r"act_[0-9a-f]{16}", obj["id"])
+
+
+def test_values_use_the_contract_formats(company: Company):
+    _, opps = company.csv_rows("crm/Opportunity.csv")
+    for row in opps:
+        assert AMOUNT.match(row[4]) and DATE.match(row[9]) and TS.match(row[10]), row
+        assert row[11] in ("true", "false") and row[15] in ("true", "false")
+        assert TS.match(row[16]) and TS.match(row[17])
+    _, fx = company.csv_rows("finance/fx_rates.csv")
+    assert all(DATE.match(r[0]) and re.fullmatch(r"\d+\.\d+", r[2]) for r in fx)
+    _, subs = company.csv_rows("revenue_intelligence/forecast_submissions.csv")
+    assert {r[4] for r in subs} == {"Commit", "Best Case", "Pipeline"}
+    assert {r[2] for r in subs} == {"rep", "manager"}
+    assert all(re.fullmatch(r"fs_[0-9a-f]{12}", r[0]) and TS.match(r[7]) for r in subs)
+    assert len({r[0] for r in subs}) == len(subs)
+
+
+def test_manifest_counts_equal_the_rows_in_the_files(any_company: Company):
+    counts = dict(any_company.manifest["counts"])
+    activities = counts.pop("activities")
+    for rel in CSV_HEADERS:
+        _, rows = any_company.csv_rows(rel)
+        assert counts.pop(rel) == len(rows), rel
+    for name, (_, rows) in any_company.workbooks().items():
+        assert counts.pop(f"compensation/{name}") == len(rows) - 1, name
+    assert counts == {}, f"counts for files the test does not know: {counts}"
+    per_day = {}
+    for path in any_company.activity_files():
+        per_day["-".join(path.parts[-4:-1])] = len(path.read_text().splitlines())
+    assert activities["per_day"] == per_day
+    assert activities["total"] == sum(per_day.values())
+
+
+def _checksum_ok(sf_id: str) -> bool:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+    suffix = ""
+    for chunk in (sf_id[0:5], sf_id[5:10], sf_id[10:15]):
+        bits = sum(1 << i for i, c in enumerate(chunk) if "A" <= c <= "Z")
+        suffix += alphabet[bits]
+    return sf_id[15:] == suffix
+
+
+def test_ids_are_valid_salesforce_ids_with_the_right_prefixes(company: Company):
+    columns = {
+        "User": {"Id": "User", "UserRoleId": "UserRole", "ManagerId": "User"},
+        "UserRole": {"Id": "UserRole", "ParentRoleId": "UserRole"},
+        "Account": {"Id": "Account", "OwnerId": "User"},
+        "Product2": {"Id": "Product2"},
+        "Opportunity": {"Id": "Opportunity", "AccountId": "Account", "OwnerId": "User"},
+        "OpportunityHistory": {"Id": "OpportunityHistory", "OpportunityId": "Opportunity"},
+        "OpportunityLineItem": {"Id": "OpportunityLineItem", "OpportunityId": "Opportunity",
+                                "Product2Id": "Product2"},
+        "OpportunitySplit": {"Id": "OpportunitySplit", "OpportunityId": "Opportunity",
+                             "SplitOwnerId": "User", "SplitTypeId": "OpportunitySplitType"},
+        "OpportunitySplitType": {"Id": "OpportunitySplitType"},
+    }  # fmt: skip
+    for obj, cols in columns.items():
+        df = company.frame(f"crm/{obj}.csv")
+        for col, target in cols.items():
+            values = [v for v in df[col] if v]
+            assert values, f"{obj}.{col} is empty"
+            for v in values:
+                assert re.fullmatch(r"[0-9A-Za-z]{18}", v), (obj, col, v)
+                assert v.startswith(PREFIXES[target]), (obj, col, v)
+                assert _checksum_ok(v), (obj, col, v)
+        ids = df["Id"]
+        if obj == "Opportunity":
+            dup = set(company.manifest["faults"]["duplicate_opportunities"])
+            assert set(ids[ids.duplicated()]) == dup
+        else:
+            assert ids.is_unique, obj
+    acts = company.activities()
+    users = set(company.frame("crm/User.csv")["Id"])
+    assert set(acts["user_id"]) <= users
+    opps = set(company.frame("crm/Opportunity.csv")["Id"])
+    assert set(acts["opportunity_id"].dropna()) <= opps
+    assert acts["id"].is_unique
