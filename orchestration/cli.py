@@ -195,7 +195,7 @@ def cmd_dbt_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
-    from reports import build_with_evidence
+    from reports.evidence import build_with_evidence
 
     settings = _settings(args)
     out = Path(args.out) if args.out else settings.reports_dir.parent / "build-evidence"

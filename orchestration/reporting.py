@@ -26,13 +26,19 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
             "restricted_pages": [],
             "warnings": [],
         }
-    from reports import render_site
+    from reports.render import render_site
 
     if not settings.published_db.exists():
         raise FileNotFoundError(f"{settings.published_db} does not exist yet: run `spm run` first")
-    public = render_site(settings.published_db, settings.reports_dir, restricted=False)
+    currency = settings.corporate_currency
+    public = render_site(
+        settings.published_db, settings.reports_dir, restricted=False, currency=currency
+    )
     restricted = render_site(
-        settings.warehouse_dir / RESTRICTED_NAME, settings.restricted_reports_dir, restricted=True
+        settings.warehouse_dir / RESTRICTED_NAME,
+        settings.restricted_reports_dir,
+        restricted=True,
+        currency=currency,
     )
     return {
         "index": public_index,
@@ -50,7 +56,7 @@ def last_run(settings: Settings) -> dict[str, Any] | None:
 
 def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
     """The digests when the last run published; otherwise the 'numbers delayed' note."""
-    from reports import render_delayed_note, render_digests, send_digests
+    from reports.emails import render_delayed_notice, render_digests, send_digests
 
     run = last_run(settings)
     if run is not None and not run.get("published"):
@@ -59,8 +65,18 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
             for c in run.get("checks", [])
             if not c["passed"] and c["severity"] == "error"
         ] or list(run.get("failed_steps", []))
-        digests = [render_delayed_note(settings, failed)]
+        digests = [render_delayed_notice(settings, failed, run_id=run.get("run_id"))]
     else:
         digests = render_digests(settings.published_db, settings)
     outcome = send_digests(digests, settings, eml_dir=eml_dir)
-    return str(outcome)
+    lines = [f"sent: {subject} -> {to}" for subject, to in outcome.sent]
+    lines += [f"written: {path}" for path in outcome.eml_files]
+    lines += [f"FAILED: {subject} -> {to}: {why}" for subject, to, why in outcome.failed]
+    summary = "\n".join(lines) or "nothing to send"
+    if not outcome.ok:
+        raise EmailDeliveryError(summary)
+    return summary
+
+
+class EmailDeliveryError(RuntimeError):
+    """Some recipients did not get their digest; the message lists each with the reason."""
