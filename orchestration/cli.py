@@ -128,12 +128,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_email(args: argparse.Namespace) -> int:
-    from orchestration.reporting import send_weekly_email
+    from orchestration.reporting import EmailDeliveryError, send_weekly_email
 
     settings = _settings(args)
     if args.to:
         settings = settings.with_overrides(email_to=tuple(args.to))
-    print(send_weekly_email(settings, eml_dir=Path(args.eml_dir) if args.eml_dir else None))
+    try:
+        print(send_weekly_email(settings, eml_dir=Path(args.eml_dir) if args.eml_dir else None))
+    except EmailDeliveryError as exc:
+        print(f"spm email: some digests were not delivered:\n{exc}", file=sys.stderr)
+        return 1
     return 0
 
 
