@@ -43,10 +43,7 @@ foreign_daily as (
     from calendar_days
     inner join rate_validity
         on calendar_days.date_day >= rate_validity.rate_date
-        and (
-            rate_validity.next_rate_date is null
-            or calendar_days.date_day < rate_validity.next_rate_date
-        )
+        and calendar_days.date_day < coalesce(rate_validity.next_rate_date, cast('9999-12-31' as date))
 ),
 
 backfilled_daily as (

@@ -15,7 +15,7 @@ with_team as (
     left join rep_versions
         on activities.rep_id = rep_versions.rep_id
         and activities.activity_date >= rep_versions.valid_from
-        and (rep_versions.valid_to is null or activities.activity_date <= rep_versions.valid_to)
+        and activities.activity_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
 ),
 
 final as (

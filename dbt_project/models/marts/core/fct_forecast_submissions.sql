@@ -21,7 +21,7 @@ converted as (
     left join rep_versions
         on submissions.submitter_id = rep_versions.rep_id
         and submissions.submitted_date >= rep_versions.valid_from
-        and (rep_versions.valid_to is null or submissions.submitted_date <= rep_versions.valid_to)
+        and submissions.submitted_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
 ),
 
 final as (

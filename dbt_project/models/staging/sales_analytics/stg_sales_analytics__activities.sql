@@ -1,3 +1,10 @@
+{#-
+    A table, not a view like the other staging models: activities are by far the largest raw
+    table (millions of rows), several models and tests read them, and a view would repeat the
+    deduplication for each of them.
+-#}
+{{ config(materialized='table') }}
+
 with
 
 source as (select * from {{ source('sales_analytics', 'activities') }}),
