@@ -1,0 +1,230 @@
+{#-
+    A glass-box statistical forecast per node of the hierarchy (team, region, company) and
+    fiscal quarter, and a back-test of the same method:
+
+        projected = closed to date + sum over open deals of credited amount x win rate
+
+    where the win rate is the historical rate of deals in the same stage, forecast category
+    and age bucket (int_projection_win_rates_estimated, known on the quarter's first day).
+    Treating deals as independent, the variance is the sum of amount^2 x p x (1 - p) and
+    the range is projected -/+ 1.2816 standard deviations (an 80% interval), never below
+    what is already closed nor above closed + all open.
+
+    `current`: the quarter of the as-of date, projected on the as-of date. `backtest`: each
+    Monday of the four complete quarters before it, projected from that Monday's pipeline
+    snapshot, next to what the quarter actually booked, so users see how far to trust it.
+    Closed-to-date and actual are credited bookings (closed won, close date in the quarter,
+    up to the projection date), a rep's quarter rolling up to the team they were in at the
+    quarter's end.
+-#}
+with
+
+deals as (select * from {{ ref('int_projection_deals_weighted') }}),
+credits as (select * from {{ ref('int_opportunity_credits_split') }}),
+quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
+rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
+teams as (select * from {{ ref('int_teams_pathed') }}),
+team_performance as (select * from {{ ref('team_performance') }}),
+
+projected_quarters as (
+    select *
+    from quarters
+    where quarters_ago between 0 and 4
+),
+
+points as (
+    select distinct period_id, projection_type, projection_date
+    from deals
+    union
+    select period_id, 'current', {{ as_of_date() }}
+    from projected_quarters
+    where quarters_ago = 0
+),
+
+deal_rows as (
+    select
+        deals.*,
+        rep_period_teams.team_id
+    from deals
+    inner join rep_period_teams
+        on deals.rep_id = rep_period_teams.rep_id
+        and deals.period_id = rep_period_teams.period_id
+),
+
+node_deal_rows as (
+    {{ rollup_to_hierarchy('deal_rows', 'teams') }}
+),
+
+node_deals as (
+    select
+        node_id,
+        node_level,
+        period_id,
+        projection_type,
+        projection_date,
+        opportunity_id,
+        sum(credited_amount) as open_amount,
+        max(win_rate) as win_rate
+    from node_deal_rows
+    group by node_id, node_level, period_id, projection_type, projection_date, opportunity_id
+),
+
+node_open as (
+    select
+        node_id,
+        node_level,
+        period_id,
+        projection_type,
+        projection_date,
+        count(*) as open_deal_count,
+        sum(open_amount) as open_pipeline_amount,
+        sum(open_amount * win_rate) as expected_from_open_amount,
+        sum(open_amount * open_amount * win_rate * (1 - win_rate)) as projection_variance
+    from node_deals
+    group by node_id, node_level, period_id, projection_type, projection_date
+),
+
+won_credits as (
+    select
+        rep_id,
+        close_date,
+        {{ cents('credited_amount') }} as won_amount
+    from credits
+    where credit_type = 'revenue' and is_won and close_date <= {{ as_of_date() }}
+),
+
+rep_closed as (
+    select
+        points.period_id,
+        points.projection_type,
+        points.projection_date,
+        won_credits.rep_id,
+        rep_period_teams.team_id,
+        sum(case when won_credits.close_date <= points.projection_date then won_credits.won_amount else 0 end)
+            as closed_to_date_amount,
+        sum(won_credits.won_amount) as quarter_won_amount
+    from points
+    inner join projected_quarters
+        on points.period_id = projected_quarters.period_id
+    inner join won_credits
+        on won_credits.close_date >= projected_quarters.period_start
+        and won_credits.close_date <= projected_quarters.period_end
+    inner join rep_period_teams
+        on won_credits.rep_id = rep_period_teams.rep_id
+        and points.period_id = rep_period_teams.period_id
+    group by
+        points.period_id,
+        points.projection_type,
+        points.projection_date,
+        won_credits.rep_id,
+        rep_period_teams.team_id
+),
+
+node_closed_rows as (
+    {{ rollup_to_hierarchy('rep_closed', 'teams') }}
+),
+
+node_closed as (
+    select
+        node_id,
+        node_level,
+        period_id,
+        projection_type,
+        projection_date,
+        sum(closed_to_date_amount) as closed_to_date_amount,
+        sum(quarter_won_amount) as quarter_won_amount
+    from node_closed_rows
+    group by node_id, node_level, period_id, projection_type, projection_date
+),
+
+node_keys as (
+    select node_id, node_level, period_id, projection_type, projection_date from node_open
+    union
+    select node_id, node_level, period_id, projection_type, projection_date from node_closed
+),
+
+combined as (
+    select
+        node_keys.*,
+        coalesce(node_closed.closed_to_date_amount, 0) as closed_to_date_amount,
+        coalesce(node_closed.quarter_won_amount, 0) as quarter_won_amount,
+        coalesce(node_open.open_deal_count, 0) as open_deal_count,
+        coalesce(node_open.open_pipeline_amount, 0) as open_pipeline_amount,
+        coalesce(node_open.expected_from_open_amount, 0) as expected_from_open_amount,
+        coalesce(node_open.projection_variance, 0) as projection_variance
+    from node_keys
+    left join node_open
+        on node_keys.node_id = node_open.node_id
+        and node_keys.node_level = node_open.node_level
+        and node_keys.period_id = node_open.period_id
+        and node_keys.projection_type = node_open.projection_type
+        and node_keys.projection_date = node_open.projection_date
+    left join node_closed
+        on node_keys.node_id = node_closed.node_id
+        and node_keys.node_level = node_closed.node_level
+        and node_keys.period_id = node_closed.period_id
+        and node_keys.projection_type = node_closed.projection_type
+        and node_keys.projection_date = node_closed.projection_date
+),
+
+ranged as (
+    select
+        *,
+        closed_to_date_amount + expected_from_open_amount as projected_amount,
+        1.2816 * sqrt(cast(projection_variance as {{ type_double() }})) as range_half_width
+    from combined
+),
+
+final as (
+    select
+        ranged.node_id || '|' || ranged.period_id || '|' || ranged.projection_type || '|'
+        || cast(ranged.projection_date as {{ dbt.type_string() }}) as forecast_projection_id,
+        ranged.node_level as hierarchy_level,
+        ranged.node_id as team_id,
+        teams.team_name,
+        'quarter' as period_type,
+        projected_quarters.fiscal_period,
+        projected_quarters.period_start,
+        projected_quarters.period_end,
+        ranged.projection_type,
+        ranged.projection_date,
+        cast(
+            floor({{ days_between('projected_quarters.period_start', 'ranged.projection_date') }} / 7.0) + 1
+            as integer
+        ) as week_of_period,
+        {{ cents('ranged.closed_to_date_amount') }} as closed_to_date_amount,
+        cast(ranged.open_deal_count as {{ dbt.type_bigint() }}) as open_deal_count,
+        {{ cents('ranged.open_pipeline_amount') }} as open_pipeline_amount,
+        {{ cents('ranged.expected_from_open_amount') }} as expected_from_open_amount,
+        {{ cents('ranged.projected_amount') }} as projected_amount,
+        {{ cents('greatest(ranged.closed_to_date_amount, ranged.projected_amount - ranged.range_half_width)') }}
+            as projected_low_amount,
+        {{ cents('least(ranged.closed_to_date_amount + ranged.open_pipeline_amount, ranged.projected_amount + ranged.range_half_width)') }}
+            as projected_high_amount,
+        case
+            when ranged.projection_type = 'backtest' then {{ cents('ranged.quarter_won_amount') }}
+        end as actual_amount,
+        case
+            when ranged.projection_type = 'backtest'
+                then {{ safe_ratio('ranged.projected_amount - ranged.quarter_won_amount', 'ranged.quarter_won_amount') }}
+        end as projection_error,
+        case
+            when ranged.projection_type = 'backtest'
+                then ranged.quarter_won_amount
+                between {{ cents('greatest(ranged.closed_to_date_amount, ranged.projected_amount - ranged.range_half_width)') }}
+                and {{ cents('least(ranged.closed_to_date_amount + ranged.open_pipeline_amount, ranged.projected_amount + ranged.range_half_width)') }}
+        end as is_actual_within_range,
+        team_performance.quota_amount,
+        {{ as_of_date() }} as as_of_date
+    from ranged
+    inner join projected_quarters
+        on ranged.period_id = projected_quarters.period_id
+    inner join teams
+        on ranged.node_id = teams.team_id
+    left join team_performance
+        on ranged.node_id = team_performance.team_id
+        and team_performance.period_type = 'quarter'
+        and projected_quarters.fiscal_period = team_performance.fiscal_period
+)
+
+select * from final
