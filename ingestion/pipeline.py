@@ -55,6 +55,8 @@ def _configure_dlt() -> None:
     """
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["normalize.parquet_normalizer.add_dlt_id"] = False
+    # several row groups per Parquet file let DuckDB insert a file with all cores
+    dlt.config["data_writer.row_group_size"] = 100_000
     # merge loads go through `raw_<system>_staging`; empty it afterwards so the warehouse
     # does not keep a second copy of the last load
     dlt.config["load.truncate_staging_dataset"] = True

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from ingestion.pipeline import LoadResult, load_all
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -28,22 +31,33 @@ def raw(warehouse: Path) -> Raw:
     return Raw(warehouse)
 
 
-@pytest.fixture(scope="module")
-def _loaded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny landing folder loaded once per module into a warehouse, kept as a template."""
-    from ingestion.pipeline import load_all
+@dataclass(frozen=True)
+class Template:
+    """The tiny landing folder loaded once: its folder, counts and the load results."""
 
+    root: Path
+    counts: dict[str, int]
+    results: dict[str, LoadResult]
+
+    @property
+    def raw(self) -> Raw:
+        return Raw(self.root / "warehouse")
+
+
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """The tiny landing folder loaded once per module, all systems. Read it, never change it."""
     root = tmp_path_factory.mktemp("loaded_template")
     tiny = TinyLanding(root / "landing")
-    load_all(tiny.root, root / "warehouse")
-    return root
+    results = load_all(tiny.root, root / "warehouse")
+    return Template(root, dict(tiny.counts), results)
 
 
 @pytest.fixture
-def loaded(_loaded_template: Path, tmp_path: Path) -> tuple[TinyLanding, Path]:
+def loaded(loaded_template: Template, tmp_path: Path) -> tuple[TinyLanding, Path]:
     """A copy of the loaded template: (landing, warehouse), already loaded once, all systems.
 
     Copying the template is much faster than loading again, and each test may break its copy.
     """
-    shutil.copytree(_loaded_template, tmp_path / "loaded")
+    shutil.copytree(loaded_template.root, tmp_path / "loaded")
     return TinyLanding.existing(tmp_path / "loaded" / "landing"), tmp_path / "loaded" / "warehouse"

@@ -10,8 +10,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from tiny_landing import Raw
-
 from ingestion.pipeline import SYSTEMS, make_source
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,8 +31,8 @@ def _normal(sql_type: str) -> str:
     )
 
 
-def test_every_raw_table_has_the_contract_columns_and_types(_loaded_template):
-    raw = Raw(_loaded_template / "warehouse")
+def test_every_raw_table_has_the_contract_columns_and_types(loaded_template):
+    raw = loaded_template.raw
     loaded = {}
     for schema, table, column, data_type in raw.query(
         "select table_schema, table_name, column_name, data_type from information_schema.columns"

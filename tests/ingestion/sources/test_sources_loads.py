@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
-from tiny_landing import O1, O2, O3, O4, U1, TinyLanding, touch_later
+from tiny_landing import O1, O2, O3, O4, U1, Raw, TinyLanding, touch_later
 
 from ingestion.errors import SchemaChangeError
 from ingestion.pipeline import SYSTEMS, load_all, load_system
@@ -24,13 +25,13 @@ CRM_TABLES = {
 }
 
 
-def test_every_raw_table_holds_the_rows_of_its_landing_file(landing, warehouse, raw):
-    results = load_all(landing.root, warehouse)
+def test_every_raw_table_holds_the_rows_of_its_landing_file(loaded_template):
+    results, raw, counts = loaded_template.results, loaded_template.raw, loaded_template.counts
 
     assert list(results) == list(SYSTEMS)
     for file, table in CRM_TABLES.items():
         # Opportunity.csv exports O3 twice: one row per id lands (see the CRM README)
-        expected = landing.counts[file] - (1 if table == "opportunity" else 0)
+        expected = counts[file] - (1 if table == "opportunity" else 0)
         assert results["crm"][table] == expected, table
         assert raw.count(f'raw_crm."{table}"') == expected, table
     assert results["crm"].deduplicated == {"opportunity": [O3]}
@@ -45,12 +46,12 @@ def test_every_raw_table_holds_the_rows_of_its_landing_file(landing, warehouse, 
         ("compensation/comp_plan_tiers.csv", "comp_plan_tiers"),
         ("compensation/payouts.csv", "payouts"),
     ]:
-        assert raw.count(f"raw_compensation.{table}") == landing.counts[file], table
-    assert raw.count("raw_finance.fx_rates") == landing.counts["finance/fx_rates.csv"]
+        assert raw.count(f"raw_compensation.{table}") == counts[file], table
+    assert raw.count("raw_finance.fx_rates") == counts["finance/fx_rates.csv"]
 
 
-def test_values_arrive_typed_as_the_contract_says(landing, warehouse, raw):
-    load_all(landing.root, warehouse)
+def test_values_arrive_typed_as_the_contract_says(loaded_template):
+    raw = loaded_template.raw
 
     amount, close, created, won, probability = raw.query(
         f"select amount, close_date, created_date, is_won, probability"
@@ -94,8 +95,9 @@ def test_values_arrive_typed_as_the_contract_says(landing, warehouse, raw):
     ]
 
 
-def test_loading_the_same_landing_folder_twice_changes_no_row(landing, warehouse, raw):
-    load_all(landing.root, warehouse)
+def test_loading_the_same_landing_folder_twice_changes_no_row(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     before = {system: raw.snapshot(f"raw_{system}") for system in SYSTEMS}
 
     again = load_all(landing.root, warehouse)
@@ -104,8 +106,9 @@ def test_loading_the_same_landing_folder_twice_changes_no_row(landing, warehouse
     assert {system: raw.snapshot(f"raw_{system}") for system in SYSTEMS} == before
 
 
-def test_a_new_activity_day_loads_only_that_day(landing, warehouse, raw):
-    load_system("sales_analytics", landing.root, warehouse)
+def test_a_new_activity_day_loads_only_that_day(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     new_day = landing.write_activities_day(dt.date(2026, 3, 4), 4)
 
     result = load_system("sales_analytics", landing.root, warehouse)
@@ -123,14 +126,12 @@ def test_a_new_activity_day_loads_only_that_day(landing, warehouse, raw):
     assert new_day.exists()
 
 
-def test_a_day_file_copied_in_with_an_older_time_is_still_read(landing, warehouse, raw):
+def test_a_day_file_copied_in_with_an_older_time_is_still_read(loaded):
     """Files are remembered one by one, not by the newest modification time seen."""
-    load_system("sales_analytics", landing.root, warehouse)
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     late = landing.write_activities_day(dt.date(2026, 2, 27), 2)
     old = dt.datetime(2026, 2, 28).timestamp()
-    late.touch()
-    import os
-
     os.utime(late, (old, old))
 
     result = load_system("sales_analytics", landing.root, warehouse)
@@ -148,10 +149,9 @@ def _rewrite_opportunity(landing: TinyLanding, opportunity_id: str, **changes: s
     landing.csv("crm/Opportunity.csv", header, rows)
 
 
-def test_a_changed_opportunity_becomes_a_new_version_and_the_old_one_is_kept(
-    landing, warehouse, raw
-):
-    load_system("crm", landing.root, warehouse)
+def test_a_changed_opportunity_becomes_a_new_version_and_the_old_one_is_kept(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     _rewrite_opportunity(landing, O1, Amount="1200.00", SystemModstamp="2026-03-10T08:00:00.000Z")
 
     result = load_system("crm", landing.root, warehouse)
@@ -171,8 +171,9 @@ def test_a_changed_opportunity_becomes_a_new_version_and_the_old_one_is_kept(
     ) == [(O2, 1, 1), (O3, 1, 1), (O4, 1, 1)]
 
 
-def test_a_reexported_crm_file_without_changes_loads_nothing(landing, warehouse, raw):
-    load_system("crm", landing.root, warehouse)
+def test_a_reexported_crm_file_without_changes_loads_nothing(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     before = raw.snapshot("raw_crm")
     touch_later(landing.root / "crm" / "Opportunity.csv")  # a new export, same records
 
@@ -183,8 +184,9 @@ def test_a_reexported_crm_file_without_changes_loads_nothing(landing, warehouse,
     assert raw.snapshot("raw_crm") == before
 
 
-def test_a_changed_user_keeps_its_history(landing, warehouse, raw):
-    load_system("crm", landing.root, warehouse)
+def test_a_changed_user_keeps_its_history(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     header, rows = landing.read_csv("crm/User.csv")
     rows[0][header.index("Title")] = "Senior AE"
     rows[0][header.index("SystemModstamp")] = "2026-04-01T00:00:00.000Z"
@@ -223,8 +225,9 @@ def test_a_changed_quota_workbook_keeps_the_old_quotas_as_history(landing, wareh
     assert raw.count("raw_compensation.quotas", "fiscal_year = 2025 and _dlt_valid_to is null") == 3
 
 
-def test_sorting_the_quota_workbook_makes_no_new_versions(landing, warehouse, raw):
-    load_system("compensation", landing.root, warehouse)
+def test_sorting_the_quota_workbook_makes_no_new_versions(loaded):
+    landing, warehouse = loaded
+    raw = Raw(warehouse)
     landing.write_quota_workbook(
         rows=[["b@x.com", "Bo Rep", 1000, None, 0], ["ada@x.com", "Ada Rep", 1000, 1000, 1000]]
     )
