@@ -78,7 +78,7 @@ class QualityConfig:
     )
     # Row-level rules that allow sampling run on a repeatable reservoir sample of this many
     # rows when a table is larger (see each check's description); all other rules read all rows.
-    sample_rows: int = 1_000_000
+    sample_rows: int = 250_000
 
     def __post_init__(self) -> None:
         if self.drift_tolerance <= 0:

@@ -115,7 +115,9 @@ def table_frame(
         if where is not None:
             filters.append(f"({resolve(where, params)})")
         clause = f" where {' and '.join(filters)}" if filters else ""
-        order = ", ".join(ident(c) for c in key)
+        # sampled frames are not sorted: sorting millions of rows to sample them costs more
+        # than the validation, and the sample's row order carries no meaning
+        order = "" if sampling else ", ".join(ident(c) for c in key)
         return f"select {', '.join(select)} from {table_ref(table)}{clause}" + (
             f" order by {order}" if order else ""
         )

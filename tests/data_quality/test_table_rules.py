@@ -240,3 +240,39 @@ def test_median_attainment_passes_before_any_quarter_closed(
     check = "rep_performance__median_quarter_attainment_in_band"
     [result] = run_checks(warehouse, as_of, tmp_path / "state", only_checks=[check])
     assert result.passed and result.message == "no rows to judge"
+
+
+def test_only_the_activity_value_rules_are_sampled(
+    warehouse: Path, tmp_path: Path, as_of: dt.date, plant: Callable[..., None]
+) -> None:
+    config = QualityConfig(sample_rows=2)  # the clean activities table has 4 rows
+    results = run_checks(warehouse, as_of, tmp_path / "state", config=config)
+    sampled = {r.name for r in results if "reservoir sample" in r.message}
+    assert sampled == {
+        "activities__user_id_not_null",
+        "activities__timestamp_not_null",
+        "activities__type_in_set",
+        "activities__direction_in_set",
+        "activities__outcome_matches_type",
+        "activities__duration_within_range",
+    }
+    by_name = _by_name(results)
+    assert by_name["activities__type_in_set"].message == (
+        "2 rows checked, none breaks the rule (repeatable reservoir sample of 2 of 4 rows)"
+    )
+
+    # a systematic fault (every call renamed) is found in any sample, the same way each run
+    plant(warehouse, "update raw_sales_analytics.activities set type = 'phone' where type = 'call'")
+    runs = [
+        run_checks(
+            warehouse,
+            as_of,
+            tmp_path / "state",
+            only_checks=["activities__type_in_set"],
+            config=QualityConfig(sample_rows=3),
+        )[0]
+        for _ in range(2)
+    ]
+    assert not runs[0].passed
+    assert runs[0].failing_rows >= 1
+    assert (runs[0].failing_rows, runs[0].sample) == (runs[1].failing_rows, runs[1].sample)
