@@ -146,17 +146,18 @@ def make_activities(
         0,
     )
     sec = rng.integers(7 * 3600, 19 * 3600, n)
-    order = np.lexsort((user, sec, day))
+    key = ((day - hs) * 86400 + sec) * len(org.people) + user
+    order = np.argsort(key, kind="stable")
     return Activities(
-        day[order],
-        sec[order],
-        user[order],
-        deal[order],
-        account[order],
+        day[order].astype(np.int32),
+        sec[order].astype(np.int32),
+        user[order].astype(np.int32),
+        deal[order].astype(np.int32),
+        account[order].astype(np.int32),
         typ[order].astype(np.int8),
         outcome[order].astype(np.int8),
         inbound[order],
-        duration[order],
+        duration[order].astype(np.int32),
     )
 
 

@@ -81,6 +81,12 @@ def choose_fault_deals(
         & (deals.outcome_day <= ao)
         & ~np.isin(deals.account, list(exotic_accounts))
     )
+    needed = 6 * per_kind - 2
+    if len(pool) < needed:
+        raise ValueError(
+            f"only {len(pool)} ordinary closed-won deals to plant {needed} opportunity faults on; "
+            "the company is too small"
+        )
     pick = iter(rng.permutation(pool).tolist())
 
     def take(k: int) -> list[int]:

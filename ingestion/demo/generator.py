@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingestion.demo import fiscal, stages
+from ingestion.demo import fiscal
 from ingestion.demo.accounts import make_accounts
 from ingestion.demo.activities import make_activities, write_activities
 from ingestion.demo.comp import make_comp
@@ -92,6 +92,8 @@ def generate(
     _check_args(out_dir, scale, seed, fsm, overwrite)
     sc = SCALES[scale]
     as_of = as_of or dt.date.today()
+    if not isinstance(as_of, dt.date):
+        raise TypeError(f"as_of {as_of!r} must be a datetime.date")
     ao = fiscal.day_of(as_of)
     hs = history_start(sc, ao, fsm)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -216,7 +218,6 @@ def generate(
             "users": [ids.users[p].decode() for p in exotic_people],
             "accounts": [ids.accounts[a].decode() for a in sorted(exotic_accounts)],
         },
-        "stages": list(stages.STAGES),
     }
     (out_dir / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

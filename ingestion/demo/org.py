@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -145,8 +146,13 @@ class Org:
 
     def manager_of_role_on(self, role: int, day: int) -> int:
         """The person holding the manager segment of `role` on `day` (-1 if vacant)."""
-        for s in self.segments:
-            if s.kind == "manager" and s.role == role and s.start <= day <= (s.end or FAR):
+        if not hasattr(self, "_managers"):
+            self._managers: dict[int, list[Segment]] = {}
+            for s in self.segments:
+                if s.kind == "manager":
+                    self._managers.setdefault(s.role, []).append(s)
+        for s in self._managers.get(role, []):
+            if s.start <= day <= (s.end or FAR):
                 return s.person
         return -1
 
@@ -324,8 +330,8 @@ def build_org(scale: Scale, rng: np.random.Generator, hs: int, ao: int, fsm: int
             and busy_until.get(p, -FAR) <= day
         ]
 
-    def team_size(team: int) -> int:
-        return sum(1 for s in open_seg.values() if s.kind == "rep" and s.role == team)
+    def team_sizes() -> Counter[int]:
+        return Counter(s.role for s in open_seg.values() if s.kind == "rep")
 
     def end(p: int, day: int) -> None:
         seg = open_seg.pop(p)
@@ -336,7 +342,8 @@ def build_org(scale: Scale, rng: np.random.Generator, hs: int, ao: int, fsm: int
         if day > ao:
             continue
         if kind == "term":
-            cands = [p for p in active_reps(day, 90) if team_size(open_seg[p].role) >= 3]
+            sizes = team_sizes()
+            cands = [p for p in active_reps(day, 90) if sizes[open_seg[p].role] >= 3]
             if not cands:
                 continue
             p = cands[int(rng.integers(len(cands)))]
