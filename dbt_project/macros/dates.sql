@@ -15,8 +15,18 @@
     cast({{ dbt.date_trunc('month', date_expr) }} as date)
 {%- endmacro %}
 
+{#- Whole days from start_date to end_date (dates): date subtraction is days on DuckDB and
+    PostgreSQL; Spark has datediff. -#}
 {% macro days_between(start_date, end_date) -%}
-    {{ dbt.datediff(start_date, end_date, 'day') }}
+    {{ return(adapter.dispatch('days_between', 'spm')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    cast(({{ end_date }}) - ({{ start_date }}) as integer)
+{%- endmacro %}
+
+{% macro spark__days_between(start_date, end_date) -%}
+    datediff({{ end_date }}, {{ start_date }})
 {%- endmacro %}
 
 {#- ISO day of week: Monday = 1 ... Sunday = 7 (selling days are 1-5). -#}

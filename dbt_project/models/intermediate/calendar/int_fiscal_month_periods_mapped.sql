@@ -16,17 +16,26 @@ months as (
 ),
 
 as_month as (
-    select fiscal_month_start, 'month' as period_type, fiscal_month_period as fiscal_period
+    select
+        fiscal_month_start,
+        'month' as period_type,
+        fiscal_month_period as fiscal_period
     from months
 ),
 
 as_quarter as (
-    select fiscal_month_start, 'quarter' as period_type, fiscal_quarter_period as fiscal_period
+    select
+        fiscal_month_start,
+        'quarter' as period_type,
+        fiscal_quarter_period as fiscal_period
     from months
 ),
 
 as_year as (
-    select fiscal_month_start, 'year' as period_type, fiscal_year_period as fiscal_period
+    select
+        fiscal_month_start,
+        'year' as period_type,
+        fiscal_year_period as fiscal_period
     from months
 ),
 

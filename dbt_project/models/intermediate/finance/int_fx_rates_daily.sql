@@ -42,8 +42,9 @@ foreign_daily as (
         false as is_backfilled
     from calendar_days
     inner join rate_validity
-        on calendar_days.date_day >= rate_validity.rate_date
-        and calendar_days.date_day < coalesce(rate_validity.next_rate_date, cast('9999-12-31' as date))
+        on
+            calendar_days.date_day >= rate_validity.rate_date
+            and calendar_days.date_day < coalesce(rate_validity.next_rate_date, cast('9999-12-31' as date))
 ),
 
 backfilled_daily as (

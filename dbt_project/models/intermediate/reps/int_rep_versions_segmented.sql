@@ -46,38 +46,60 @@ manager_overlaps as (
         manager_assignments.valid_to as manager_to
     from assignments_with_manager_team
     inner join manager_assignments
-        on assignments_with_manager_team.manager_team_id = manager_assignments.team_id
-        and assignments_with_manager_team.rep_id <> manager_assignments.manager_id
-        and (
-            manager_assignments.valid_to is null
-            or manager_assignments.valid_to >= assignments_with_manager_team.valid_from
-        )
-        and (
-            assignments_with_manager_team.valid_to is null
-            or manager_assignments.valid_from <= assignments_with_manager_team.valid_to
-        )
+        on
+            assignments_with_manager_team.manager_team_id = manager_assignments.team_id
+            and assignments_with_manager_team.rep_id <> manager_assignments.manager_id
+            and (
+                manager_assignments.valid_to is null
+                or assignments_with_manager_team.valid_from <= manager_assignments.valid_to
+            )
+            and (
+                assignments_with_manager_team.valid_to is null
+                or assignments_with_manager_team.valid_to >= manager_assignments.valid_from
+            )
 ),
 
 boundary_candidates as (
-    select rep_id, valid_from as boundary_date from assignments
+    select
+        rep_id,
+        valid_from as boundary_date
+    from assignments
     union all
-    select rep_id, {{ add_days('valid_to', 1) }} from assignments where valid_to is not null
+    select
+        rep_id,
+        {{ add_days('valid_to', 1) }}
+    from assignments
+    where valid_to is not null
     union all
-    select rep_id, manager_from from manager_overlaps where manager_from > assignment_from
+    select
+        rep_id,
+        manager_from
+    from manager_overlaps
+    where manager_from > assignment_from
     union all
-    select rep_id, {{ add_days('manager_to', 1) }}
+    select
+        rep_id,
+        {{ add_days('manager_to', 1) }}
     from manager_overlaps
     where manager_to is not null and (assignment_to is null or manager_to < assignment_to)
     union all
-    select rep_id, ramp_end_date from assignments where ramp_end_date is not null
+    select
+        rep_id,
+        ramp_end_date
+    from assignments
+    where ramp_end_date is not null
     union all
-    select rep_id, {{ add_days('termination_date', 1) }}
+    select
+        rep_id,
+        {{ add_days('termination_date', 1) }}
     from assignments
     where termination_date is not null
 ),
 
 first_starts as (
-    select rep_id, min(valid_from) as first_valid_from
+    select
+        rep_id,
+        min(valid_from) as first_valid_from
     from assignments
     group by rep_id
 ),
@@ -120,8 +142,9 @@ segment_assignment_candidates as (
         ) as assignment_rank
     from segments
     inner join assignments_with_manager_team
-        on segments.rep_id = assignments_with_manager_team.rep_id
-        and assignments_with_manager_team.valid_from <= segments.valid_from
+        on
+            segments.rep_id = assignments_with_manager_team.rep_id
+            and segments.valid_from >= assignments_with_manager_team.valid_from
 ),
 
 segment_assignments as (
@@ -137,17 +160,18 @@ segment_manager_candidates as (
         manager_assignments.manager_id,
         row_number() over (
             partition by segment_assignments.rep_id, segment_assignments.valid_from
-            order by manager_assignments.valid_from desc, manager_assignments.manager_id
+            order by manager_assignments.valid_from desc, manager_assignments.manager_id asc
         ) as manager_rank
     from segment_assignments
     inner join manager_assignments
-        on segment_assignments.manager_team_id = manager_assignments.team_id
-        and segment_assignments.rep_id <> manager_assignments.manager_id
-        and manager_assignments.valid_from <= segment_assignments.valid_from
-        and (
-            manager_assignments.valid_to is null
-            or manager_assignments.valid_to >= segment_assignments.valid_from
-        )
+        on
+            segment_assignments.manager_team_id = manager_assignments.team_id
+            and segment_assignments.rep_id <> manager_assignments.manager_id
+            and segment_assignments.valid_from >= manager_assignments.valid_from
+            and (
+                manager_assignments.valid_to is null
+                or segment_assignments.valid_from <= manager_assignments.valid_to
+            )
 ),
 
 segment_managers as (
@@ -180,8 +204,9 @@ segment_attributes as (
         ) as is_ramping
     from segment_assignments
     left join segment_managers
-        on segment_assignments.rep_id = segment_managers.rep_id
-        and segment_assignments.valid_from = segment_managers.valid_from
+        on
+            segment_assignments.rep_id = segment_managers.rep_id
+            and segment_assignments.valid_from = segment_managers.valid_from
     left join users
         on segment_assignments.rep_id = users.user_id
 ),
@@ -200,7 +225,8 @@ change_flagged as (
     select
         *,
         case
-            when lag(version_signature) over (partition by rep_id order by valid_from)
+            when
+                lag(version_signature) over (partition by rep_id order by valid_from)
                 = version_signature
                 then 0
             else 1

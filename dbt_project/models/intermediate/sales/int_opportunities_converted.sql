@@ -47,12 +47,14 @@ joined as (
     left join stages
         on opportunities.stage_name = stages.stage_name
     left join fx_rates_daily as close_rates
-        on opportunities.currency_code = close_rates.currency_code
-        and opportunities.close_date = close_rates.date_day
-        and not close_rates.is_backfilled
+        on
+            opportunities.currency_code = close_rates.currency_code
+            and opportunities.close_date = close_rates.date_day
+            and not close_rates.is_backfilled
     left join fx_rates_daily as created_rates
-        on opportunities.currency_code = created_rates.currency_code
-        and opportunities.created_date = created_rates.date_day
+        on
+            opportunities.currency_code = created_rates.currency_code
+            and opportunities.created_date = created_rates.date_day
 ),
 
 converted as (

@@ -11,21 +11,31 @@ users as (select * from {{ ref('stg_crm__users') }}),
 assignments as (select * from {{ ref('stg_compensation__assignments') }}),
 
 user_emails as (
-    select email, user_id as rep_id
+    select
+        email,
+        user_id as rep_id
     from users
     where email is not null
 ),
 
 assignment_emails as (
-    select email, rep_id
+    select
+        email,
+        rep_id
     from assignments
     where email is not null
 ),
 
 email_reps as (
-    select email, rep_id from user_emails
+    select
+        email,
+        rep_id
+    from user_emails
     union
-    select email, rep_id from assignment_emails
+    select
+        email,
+        rep_id
+    from assignment_emails
 ),
 
 email_matches as (

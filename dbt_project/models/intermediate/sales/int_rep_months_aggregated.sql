@@ -84,15 +84,30 @@ known_reps as (
 ),
 
 rep_month_keys as (
-    select rep_id, fiscal_month_start from closed_measures
+    select
+        rep_id,
+        fiscal_month_start
+    from closed_measures
     union
-    select rep_id, fiscal_month_start from created_measures
+    select
+        rep_id,
+        fiscal_month_start
+    from created_measures
     union
-    select rep_id, fiscal_month_start from open_measures
+    select
+        rep_id,
+        fiscal_month_start
+    from open_measures
     union
-    select rep_id, fiscal_month_start from quota_measures
+    select
+        rep_id,
+        fiscal_month_start
+    from quota_measures
     union
-    select rep_id, fiscal_month_start from activity_measures
+    select
+        rep_id,
+        fiscal_month_start
+    from activity_measures
 ),
 
 known_rep_month_keys as (
@@ -118,7 +133,8 @@ anchored as (
         known_rep_month_keys.rep_id,
         known_rep_month_keys.fiscal_month_start,
         case
-            when employment.termination_date is not null
+            when
+                employment.termination_date is not null
                 and employment.termination_date
                 < {{ add_days(add_months('known_rep_month_keys.fiscal_month_start', 1), -1) }}
                 then employment.termination_date
@@ -144,7 +160,8 @@ version_candidates as (
             partition by anchored.rep_id, anchored.fiscal_month_start
             order by
                 case
-                    when rep_versions.valid_from <= anchored.team_anchor_date
+                    when
+                        rep_versions.valid_from <= anchored.team_anchor_date
                         and (
                             rep_versions.valid_to is null
                             or rep_versions.valid_to >= anchored.team_anchor_date
@@ -213,20 +230,25 @@ final as (
             as activity_count
     from rep_month_teams
     left join quota_measures
-        on rep_month_teams.rep_id = quota_measures.rep_id
-        and rep_month_teams.fiscal_month_start = quota_measures.fiscal_month_start
+        on
+            rep_month_teams.rep_id = quota_measures.rep_id
+            and rep_month_teams.fiscal_month_start = quota_measures.fiscal_month_start
     left join closed_measures
-        on rep_month_teams.rep_id = closed_measures.rep_id
-        and rep_month_teams.fiscal_month_start = closed_measures.fiscal_month_start
+        on
+            rep_month_teams.rep_id = closed_measures.rep_id
+            and rep_month_teams.fiscal_month_start = closed_measures.fiscal_month_start
     left join created_measures
-        on rep_month_teams.rep_id = created_measures.rep_id
-        and rep_month_teams.fiscal_month_start = created_measures.fiscal_month_start
+        on
+            rep_month_teams.rep_id = created_measures.rep_id
+            and rep_month_teams.fiscal_month_start = created_measures.fiscal_month_start
     left join open_measures
-        on rep_month_teams.rep_id = open_measures.rep_id
-        and rep_month_teams.fiscal_month_start = open_measures.fiscal_month_start
+        on
+            rep_month_teams.rep_id = open_measures.rep_id
+            and rep_month_teams.fiscal_month_start = open_measures.fiscal_month_start
     left join activity_measures
-        on rep_month_teams.rep_id = activity_measures.rep_id
-        and rep_month_teams.fiscal_month_start = activity_measures.fiscal_month_start
+        on
+            rep_month_teams.rep_id = activity_measures.rep_id
+            and rep_month_teams.fiscal_month_start = activity_measures.fiscal_month_start
 )
 
 select * from final

@@ -83,8 +83,9 @@ final as (
         cast(summed.activity_count as {{ dbt.type_bigint() }}) as activity_count
     from summed
     inner join last_months
-        on summed.rep_id = last_months.rep_id
-        and summed.period_id = last_months.period_id
+        on
+            summed.rep_id = last_months.rep_id
+            and summed.period_id = last_months.period_id
 )
 
 select * from final

@@ -13,9 +13,10 @@ with_team as (
         rep_versions.team_id
     from activities
     left join rep_versions
-        on activities.rep_id = rep_versions.rep_id
-        and activities.activity_date >= rep_versions.valid_from
-        and activities.activity_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
+        on
+            activities.rep_id = rep_versions.rep_id
+            and activities.activity_date >= rep_versions.valid_from
+            and activities.activity_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
 ),
 
 final as (

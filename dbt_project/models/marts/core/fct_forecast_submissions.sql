@@ -16,12 +16,14 @@ converted as (
         rep_versions.team_id
     from submissions
     left join fx_rates_daily
-        on submissions.currency_code = fx_rates_daily.currency_code
-        and submissions.submitted_date = fx_rates_daily.date_day
+        on
+            submissions.currency_code = fx_rates_daily.currency_code
+            and submissions.submitted_date = fx_rates_daily.date_day
     left join rep_versions
-        on submissions.submitter_id = rep_versions.rep_id
-        and submissions.submitted_date >= rep_versions.valid_from
-        and submissions.submitted_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
+        on
+            submissions.submitter_id = rep_versions.rep_id
+            and submissions.submitted_date >= rep_versions.valid_from
+            and submissions.submitted_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
 ),
 
 final as (

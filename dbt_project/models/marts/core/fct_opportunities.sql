@@ -69,7 +69,7 @@ final as (
         cast(with_state.sales_cycle_days as integer) as sales_cycle_days,
         case
             when with_state.is_open_as_of
-                then cast({{ days_between('with_state.created_date', as_of_date()) }} as integer)
+                then {{ days_between('with_state.created_date', as_of_date()) }}
         end as age_days_as_of,
         with_state.has_revenue_splits,
         with_state.has_overlay_splits

@@ -23,8 +23,9 @@ final as (
         quotas.source_column
     from quotas
     left join rep_months
-        on quotas.rep_id = rep_months.rep_id
-        and quotas.fiscal_month_start = rep_months.fiscal_month_start
+        on
+            quotas.rep_id = rep_months.rep_id
+            and quotas.fiscal_month_start = rep_months.fiscal_month_start
 )
 
 select * from final

@@ -11,7 +11,9 @@ rep_performance as (select * from {{ ref('rep_performance') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
 company_root as (
-    select min(team_id) as company_id, min(team_name) as company_name
+    select
+        min(team_id) as company_id,
+        min(team_name) as company_name
     from teams
     where depth = 0
 ),
@@ -38,11 +40,13 @@ company_board as (
 team_board as (
     select
         'team' as board,
-        team_id as board_id,
-        team_name as board_name,
+        ranked_reps.team_id as board_id,
+        ranked_reps.team_name as board_name,
         ranked_reps.*,
-        rank_in_team as board_rank,
-        count(*) over (partition by period_type, fiscal_period, team_id) as board_size
+        ranked_reps.rank_in_team as board_rank,
+        count(*)
+            over (partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.team_id)
+            as board_size
     from ranked_reps
 ),
 
@@ -53,12 +57,12 @@ ramping_board as (
         'Ramping reps' as board_name,
         ranked_reps.*,
         rank() over (
-            partition by period_type, fiscal_period
-            order by attainment desc, bookings_amount desc
+            partition by ranked_reps.period_type, ranked_reps.fiscal_period
+            order by ranked_reps.attainment desc, ranked_reps.bookings_amount desc
         ) as board_rank,
-        count(*) over (partition by period_type, fiscal_period) as board_size
+        count(*) over (partition by ranked_reps.period_type, ranked_reps.fiscal_period) as board_size
     from ranked_reps
-    where is_ramping
+    where ranked_reps.is_ramping
 ),
 
 boards as (

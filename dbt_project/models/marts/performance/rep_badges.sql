@@ -47,8 +47,9 @@ first_wins as (
         cast(null as {{ type_double() }}) as attainment
     from first_win_ranked
     inner join month_periods
-        on first_win_ranked.close_month_start = month_periods.fiscal_month_start
-        and month_periods.period_type = 'month'
+        on
+            first_win_ranked.close_month_start = month_periods.fiscal_month_start
+            and month_periods.period_type = 'month'
     where first_win_ranked.win_rank = 1
 ),
 
@@ -85,9 +86,10 @@ club_cumulative as (
         ) as cumulative_bookings_amount
     from club_periods
     inner join daily_bookings
-        on club_periods.rep_id = daily_bookings.rep_id
-        and daily_bookings.close_date >= club_periods.period_start
-        and daily_bookings.close_date <= club_periods.period_end
+        on
+            club_periods.rep_id = daily_bookings.rep_id
+            and club_periods.period_start <= daily_bookings.close_date
+            and club_periods.period_end >= daily_bookings.close_date
 ),
 
 club_crossings as (
@@ -121,10 +123,10 @@ club_badges as (
 club_months as (
     select
         club_crossings.*,
-        cast(extract(year from period_start) as integer) * 12
-        + cast(extract(month from period_start) as integer) as month_index
+        cast(extract(year from club_crossings.period_start) as integer) * 12
+        + cast(extract(month from club_crossings.period_start) as integer) as month_index
     from club_crossings
-    where period_type = 'month'
+    where club_crossings.period_type = 'month'
 ),
 
 club_month_streaks as (
@@ -167,11 +169,13 @@ team_quarter_deals as (
     inner join opportunities
         on won_credits.opportunity_id = opportunities.opportunity_id
     inner join rep_months
-        on won_credits.rep_id = rep_months.rep_id
-        and won_credits.close_month_start = rep_months.fiscal_month_start
+        on
+            won_credits.rep_id = rep_months.rep_id
+            and won_credits.close_month_start = rep_months.fiscal_month_start
     inner join month_periods
-        on won_credits.close_month_start = month_periods.fiscal_month_start
-        and month_periods.period_type = 'quarter'
+        on
+            won_credits.close_month_start = month_periods.fiscal_month_start
+            and month_periods.period_type = 'quarter'
 ),
 
 team_quarter_ranked as (
@@ -227,8 +231,9 @@ final as (
     inner join periods
         on badges.period_id = periods.period_id
     left join rep_performance as rep_names
-        on badges.rep_id = rep_names.rep_id
-        and badges.period_id = rep_names.period_type || '|' || rep_names.fiscal_period
+        on
+            badges.rep_id = rep_names.rep_id
+            and badges.period_id = rep_names.period_type || '|' || rep_names.fiscal_period
 )
 
 select * from final

@@ -24,8 +24,9 @@ elapsed_days as (
         sum(case when calendar_days.is_selling_day then 1 else 0 end) as selling_days_elapsed
     from open_periods
     inner join calendar_days
-        on calendar_days.date_day >= open_periods.period_start
-        and calendar_days.date_day <= {{ as_of_date() }}
+        on
+            open_periods.period_start <= calendar_days.date_day
+            and calendar_days.date_day <= {{ as_of_date() }}
     group by open_periods.period_id
 ),
 
@@ -75,15 +76,23 @@ final as (
         {{ cents('measured.bookings_amount - measured.expected_to_date_amount') }} as pace_gap_amount,
         case
             when measured.quota_amount is not null and measured.selling_days_remaining > 0
-                then {{ cents('greatest(measured.quota_amount - measured.bookings_amount, 0) / measured.selling_days_remaining') }}
+                then {{ cents(
+                    'greatest(measured.quota_amount - measured.bookings_amount, 0)'
+                    ~ ' / measured.selling_days_remaining'
+                ) }}
         end as required_run_rate_amount,
         {{ safe_ratio('measured.bookings_amount', 'measured.quota_amount') }} as attainment_to_date,
         case
             when measured.selling_days_elapsed > 0
-                then {{ cents('measured.bookings_amount * measured.selling_days_in_period / measured.selling_days_elapsed') }}
+                then {{ cents(
+                    'measured.bookings_amount * measured.selling_days_in_period'
+                    ~ ' / measured.selling_days_elapsed'
+                ) }}
         end as projected_bookings_amount,
-        {{ safe_ratio('measured.bookings_amount * measured.selling_days_in_period', 'measured.quota_amount * measured.selling_days_elapsed') }}
-            as projected_attainment,
+        {{ safe_ratio(
+            'measured.bookings_amount * measured.selling_days_in_period',
+            'measured.quota_amount * measured.selling_days_elapsed'
+        ) }} as projected_attainment,
         case
             when measured.quota_amount is not null
                 then measured.bookings_amount >= measured.expected_to_date_amount

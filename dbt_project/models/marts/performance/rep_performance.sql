@@ -31,7 +31,10 @@ measured as (
             as avg_sales_cycle_days,
         case
             when rep_periods.quota_amount - rep_periods.bookings_amount > 0
-                then {{ safe_ratio('rep_periods.open_pipeline_amount', 'rep_periods.quota_amount - rep_periods.bookings_amount') }}
+                then {{ safe_ratio(
+                    'rep_periods.open_pipeline_amount',
+                    'rep_periods.quota_amount - rep_periods.bookings_amount'
+                ) }}
         end as coverage
     from rep_periods
     inner join periods

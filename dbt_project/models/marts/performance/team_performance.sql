@@ -13,18 +13,24 @@ periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
 rep_month_nodes as (
-    select rep_months.*, teams.team_id as node_id
+    select
+        rep_months.*,
+        teams.team_id as node_id
     from rep_months
     inner join teams
         on rep_months.team_id = teams.team_id
     union all
-    select rep_months.*, teams.region_id as node_id
+    select
+        rep_months.*,
+        teams.region_id as node_id
     from rep_months
     inner join teams
         on rep_months.team_id = teams.team_id
     where teams.depth = 2
     union all
-    select rep_months.*, teams.company_id as node_id
+    select
+        rep_months.*,
+        teams.company_id as node_id
     from rep_months
     inner join teams
         on rep_months.team_id = teams.team_id
@@ -82,7 +88,10 @@ measured as (
             as avg_sales_cycle_days,
         case
             when node_periods.quota_amount - node_periods.bookings_amount > 0
-                then {{ safe_ratio('node_periods.open_pipeline_amount', 'node_periods.quota_amount - node_periods.bookings_amount') }}
+                then {{ safe_ratio(
+                    'node_periods.open_pipeline_amount',
+                    'node_periods.quota_amount - node_periods.bookings_amount'
+                ) }}
         end as coverage
     from node_periods
     inner join periods

@@ -14,8 +14,9 @@ converted as (
         fx_rates_daily.rate_to_corporate
     from payouts
     left join fx_rates_daily
-        on payouts.currency_code = fx_rates_daily.currency_code
-        and {{ add_days(add_months('payouts.pay_month_start', 1), -1) }} = fx_rates_daily.date_day
+        on
+            payouts.currency_code = fx_rates_daily.currency_code
+            and {{ add_days(add_months('payouts.pay_month_start', 1), -1) }} = fx_rates_daily.date_day
 ),
 
 final as (
