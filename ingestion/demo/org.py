@@ -32,8 +32,8 @@ from ingestion.demo.scales import Scale
 
 FAR = fiscal.FAR_FUTURE
 MONTHLY_LEAVE_RATE = 0.014  # about 16% of reps leave per year
-SKILL_MEDIAN = 0.92
-BUNCH_FROM = 0.97
+SKILL_MEDIAN = 0.93
+BUNCH_FROM = 0.955
 SKILL_SIGMA = 0.38
 ANNUAL_QUOTA = {"Enterprise": 1_200_000.0, "Mid-Market": 720_000.0}
 BASE_SALARY = {"Enterprise": 140_000.0, "Mid-Market": 95_000.0}

@@ -166,3 +166,24 @@ def test_ids_are_valid_salesforce_ids_with_the_right_prefixes(company: Company):
     opps = set(company.frame("crm/Opportunity.csv")["Id"])
     assert set(acts["opportunity_id"].dropna()) <= opps
     assert acts["id"].is_unique
+
+
+def test_bad_arguments_are_refused_with_a_clear_error(tmp_path):
+    import datetime as dt
+
+    import pytest
+
+    from ingestion.demo import SCALES, generate
+
+    assert list(SCALES) == ["small", "medium", "large", "xl"]
+    with pytest.raises(ValueError, match="scale 'huge' is not one of small, medium, large, xl"):
+        generate(tmp_path, scale="huge", as_of=dt.date(2026, 11, 28))
+    with pytest.raises(ValueError, match="fiscal_year_start_month 13"):
+        generate(tmp_path, fiscal_year_start_month=13, as_of=dt.date(2026, 11, 28))
+    with pytest.raises(TypeError, match="as_of '2026-11-28' must be a datetime.date"):
+        generate(tmp_path, as_of="2026-11-28")  # type: ignore[arg-type]
+    (tmp_path / "crm").mkdir()
+    (tmp_path / "crm" / "User.csv").write_text("keep me")
+    with pytest.raises(FileExistsError, match="already holds a landing folder"):
+        generate(tmp_path, as_of=dt.date(2026, 11, 28))
+    assert (tmp_path / "crm" / "User.csv").read_text() == "keep me"
