@@ -1,0 +1,141 @@
+"""Issue 4's marts on the small demo company: generate -> load -> dbt build.
+
+The commission audit must list exactly the payouts the generator deliberately got wrong (its
+manifest says which), each with both figures; the pipeline snapshots must build incrementally,
+a later run adding only the new snapshot dates and matching a full refresh row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import duckdb
+import pytest
+
+AS_OF = dt.date(2026, 11, 28)  # a Saturday: the last weekly snapshot is Monday 2026-11-23
+NEXT_DAY_WITH_A_MONDAY = dt.date(2026, 11, 30)
+ISSUE4_MARTS = [
+    "path:models/marts/pipeline",
+    "path:models/marts/forecast",
+    "path:models/marts/coaching",
+    "path:models/marts/compensation",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def _dbt_helpers():
+    """run_dbt and dbt_failure_summary of tests/dbt/conftest.py, shared rather than copied."""
+    path = Path(__file__).resolve().parents[1] / "dbt" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("dbt_test_helpers_for_issue4", path)
+    assert spec and spec.loader, f"cannot load the dbt test helpers from {path}"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run_dbt, module.dbt_failure_summary
+
+
+run_dbt, dbt_failure_summary = _dbt_helpers()
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module", name="small_build")
+def fixture_small_build(tmp_path_factory: pytest.TempPathFactory):
+    """(root, manifest, warehouse file) after one dbt build of issue 4's marts and parents."""
+    demo = pytest.importorskip("ingestion.demo", reason="the demo generator is not there yet")
+    pipeline = pytest.importorskip("ingestion.pipeline", reason="the loader is not there yet")
+    root = tmp_path_factory.mktemp("issue4_small")
+    landing, warehouse = root / "landing", root / "warehouse"
+    manifest = demo.generate(landing, scale="small", seed=42, as_of=AS_OF)
+    pipeline.load_all(landing, warehouse)
+    db = warehouse / "work.duckdb"
+    selection = [f"+{selector}" for selector in ISSUE4_MARTS]
+    done = run_dbt(
+        [
+            "build",
+            "--select",
+            *selection,
+            "--exclude",
+            "test_type:unit",
+            "--indirect-selection",
+            "cautious",
+        ],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF.isoformat()},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    return root, manifest, db
+
+
+def test_commission_audit_finds_exactly_the_wrong_payouts(small_build):
+    _, manifest, db = small_build
+    wrong = {(w["email"], w["month"]) for w in manifest["faults"]["wrong_payouts"]}
+    assert wrong, "the generator should plant wrong payouts"
+    rows = _query(
+        db,
+        "select email, pay_month, expected_commission_amount, paid_commission_amount,"
+        " difference_amount, audit_status from marts_restricted.commission_audit",
+    )
+    assert {(email, month) for email, month, *_ in rows} == wrong
+    assert len(rows) == len(wrong)
+    for email, month, expected, paid, difference, status in rows:
+        assert expected is not None and paid is not None, (email, month)
+        assert difference == paid - expected and abs(difference) > 0.01, (email, month)
+        assert status == ("overpaid" if paid > expected else "underpaid")
+
+
+def test_individual_pay_is_never_in_the_public_marts(small_build):
+    _, _, db = small_build
+    pay_columns = _query(
+        db,
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " where table_schema in ('marts', 'marts_restricted') and column_name in"
+        " ('paid_commission_amount', 'variable_pay_amount', 'base_salary_amount',"
+        " 'commission_amount', 'expected_commission_amount')",
+    )
+    restricted = {table for schema, table, _ in pay_columns if schema == "marts_restricted"}
+    assert {"commission_audit", "pay_for_performance", "dim_comp_plan"} <= restricted
+    assert [row for row in pay_columns if row[0] == "marts"] == []
+
+
+def _snapshot_rows(db: Path) -> list[tuple]:
+    return _query(db, "select * from marts.fct_pipeline_snapshots order by pipeline_snapshot_id")
+
+
+def test_snapshots_grow_incrementally_and_equal_a_full_refresh(small_build):
+    root, _, db = small_build
+    before = _snapshot_rows(db)
+    dates_before = {row[1] for row in before}
+    assert max(dates_before) == dt.date(2026, 11, 23)
+    assert {day.isoweekday() for day in dates_before} == {1}, "weekly snapshots are Mondays"
+
+    def run_snapshots(as_of: dt.date, *extra: str) -> None:
+        done = run_dbt(
+            ["run", "--select", "fct_pipeline_snapshots", *extra],
+            work_db=db,
+            target_dir=root,
+            dbt_vars={"as_of_date": as_of.isoformat()},
+        )
+        assert done.returncode == 0, "dbt run failed:\n" + dbt_failure_summary(done)
+
+    run_snapshots(NEXT_DAY_WITH_A_MONDAY)
+    incremental = _snapshot_rows(db)
+    added = [row for row in incremental if row[1] == NEXT_DAY_WITH_A_MONDAY]
+    assert added, "the run should add the new Monday's snapshot"
+    assert [row for row in incremental if row[1] != NEXT_DAY_WITH_A_MONDAY] == before
+
+    run_snapshots(NEXT_DAY_WITH_A_MONDAY, "--full-refresh")
+    assert _snapshot_rows(db) == incremental
+
+    # rebuilding a past day drops the snapshots after it
+    run_snapshots(AS_OF)
+    assert _snapshot_rows(db) == before
