@@ -51,7 +51,10 @@ def make_accounts(scale: Scale, org: Org, rng: np.random.Generator) -> Accounts:
         org.seg_role[org.seg_is_rep & (org.seg_end >= FAR_FUTURE)], minlength=n_roles
     )
     per_team = np.maximum(10, team_reps[teams] * scale.accounts_per_rep)
-    team_of = np.repeat(teams, per_team)
+    # plus a few stale accounts per team that nobody sells to any more
+    stale_per_team = np.maximum(1, per_team // 40)
+    team_of = np.r_[np.repeat(teams, per_team), np.repeat(teams, stale_per_team)]
+    in_pool = np.r_[np.ones(per_team.sum(), bool), np.zeros(stale_per_team.sum(), bool)]
     n = len(team_of)
     combos = len(ACCOUNT_PREFIXES) * len(ACCOUNT_CORES) * len(ACCOUNT_SUFFIXES)
     perm = rng.permutation(max(combos, n))[:n] % combos
@@ -79,6 +82,7 @@ def make_accounts(scale: Scale, org: Org, rng: np.random.Generator) -> Accounts:
             country[i] = countries[k][0]
             currency[i] = CURRENCY_INDEX[countries[k][1]]
     industry = rng.integers(0, len(INDUSTRIES), n)
-    order = np.argsort(team_of, kind="stable")
+    pool = np.flatnonzero(in_pool)
+    order = pool[np.argsort(team_of[pool], kind="stable")]
     team_start = np.searchsorted(team_of[order], np.arange(n_roles + 1))
     return Accounts(names, industry, country, currency, team_of, team_start, order)

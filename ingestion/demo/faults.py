@@ -150,13 +150,12 @@ def plant_faults(
         f.ghosts += 1
         f.orphan_owner_splits = [row]
 
-    # soft-deleted accounts: stale accounts nobody sells to
+    # a soft-deleted account: a stale account nobody sells to
     unused = np.setdiff1d(np.arange(len(accounts)), opps.account)
     unused = np.setdiff1d(unused, list(exotic_accounts))
-    if len(unused):
-        f.soft_deleted_accounts = sorted(
-            rng.choice(unused, size=min(1, len(unused)), replace=False).tolist()
-        )
+    if not len(unused):
+        raise RuntimeError("no stale account left to soft-delete")
+    f.soft_deleted_accounts = [int(rng.choice(unused))]
 
     # mixed-case e-mails with stray spaces on active reps' User rows
     _, rep_last = org.rep_interval()
