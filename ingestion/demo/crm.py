@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingestion.demo import stages
 from ingestion.demo.deals import Deals
 from ingestion.demo.history import Current, History
 from ingestion.demo.names import PRODUCTS
@@ -134,7 +133,3 @@ def make_line_items(opps: CrmOpportunities, rng: np.random.Generator) -> LineIte
     )
     product = np.where(legacy, n_active, product)
     return LineItems(deal, product, qty, unit * sign, line * sign)
-
-
-def category_names() -> np.ndarray:
-    return np.array([c.encode() for c in stages.CATEGORIES])

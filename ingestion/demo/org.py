@@ -119,11 +119,6 @@ class Org:
         idx = self.segment_on(person, day)
         return np.where(idx >= 0, self.seg_role[np.maximum(idx, 0)], -1)
 
-    def rep_on(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """True where the person was a quota-carrying rep on that day."""
-        idx = self.segment_on(person, day)
-        return (idx >= 0) & self.seg_is_rep[np.maximum(idx, 0)]
-
     @property
     def reps(self) -> np.ndarray:
         """Indexes of every person who was a rep at some point."""

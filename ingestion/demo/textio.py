@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
@@ -187,8 +186,3 @@ def write_csv(path: Path, header: Sequence[str], columns: Sequence[Column], n: i
             pieces.append(b"\n")
             fh.write(render_rows(pieces, sl.stop - sl.start))
     return n
-
-
-def write_pieces(fh: BinaryIO, pieces: list[Piece], n: int) -> None:
-    """Write `n` rows made of `pieces` (each row must end with its own newline piece)."""
-    fh.write(render_rows(pieces, n))
