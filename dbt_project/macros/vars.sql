@@ -9,10 +9,17 @@
         {{ return(run_started_at.date()) }}
     {%- endif -%}
     {%- set text = raw | string | trim -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+    {%- set valid = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+    {%- if valid -%}
+        {%- set year, month, day = text[0:4] | int, text[5:7] | int, text[8:10] | int -%}
+        {%- set days_in_month = [31, 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28,
+                                 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
+        {%- set valid = 1 <= month <= 12 and 1 <= day <= days_in_month[month - 1] -%}
+    {%- endif -%}
+    {%- if not valid -%}
         {{ exceptions.raise_compiler_error("var as_of_date=" ~ text ~ " is not a date, expected YYYY-MM-DD") }}
     {%- endif -%}
-    {{ return(modules.datetime.date(text[0:4] | int, text[5:7] | int, text[8:10] | int)) }}
+    {{ return(modules.datetime.date(year, month, day)) }}
 {%- endmacro %}
 
 {% macro as_of_date() -%}
