@@ -43,6 +43,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         fiscal_year_start_month=args.fiscal_year_start_month
         or Settings.from_env().fiscal_year_start_month,
         exotic_names=args.exotic_names,
+        overwrite=args.overwrite,
     )
     counts = manifest.get("counts", {})
     print(
