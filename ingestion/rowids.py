@@ -50,6 +50,7 @@ def version_hash(table: pa.Table, columns: list[str]) -> pa.Array:
     rendered = ", ".join(_render(c, table.schema.field(c).type) for c in columns)
     connection = duckdb.connect()
     try:
+        connection.execute("set enable_progress_bar = false")
         connection.register("rows", table.select(columns))
         result = connection.execute(
             f"select md5(concat_ws(chr(31), {rendered})) as h from rows"
