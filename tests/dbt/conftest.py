@@ -1,14 +1,11 @@
-"""Shared helpers of the dbt tests: a temporary warehouse and a dbt subprocess.
+"""Shared helpers of the dbt tests (see dbt_helpers.py): a temporary warehouse and dbt.
 
-dbt runs in a subprocess with its own target path and warehouse file, so that tests running
-in parallel (pytest-xdist) or beside a developer's `spm run` never share state.
+This folder goes on sys.path so that its helper modules (`dbt_helpers`, `dbt_raw_tables`,
+`dbt_kpi_company`) import under names no other test folder uses.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,47 +13,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-ROOT = Path(__file__).resolve().parents[2]
-DBT_PROJECT = ROOT / "dbt_project"
-DBT = ROOT / ".venv" / "bin" / "dbt"
+from dbt_helpers import dbt_failure_summary, run_dbt  # noqa: E402
+
+__all__ = ["dbt_failure_summary", "run_dbt"]
 
 
-def run_dbt(
-    args: list[str], work_db: Path, target_dir: Path, dbt_vars: dict | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` on the project against `work_db`; returns the finished process."""
-    cmd = [
-        str(DBT if DBT.exists() else "dbt"),
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT),
-        "--profiles-dir",
-        str(DBT_PROJECT),
-        "--target-path",
-        str(target_dir / "target"),
-        "--log-path",
-        str(target_dir / "logs"),
-    ]
-    if dbt_vars:
-        cmd += ["--vars", json.dumps(dbt_vars)]
-    env = dict(os.environ)
-    env["SPM_WORK_DB"] = str(work_db)
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    env.pop("DBT_PROFILES_DIR", None)
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-
-
-def dbt_failure_summary(done: subprocess.CompletedProcess[str]) -> str:
-    """The lines of a dbt log that say what failed (the whole log is too long to read)."""
-    keep = [
-        line
-        for line in done.stdout.splitlines()
-        if any(word in line for word in ("ERROR", "FAIL", "Failure", "Error", "error", "WARN"))
-    ]
-    return "\n".join(keep[-80:]) or done.stdout[-4000:] + done.stderr[-2000:]
-
-
-@pytest.fixture(name="dbt_runner")
+@pytest.fixture(name="dbt_runner", scope="session")
 def fixture_dbt_runner():
     """`run_dbt` as a fixture, so test modules need no import path of their own."""
     return run_dbt

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import dbt_failure_summary, run_dbt
+from dbt_helpers import dbt_failure_summary, run_dbt
 from dbt_kpi_company import write_kpi_company
 
 AS_OF = "2026-04-10"

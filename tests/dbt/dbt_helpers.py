@@ -1,0 +1,51 @@
+"""Run dbt on the project in a subprocess, against a given warehouse file.
+
+dbt runs with its own target path and warehouse file, so that tests running in parallel
+(pytest-xdist) or beside a developer's `spm run` never share state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT = ROOT / "dbt_project"
+DBT = ROOT / ".venv" / "bin" / "dbt"
+
+
+def run_dbt(
+    args: list[str], work_db: Path, target_dir: Path, dbt_vars: dict | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>` on the project against `work_db`; returns the finished process."""
+    cmd = [
+        str(DBT if DBT.exists() else "dbt"),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(target_dir / "target"),
+        "--log-path",
+        str(target_dir / "logs"),
+    ]
+    if dbt_vars:
+        cmd += ["--vars", json.dumps(dbt_vars)]
+    env = dict(os.environ)
+    env["SPM_WORK_DB"] = str(work_db)
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env.pop("DBT_PROFILES_DIR", None)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+
+
+def dbt_failure_summary(done: subprocess.CompletedProcess[str]) -> str:
+    """The lines of a dbt log that say what failed (the whole log is too long to read)."""
+    keep = [
+        line
+        for line in done.stdout.splitlines()
+        if any(word in line for word in ("ERROR", "FAIL", "Failure", "Error", "error", "WARN"))
+    ]
+    return "\n".join(keep[-80:]) or done.stdout[-4000:] + done.stderr[-2000:]
