@@ -69,7 +69,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m tests.bench.run
 
 evidence: setup
 	$(BIN)/spm evidence

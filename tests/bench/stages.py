@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import limits
+from tests.bench import limits
 
 
 @dataclass(frozen=True)

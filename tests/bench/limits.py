@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 if TYPE_CHECKING:
-    from bench.stages import Context
+    from tests.bench.stages import Context
 
 
 def _connect(context: Context, name: str) -> duckdb.DuckDBPyConnection:

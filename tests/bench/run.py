@@ -1,7 +1,7 @@
-"""`make bench` (`python -m bench.run`): the benchmark of the pipeline, stage by stage.
+"""`make bench` (`python -m tests.bench.run`): the benchmark of the pipeline, stage by stage.
 
 Generates the benchmark company once into `bench/.cache/` (reused while the generator version
-is the same), then runs every stage of `bench.stages.STAGES` on a fresh warehouse, each part in
+is the same), then runs every stage of `tests.bench.stages.STAGES` on a fresh warehouse, each part in
 its own process, and prints a table: rows, seconds, rows per second, the stage's physical limit
 (DuckDB alone reading the same files, measured in the same run), the ratio to it, and peak
 memory. Ratios, not wall times, are the result: they mean the same on a loaded laptop and on an
@@ -22,10 +22,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.stages import STAGES, Stage
+from tests.bench.stages import STAGES, Stage
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "tests" / "bench" / ".cache"
 AS_OF = dt.date(2026, 11, 28)
 
 
@@ -66,7 +66,7 @@ def measure(stage: Stage, part: str, landing: Path, work: Path) -> Measure:
     """Run one part of a stage in a fresh process; its last stdout line is the measurement."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
-        [sys.executable, "-m", "bench.worker", "--stage", stage.name, "--part", part,
+        [sys.executable, "-m", "tests.bench.worker", "--stage", stage.name, "--part", part,
          "--landing", str(landing), "--work", str(work)],
         capture_output=True,
         text=True,
@@ -121,7 +121,9 @@ def format_table(rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.run", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--scale", default="large", choices=["small", "medium", "large", "xl"])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)

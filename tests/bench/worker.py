@@ -1,6 +1,6 @@
 """Run one part of one benchmark stage in this process and print its measurements as JSON.
 
-`bench.run` starts a fresh process per measurement, so peak memory (the process's maximum
+`tests.bench.run` starts a fresh process per measurement, so peak memory (the process's maximum
 resident set) belongs to that stage alone. Imports and dlt's first-run setup are warmed up
 before the clock starts: they are a constant cost per process, not a property of the stage.
 """
@@ -13,7 +13,7 @@ import resource
 import time
 from pathlib import Path
 
-from bench.stages import Context, stage_named
+from tests.bench.stages import Context, stage_named
 
 
 def _warm_up(context: Context, part: str) -> None:
