@@ -1,11 +1,11 @@
 """`make bench` (`python -m tests.bench.run`): the benchmark of the pipeline, stage by stage.
 
-Generates the benchmark company once into `bench/.cache/` (reused while the generator version
-is the same), then runs every stage of `tests.bench.stages.STAGES` on a fresh warehouse, each part in
-its own process, and prints a table: rows, seconds, rows per second, the stage's physical limit
-(DuckDB alone reading the same files, measured in the same run), the ratio to it, and peak
-memory. Ratios, not wall times, are the result: they mean the same on a loaded laptop and on an
-idle server.
+Generates the benchmark company once into `tests/bench/.cache/` (reused while the generator
+version is the same), then runs every stage of `tests.bench.stages.STAGES` on a fresh
+warehouse, each part in its own process, and prints a table: rows, seconds, rows per second,
+the stage's physical limit (DuckDB alone reading the same files, measured in the same run),
+the ratio to it, and peak memory. Ratios, not wall times, are the result: they mean the same
+on a loaded laptop and on an idle server.
 """
 
 from __future__ import annotations
