@@ -62,7 +62,7 @@ dev: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models
+	cd dbt_project && ../$(BIN)/sqlfluff lint models
 
 format: setup
 	$(BIN)/ruff check --fix .
