@@ -54,3 +54,8 @@
 {% macro credited_cents(local_amount, rate, share) -%}
     {{ cents(full_precision('cast(' ~ local_amount ~ ' as decimal(38, 10)) * ' ~ rate) ~ ' * ' ~ share) }}
 {%- endmacro %}
+
+{#- True when a value differs from the one before, nulls included (`is distinct from`). -#}
+{% macro is_changed(new_value, previous_value) -%}
+    not coalesce({{ new_value }} = {{ previous_value }}, {{ new_value }} is null and {{ previous_value }} is null)
+{%- endmacro %}

@@ -8,29 +8,32 @@ with
 seed_stages as (
     select
         stage_name,
-        row_number() over (order by stage_order) as position
+        row_number() over (order by stage_order) as stage_position
     from {{ ref('crm_stages') }}
     where not is_closed
 ),
 
 macro_stages as (
-    {%- for stage in open_stages %}
-    select '{{ stage }}' as stage_name, {{ loop.index }} as position
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {% for stage in open_stages %}
+        select
+            '{{ stage }}' as stage_name,
+            {{ loop.index }} as stage_position
+        {% if not loop.last %}
+            union all
+        {% endif %}
+    {% endfor %}
 ),
 
 mismatches as (
     select
         coalesce(seed_stages.stage_name, macro_stages.stage_name) as stage_name,
-        seed_stages.position as seed_position,
-        macro_stages.position as macro_position
+        seed_stages.stage_position as seed_position,
+        macro_stages.stage_position as macro_position
     from seed_stages
     full outer join macro_stages
-        on seed_stages.stage_name = macro_stages.stage_name
-        and seed_stages.position = macro_stages.position
+        on
+            seed_stages.stage_name = macro_stages.stage_name
+            and seed_stages.stage_position = macro_stages.stage_position
     where seed_stages.stage_name is null or macro_stages.stage_name is null
 )
 

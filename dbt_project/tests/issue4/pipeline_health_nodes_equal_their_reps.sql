@@ -34,8 +34,9 @@ select
     rep_totals.rep_open_deal_count
 from company_rows
 full outer join rep_totals
-    on company_rows.period_type = rep_totals.period_type
-    and company_rows.fiscal_period = rep_totals.fiscal_period
+    on
+        company_rows.period_type = rep_totals.period_type
+        and company_rows.fiscal_period = rep_totals.fiscal_period
 where
     coalesce(company_rows.open_pipeline_amount, 0) <> coalesce(rep_totals.rep_open_pipeline_amount, 0)
     or coalesce(company_rows.open_deal_count, 0) <> coalesce(rep_totals.rep_open_deal_count, 0)

@@ -17,9 +17,10 @@ select
     team_performance.bookings_amount
 from waterfall
 inner join team_performance
-    on waterfall.team_id = team_performance.team_id
-    and waterfall.period_type = team_performance.period_type
-    and waterfall.fiscal_period = team_performance.fiscal_period
+    on
+        waterfall.team_id = team_performance.team_id
+        and waterfall.period_type = team_performance.period_type
+        and waterfall.fiscal_period = team_performance.fiscal_period
 where
     waterfall.hierarchy_level = 'company'
     and not waterfall.is_current_period

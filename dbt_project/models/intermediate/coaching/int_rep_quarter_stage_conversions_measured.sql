@@ -19,8 +19,9 @@ rep_entries as (
         entries.outcome
     from entries
     inner join credits
-        on entries.opportunity_id = credits.opportunity_id
-        and credits.credit_type = 'revenue'
+        on
+            entries.opportunity_id = credits.opportunity_id
+            and credits.credit_type = 'revenue'
 ),
 
 windows as (
@@ -52,8 +53,9 @@ final as (
         ) }} as conversion_rate
     from rep_entries
     inner join windows
-        on rep_entries.entered_date >= windows.window_start
-        and rep_entries.entered_date <= windows.period_end
+        on
+            rep_entries.entered_date >= windows.window_start
+            and rep_entries.entered_date <= windows.period_end
     group by
         rep_entries.rep_id,
         windows.period_id,

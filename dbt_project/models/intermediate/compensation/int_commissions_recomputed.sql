@@ -51,8 +51,9 @@ plan_months as (
     inner join fiscal_years
         on plans.fiscal_year = fiscal_years.fiscal_year
     inner join months
-        on months.month_start >= fiscal_years.fiscal_year_start
-        and months.month_end <= fiscal_years.fiscal_year_end
+        on
+            fiscal_years.fiscal_year_start <= months.month_start
+            and fiscal_years.fiscal_year_end >= months.month_end
 ),
 
 won_credits as (
@@ -71,9 +72,10 @@ plan_month_bookings as (
         coalesce(sum(won_credits.credited_amount), 0) as month_bookings_amount
     from plan_months
     left join won_credits
-        on plan_months.rep_id = won_credits.rep_id
-        and won_credits.close_date >= plan_months.month_start
-        and won_credits.close_date <= plan_months.month_end
+        on
+            plan_months.rep_id = won_credits.rep_id
+            and plan_months.month_start <= won_credits.close_date
+            and plan_months.month_end >= won_credits.close_date
     group by plan_months.plan_id, plan_months.month_start
 ),
 
@@ -88,8 +90,9 @@ cumulative as (
         ) as ytd_bookings_amount
     from plan_months
     inner join plan_month_bookings
-        on plan_months.plan_id = plan_month_bookings.plan_id
-        and plan_months.month_start = plan_month_bookings.month_start
+        on
+            plan_months.plan_id = plan_month_bookings.plan_id
+            and plan_months.month_start = plan_month_bookings.month_start
 ),
 
 tiered as (
@@ -100,7 +103,8 @@ tiered as (
             tiers.commission_rate * greatest(
                 0,
                 case
-                    when tiers.attainment_to is null
+                    when
+                        tiers.attainment_to is null
                         or cumulative.ytd_bookings_amount < tiers.attainment_to * cumulative.annual_quota
                         then cumulative.ytd_bookings_amount
                     else tiers.attainment_to * cumulative.annual_quota
@@ -112,7 +116,8 @@ tiered as (
             tiers.commission_rate * greatest(
                 0,
                 case
-                    when tiers.attainment_to is null
+                    when
+                        tiers.attainment_to is null
                         or cumulative.ytd_bookings_amount - cumulative.month_bookings_amount
                         < tiers.attainment_to * cumulative.annual_quota
                         then cumulative.ytd_bookings_amount - cumulative.month_bookings_amount
@@ -152,8 +157,9 @@ final as (
         and cumulative.month_end <= {{ as_of_date() }} as is_payable
     from cumulative
     left join tiered
-        on cumulative.plan_id = tiered.plan_id
-        and cumulative.month_start = tiered.month_start
+        on
+            cumulative.plan_id = tiered.plan_id
+            and cumulative.month_start = tiered.month_start
 )
 
 select * from final

@@ -24,8 +24,9 @@ submitter_periods as (
         periods.calendar_days
     from submissions
     inner join periods
-        on submissions.period_type = periods.period_type
-        and submissions.fiscal_period = periods.fiscal_period
+        on
+            submissions.period_type = periods.period_type
+            and submissions.fiscal_period = periods.fiscal_period
     group by
         submissions.submitter_id,
         submissions.submitter_role,
@@ -46,7 +47,8 @@ weeks as (
         {{ add_days('submitter_periods.period_start', '7 * (week_numbers.generated_number - 1)') }}
             as week_start,
         case
-            when {{ add_days('submitter_periods.period_start', '7 * week_numbers.generated_number - 1') }}
+            when
+                {{ add_days('submitter_periods.period_start', '7 * week_numbers.generated_number - 1') }}
                 > submitter_periods.period_end
                 then submitter_periods.period_end
             else {{ add_days('submitter_periods.period_start', '7 * week_numbers.generated_number - 1') }}
@@ -88,8 +90,9 @@ checkpoints as (
         'mid_period' as checkpoint_type,
         cast(null as integer) as week_of_period,
         cast(null as date) as week_start,
-        {{ add_days('period_start', 'cast(floor(' ~ days_between('period_start', 'period_end') ~ ' / 2.0) as integer)') }}
-            as checkpoint_date
+        {{ add_days(
+            'period_start', 'cast(floor(' ~ days_between('period_start', 'period_end') ~ ' / 2.0) as integer)'
+        ) }} as checkpoint_date
     from submitter_periods
 ),
 
@@ -116,11 +119,12 @@ ranked_calls as (
         ) as call_rank
     from checkpoints
     inner join submissions
-        on checkpoints.submitter_id = submissions.submitter_id
-        and checkpoints.submitter_role = submissions.submitter_role
-        and checkpoints.period_type = submissions.period_type
-        and checkpoints.fiscal_period = submissions.fiscal_period
-        and submissions.submitted_date <= checkpoints.checkpoint_date
+        on
+            checkpoints.submitter_id = submissions.submitter_id
+            and checkpoints.submitter_role = submissions.submitter_role
+            and checkpoints.period_type = submissions.period_type
+            and checkpoints.fiscal_period = submissions.fiscal_period
+            and checkpoints.checkpoint_date >= submissions.submitted_date
 ),
 
 latest_calls as (
@@ -187,15 +191,17 @@ final as (
         latest_calls.commit_submitted_at
     from checkpoints
     left join latest_calls
-        on checkpoints.submitter_id = latest_calls.submitter_id
-        and checkpoints.submitter_role = latest_calls.submitter_role
-        and checkpoints.period_id = latest_calls.period_id
-        and checkpoints.checkpoint_type = latest_calls.checkpoint_type
-        and checkpoints.checkpoint_date = latest_calls.checkpoint_date
+        on
+            checkpoints.submitter_id = latest_calls.submitter_id
+            and checkpoints.submitter_role = latest_calls.submitter_role
+            and checkpoints.period_id = latest_calls.period_id
+            and checkpoints.checkpoint_type = latest_calls.checkpoint_type
+            and checkpoints.checkpoint_date = latest_calls.checkpoint_date
     left join period_teams
-        on checkpoints.submitter_id = period_teams.submitter_id
-        and checkpoints.submitter_role = period_teams.submitter_role
-        and checkpoints.period_id = period_teams.period_id
+        on
+            checkpoints.submitter_id = period_teams.submitter_id
+            and checkpoints.submitter_role = period_teams.submitter_role
+            and checkpoints.period_id = period_teams.period_id
 )
 
 select * from final

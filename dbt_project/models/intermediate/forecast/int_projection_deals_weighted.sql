@@ -36,10 +36,11 @@ backtest_deals as (
         snapshots.fx_rate_to_corporate as valuation_rate
     from projected_quarters
     inner join snapshots
-        on snapshots.snapshot_date >= projected_quarters.period_start
-        and snapshots.snapshot_date <= projected_quarters.period_end
-        and snapshots.close_date >= projected_quarters.period_start
-        and snapshots.close_date <= projected_quarters.period_end
+        on
+            projected_quarters.period_start <= snapshots.snapshot_date
+            and projected_quarters.period_end >= snapshots.snapshot_date
+            and projected_quarters.period_start <= snapshots.close_date
+            and projected_quarters.period_end >= snapshots.close_date
     where
         projected_quarters.quarters_ago between 1 and 4
         and {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
@@ -58,8 +59,9 @@ current_deals as (
         pinned.valuation_rate
     from projected_quarters
     inner join pinned
-        on pinned.close_date >= projected_quarters.period_start
-        and pinned.close_date <= projected_quarters.period_end
+        on
+            projected_quarters.period_start <= pinned.close_date
+            and projected_quarters.period_end >= pinned.close_date
     where projected_quarters.quarters_ago = 0 and pinned.is_open
 ),
 
@@ -98,13 +100,15 @@ final as (
         win_rates.rate_level
     from rated
     inner join credits
-        on rated.opportunity_id = credits.opportunity_id
-        and credits.credit_type = 'revenue'
+        on
+            rated.opportunity_id = credits.opportunity_id
+            and credits.credit_type = 'revenue'
     left join win_rates
-        on rated.period_id = win_rates.period_id
-        and rated.stage_name = win_rates.stage_name
-        and rated.rated_category = win_rates.forecast_category
-        and rated.age_bucket = win_rates.age_bucket
+        on
+            rated.period_id = win_rates.period_id
+            and rated.stage_name = win_rates.stage_name
+            and rated.rated_category = win_rates.forecast_category
+            and rated.age_bucket = win_rates.age_bucket
 )
 
 select * from final

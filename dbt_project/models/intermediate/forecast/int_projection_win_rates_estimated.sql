@@ -61,11 +61,13 @@ observations as (
         case when outcomes.is_won then 1 else 0 end as won
     from projected_quarters
     inner join snapshots
-        on snapshots.snapshot_date >= projected_quarters.history_start
-        and snapshots.snapshot_date < projected_quarters.period_start
+        on
+            projected_quarters.history_start <= snapshots.snapshot_date
+            and projected_quarters.period_start > snapshots.snapshot_date
     inner join outcomes
-        on snapshots.opportunity_id = outcomes.opportunity_id
-        and outcomes.closed_date < projected_quarters.period_start
+        on
+            snapshots.opportunity_id = outcomes.opportunity_id
+            and projected_quarters.period_start > outcomes.closed_date
     where {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
 ),
 
@@ -112,19 +114,28 @@ open_stages as (
 ),
 
 categories as (
-    select distinct forecast_category from stages where not is_closed
+    select distinct forecast_category from stages
+    where not is_closed
     union
     select distinct forecast_category from snapshots
 ),
 
 age_buckets as (
-    select '0-30' as age_bucket, 1 as age_bucket_order
+    select
+        '0-30' as age_bucket,
+        1 as age_bucket_order
     union all
-    select '31-60', 2
+    select
+        '31-60' as age_bucket,
+        2 as age_bucket_order
     union all
-    select '61-90', 3
+    select
+        '61-90' as age_bucket,
+        3 as age_bucket_order
     union all
-    select '90+', 4
+    select
+        '90+' as age_bucket,
+        4 as age_bucket_order
 ),
 
 grid as (
@@ -156,17 +167,20 @@ estimated as (
         coalesce(stage_counts.won_count, 0) as stage_won_count
     from grid
     left join cell_counts
-        on grid.period_id = cell_counts.period_id
-        and grid.stage_name = cell_counts.stage_name
-        and grid.forecast_category = cell_counts.forecast_category
-        and grid.age_bucket = cell_counts.age_bucket
+        on
+            grid.period_id = cell_counts.period_id
+            and grid.stage_name = cell_counts.stage_name
+            and grid.forecast_category = cell_counts.forecast_category
+            and grid.age_bucket = cell_counts.age_bucket
     left join stage_age_counts
-        on grid.period_id = stage_age_counts.period_id
-        and grid.stage_name = stage_age_counts.stage_name
-        and grid.age_bucket = stage_age_counts.age_bucket
+        on
+            grid.period_id = stage_age_counts.period_id
+            and grid.stage_name = stage_age_counts.stage_name
+            and grid.age_bucket = stage_age_counts.age_bucket
     left join stage_counts
-        on grid.period_id = stage_counts.period_id
-        and grid.stage_name = stage_counts.stage_name
+        on
+            grid.period_id = stage_counts.period_id
+            and grid.stage_name = stage_counts.stage_name
 ),
 
 final as (

@@ -30,10 +30,14 @@ final as (
         quarters.*,
         cast(
             (
-                (cast(extract(year from current_quarter.current_start) as integer) * 12
-                 + cast(extract(month from current_quarter.current_start) as integer))
-                - (cast(extract(year from quarters.period_start) as integer) * 12
-                   + cast(extract(month from quarters.period_start) as integer))
+                (
+                    cast(extract(year from current_quarter.current_start) as integer) * 12
+                    + cast(extract(month from current_quarter.current_start) as integer)
+                )
+                - (
+                    cast(extract(year from quarters.period_start) as integer) * 12
+                    + cast(extract(month from quarters.period_start) as integer)
+                )
             ) / 3 as integer
         ) as quarters_ago
     from quarters

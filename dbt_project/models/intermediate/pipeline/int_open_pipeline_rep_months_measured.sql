@@ -49,12 +49,12 @@ final as (
         sum(case when age_days > 60 and age_days <= 90 then 1 else 0 end) as deals_61_90_count,
         sum(case when age_days > 90 then 1 else 0 end) as deals_90_plus_count,
         sum(age_days) as age_days_sum,
-        sum(days_in_stage) as days_in_stage_sum,
-        {%- for stage in open_stages %}
-        sum(case when stage_name = '{{ stage }}' then 1 else 0 end) as {{ stage_column_stem(stage) }}_deal_count,
-        sum(case when stage_name = '{{ stage }}' then open_amount else 0 end)
-            as {{ stage_column_stem(stage) }}_amount{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for stage in open_stages %}
+            sum(case when stage_name = '{{ stage }}' then 1 else 0 end) as {{ stage_column_stem(stage) }}_deal_count,
+            sum(case when stage_name = '{{ stage }}' then open_amount else 0 end)
+                as {{ stage_column_stem(stage) }}_amount,
+        {% endfor %}
+        sum(days_in_stage) as days_in_stage_sum
     from open_credits
     group by rep_id, fiscal_month_start
 )

@@ -39,13 +39,14 @@ start_states as (
         states.local_amount as start_local_amount
     from periods_in_scope
     inner join states
-        on states.close_date >= periods_in_scope.period_start
-        and states.close_date <= periods_in_scope.period_end
-        and states.started_date < periods_in_scope.period_start
-        and (
-            states.next_started_date is null
-            or states.next_started_date >= periods_in_scope.period_start
-        )
+        on
+            periods_in_scope.period_start <= states.close_date
+            and periods_in_scope.period_end >= states.close_date
+            and periods_in_scope.period_start > states.started_date
+            and (
+                states.next_started_date is null
+                or periods_in_scope.period_start <= states.next_started_date
+            )
     where not states.is_closed
 ),
 
@@ -60,9 +61,10 @@ end_states as (
         states.local_amount as end_local_amount
     from start_states
     inner join states
-        on start_states.opportunity_id = states.opportunity_id
-        and states.started_date <= start_states.window_end
-        and (states.next_started_date is null or states.next_started_date > start_states.window_end)
+        on
+            start_states.opportunity_id = states.opportunity_id
+            and start_states.window_end >= states.started_date
+            and (states.next_started_date is null or start_states.window_end < states.next_started_date)
 ),
 
 pushes as (
@@ -72,10 +74,11 @@ pushes as (
         count(*) as push_count
     from start_states
     inner join states
-        on start_states.opportunity_id = states.opportunity_id
-        and states.started_date >= start_states.period_start
-        and states.started_date <= start_states.window_end
-        and states.close_date > states.previous_close_date
+        on
+            start_states.opportunity_id = states.opportunity_id
+            and start_states.period_start <= states.started_date
+            and start_states.window_end >= states.started_date
+            and states.close_date > states.previous_close_date
     group by start_states.opportunity_id, start_states.period_id
 ),
 
@@ -109,11 +112,13 @@ final as (
             as days_slipped
     from start_states
     inner join end_states
-        on start_states.opportunity_id = end_states.opportunity_id
-        and start_states.period_id = end_states.period_id
+        on
+            start_states.opportunity_id = end_states.opportunity_id
+            and start_states.period_id = end_states.period_id
     left join pushes
-        on start_states.opportunity_id = pushes.opportunity_id
-        and start_states.period_id = pushes.period_id
+        on
+            start_states.opportunity_id = pushes.opportunity_id
+            and start_states.period_id = pushes.period_id
 )
 
 select * from final

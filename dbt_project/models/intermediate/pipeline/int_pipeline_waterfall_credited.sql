@@ -46,8 +46,9 @@ candidate_pairs as (
         periods_in_scope.period_id
     from states
     inner join periods_in_scope
-        on states.close_date >= periods_in_scope.period_start
-        and states.close_date <= periods_in_scope.period_end
+        on
+            states.close_date >= periods_in_scope.period_start
+            and states.close_date <= periods_in_scope.period_end
     where states.started_date <= periods_in_scope.window_end
 ),
 
@@ -97,44 +98,95 @@ classified as (
 ),
 
 movements as (
-    select opportunity_id, period_id, valuation_rate, 'start' as movement,
-        local_amount as moved_local_amount, 1 as direction
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'start' as movement,
+        local_amount as moved_local_amount,
+        1 as direction
     from classified
     where is_start_state and is_member
     union all
-    select opportunity_id, period_id, valuation_rate, 'end', local_amount, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'end' as movement,
+        local_amount as moved_local_amount,
+        1 as direction
     from classified
     where is_end_state and is_member
     union all
-    select opportunity_id, period_id, valuation_rate, 'created', local_amount, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'created' as movement,
+        local_amount as moved_local_amount,
+        1 as direction
     from classified
     where is_window_event and state_sequence = 1 and (is_member or closes_in_period)
     union all
-    select opportunity_id, period_id, valuation_rate, 'moved_in',
-        case when closes_in_period then previous_local_amount else local_amount end, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'moved_in' as movement,
+        case when closes_in_period then previous_local_amount else local_amount end as moved_local_amount,
+        1 as direction
     from classified
     where is_window_event and state_sequence > 1 and not was_member and (is_member or closes_in_period)
     union all
-    select opportunity_id, period_id, valuation_rate, 'won', local_amount, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'won' as movement,
+        local_amount as moved_local_amount,
+        1 as direction
     from classified
     where is_window_event and closes_in_period and is_won
     union all
-    select opportunity_id, period_id, valuation_rate, 'lost',
-        case when state_sequence = 1 then local_amount else previous_local_amount end, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'lost' as movement,
+        case when state_sequence = 1 then local_amount else previous_local_amount end as moved_local_amount,
+        1 as direction
     from classified
     where is_window_event and closes_in_period and not is_won
     union all
-    select opportunity_id, period_id, valuation_rate, 'moved_out', previous_local_amount, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'moved_out' as movement,
+        previous_local_amount as moved_local_amount,
+        1 as direction
     from classified
     where is_window_event and was_member and not is_member and not closes_in_period
     union all
-    select opportunity_id, period_id, valuation_rate, 'amount_change', local_amount, 1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'amount_change' as movement,
+        local_amount as moved_local_amount,
+        1 as direction
     from classified
     where
         is_window_event
         and ((was_member and is_member) or (closes_in_period and is_won and state_sequence > 1))
     union all
-    select opportunity_id, period_id, valuation_rate, 'amount_change', previous_local_amount, -1
+    select
+        opportunity_id,
+        period_id,
+        valuation_rate,
+        'amount_change' as movement,
+        previous_local_amount as moved_local_amount,
+        -1 as direction
     from classified
     where
         is_window_event
@@ -156,9 +208,9 @@ valued as (
         movements.period_id,
         movements.opportunity_id,
         movements.movement,
-        movements.direction
-        * {{ credited_cents('movements.moved_local_amount', 'movements.valuation_rate', 'revenue_credits.credit_share') }}
-            as moved_amount
+        movements.direction * {{ credited_cents(
+            'movements.moved_local_amount', 'movements.valuation_rate', 'revenue_credits.credit_share'
+        ) }} as moved_amount
     from movements
     inner join revenue_credits
         on movements.opportunity_id = revenue_credits.opportunity_id

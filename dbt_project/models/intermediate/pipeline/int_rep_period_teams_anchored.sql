@@ -46,7 +46,8 @@ version_candidates as (
             partition by anchored.rep_id, anchored.period_id
             order by
                 case
-                    when rep_versions.valid_from <= anchored.team_anchor_date
+                    when
+                        rep_versions.valid_from <= anchored.team_anchor_date
                         and (
                             rep_versions.valid_to is null
                             or rep_versions.valid_to >= anchored.team_anchor_date

@@ -39,11 +39,13 @@ rep_quarters as (
         activities.activities_per_opportunity
     from rep_performance
     inner join quarters
-        on rep_performance.period_type = 'quarter'
-        and rep_performance.fiscal_period = quarters.fiscal_period
+        on
+            rep_performance.period_type = 'quarter'
+            and rep_performance.fiscal_period = quarters.fiscal_period
     left join activities
-        on rep_performance.rep_id = activities.rep_id
-        and quarters.period_id = activities.period_id
+        on
+            rep_performance.rep_id = activities.rep_id
+            and quarters.period_id = activities.period_id
     where rep_performance.role = 'rep' and quarters.quarters_ago >= 0
 ),
 
@@ -70,8 +72,9 @@ rep_stages as (
         stage_conversions.conversion_rate
     from rep_quarters
     inner join stage_conversions
-        on rep_quarters.rep_id = stage_conversions.rep_id
-        and rep_quarters.period_id = stage_conversions.period_id
+        on
+            rep_quarters.rep_id = stage_conversions.rep_id
+            and rep_quarters.period_id = stage_conversions.period_id
 ),
 
 team_stage_medians as (
@@ -97,9 +100,10 @@ stage_gaps as (
         ) as gap_rank
     from rep_stages
     inner join team_stage_medians
-        on rep_stages.team_id = team_stage_medians.team_id
-        and rep_stages.period_id = team_stage_medians.period_id
-        and rep_stages.stage_name = team_stage_medians.stage_name
+        on
+            rep_stages.team_id = team_stage_medians.team_id
+            and rep_stages.period_id = team_stage_medians.period_id
+            and rep_stages.stage_name = team_stage_medians.stage_name
     where rep_stages.decided_count >= {{ min_decided }} and rep_stages.conversion_rate is not null
 ),
 
@@ -122,27 +126,33 @@ compared as (
         weakest_stages.conversion_gap
     from rep_quarters
     inner join team_medians
-        on rep_quarters.team_id = team_medians.team_id
-        and rep_quarters.period_id = team_medians.period_id
+        on
+            rep_quarters.team_id = team_medians.team_id
+            and rep_quarters.period_id = team_medians.period_id
     left join weakest_stages
-        on rep_quarters.rep_id = weakest_stages.rep_id
-        and rep_quarters.period_id = weakest_stages.period_id
+        on
+            rep_quarters.rep_id = weakest_stages.rep_id
+            and rep_quarters.period_id = weakest_stages.period_id
 ),
 
 candidates as (
     select
-        rep_id, period_id, 'stage_conversion' as signal_type,
+        rep_id,
+        period_id,
+        'stage_conversion' as signal_type,
         conversion_gap / team_stage_conversion as severity,
         'loses deals in ' || weakest_stage || ': ' || {{ percent_text('stage_conversion') }}
-        || ' vs team ' || {{ percent_text('team_stage_conversion') }} as signal
+        || ' vs team ' || {{ percent_text('team_stage_conversion') }} as signal  -- noqa: RF04
     from compared
     where conversion_gap >= 0.10 and team_stage_conversion > 0
     union all
     select
-        rep_id, period_id, 'win_rate',
-        (team_median_win_rate - win_rate) / team_median_win_rate,
+        rep_id,
+        period_id,
+        'win_rate' as signal_type,
+        (team_median_win_rate - win_rate) / team_median_win_rate as severity,
         'wins fewer deals: ' || {{ percent_text('win_rate') }}
-        || ' vs team ' || {{ percent_text('team_median_win_rate') }}
+        || ' vs team ' || {{ percent_text('team_median_win_rate') }} as signal  -- noqa: RF04
     from compared
     where
         won_count + lost_count >= {{ min_decided }}
@@ -150,29 +160,35 @@ candidates as (
         and team_median_win_rate > 0
     union all
     select
-        rep_id, period_id, 'deal_size',
-        1 - avg_deal_size / team_median_avg_deal_size,
+        rep_id,
+        period_id,
+        'deal_size' as signal_type,
+        1 - avg_deal_size / team_median_avg_deal_size as severity,
         'smaller deals: ' || {{ whole_text('avg_deal_size') }} || ' vs team '
         || {{ whole_text('team_median_avg_deal_size') }} || ' ' || {{ corporate_currency() }}
-        || ' on average'
+        || ' on average' as signal  -- noqa: RF04
     from compared
     where team_median_avg_deal_size > 0 and avg_deal_size < 0.75 * team_median_avg_deal_size
     union all
     select
-        rep_id, period_id, 'sales_cycle',
-        avg_sales_cycle_days / team_median_sales_cycle_days - 1,
+        rep_id,
+        period_id,
+        'sales_cycle' as signal_type,
+        avg_sales_cycle_days / team_median_sales_cycle_days - 1 as severity,
         'slower cycle: ' || {{ whole_text('avg_sales_cycle_days') }} || ' days vs team '
-        || {{ whole_text('team_median_sales_cycle_days') }}
+        || {{ whole_text('team_median_sales_cycle_days') }} as signal  -- noqa: RF04
     from compared
     where
         team_median_sales_cycle_days > 0
         and avg_sales_cycle_days > 1.25 * team_median_sales_cycle_days
     union all
     select
-        rep_id, period_id, 'activity',
-        1 - activities_per_opportunity / team_median_activities_per_opportunity,
+        rep_id,
+        period_id,
+        'activity' as signal_type,
+        1 - activities_per_opportunity / team_median_activities_per_opportunity as severity,
         'fewer activities per deal: ' || {{ whole_text('activities_per_opportunity') }}
-        || ' vs team ' || {{ whole_text('team_median_activities_per_opportunity') }}
+        || ' vs team ' || {{ whole_text('team_median_activities_per_opportunity') }} as signal  -- noqa: RF04
     from compared
     where
         team_median_activities_per_opportunity > 0
@@ -182,7 +198,7 @@ candidates as (
 ranked_candidates as (
     select
         *,
-        row_number() over (partition by rep_id, period_id order by severity desc, signal_type) as signal_rank
+        row_number() over (partition by rep_id, period_id order by severity desc, signal_type asc) as signal_rank
     from candidates
 ),
 
@@ -212,13 +228,14 @@ final as (
         cast(compared.stage_conversion as {{ type_double() }}) as stage_conversion,
         cast(compared.team_stage_conversion as {{ type_double() }}) as team_stage_conversion,
         coalesce(ranked_candidates.signal_type, 'on_par') as signal_type,
-        coalesce(ranked_candidates.signal, 'on par with the team') as signal,
+        coalesce(ranked_candidates.signal, 'on par with the team') as signal,  -- noqa: RF04
         {{ as_of_date() }} as as_of_date
     from compared
     left join ranked_candidates
-        on compared.rep_id = ranked_candidates.rep_id
-        and compared.period_id = ranked_candidates.period_id
-        and ranked_candidates.signal_rank = 1
+        on
+            compared.rep_id = ranked_candidates.rep_id
+            and compared.period_id = ranked_candidates.period_id
+            and ranked_candidates.signal_rank = 1
 )
 
 select * from final

@@ -30,7 +30,8 @@ latest_versions as (
             partition by rep_id
             order by
                 case
-                    when valid_from <= {{ as_of_date() }}
+                    when
+                        valid_from <= {{ as_of_date() }}
                         and (valid_to is null or valid_to >= {{ as_of_date() }})
                         then 0
                     else 1
@@ -84,23 +85,28 @@ measured as (
         {{ safe_ratio('rep_months.bookings_amount', 'rep_months.quota_amount') }} as attainment
     from started_months
     left join rep_months
-        on started_months.rep_id = rep_months.rep_id
-        and started_months.month_start = rep_months.fiscal_month_start
+        on
+            started_months.rep_id = rep_months.rep_id
+            and started_months.month_start = rep_months.fiscal_month_start
 ),
 
 all_rep_months as (
     -- first win and first 100% month may come after the first twelve months
     select
         hires.rep_id,
-        cast({{ dbt.datediff('hires.hire_month_start', 'rep_months.fiscal_month_start', 'month') }} as integer)
+        cast(extract(year from rep_months.fiscal_month_start) as integer) * 12
+        + cast(extract(month from rep_months.fiscal_month_start) as integer)
+        - cast(extract(year from hires.hire_month_start) as integer) * 12
+        - cast(extract(month from hires.hire_month_start) as integer)
             as months_after_hire,
         rep_months.won_count,
         {{ safe_ratio('rep_months.bookings_amount', 'rep_months.quota_amount') }} as attainment
     from hires
     inner join rep_months
-        on hires.rep_id = rep_months.rep_id
-        and rep_months.fiscal_month_start >= hires.hire_month_start
-        and rep_months.fiscal_month_start <= {{ as_of_date() }}
+        on
+            hires.rep_id = rep_months.rep_id
+            and hires.hire_month_start <= rep_months.fiscal_month_start
+            and rep_months.fiscal_month_start <= {{ as_of_date() }}
 ),
 
 milestones as (
@@ -170,8 +176,9 @@ final as (
         {{ as_of_date() }} as as_of_date
     from with_milestones
     inner join cohort_month_medians
-        on with_milestones.hire_cohort = cohort_month_medians.hire_cohort
-        and with_milestones.months_since_hire = cohort_month_medians.months_since_hire
+        on
+            with_milestones.hire_cohort = cohort_month_medians.hire_cohort
+            and with_milestones.months_since_hire = cohort_month_medians.months_since_hire
     inner join cohort_medians
         on with_milestones.hire_cohort = cohort_medians.hire_cohort
     left join users

@@ -48,8 +48,9 @@ compared as (
         paid.paid_commission_amount
     from payable
     full outer join paid
-        on payable.rep_id = paid.rep_id
-        and payable.month_start = paid.pay_month_start
+        on
+            payable.rep_id = paid.rep_id
+            and payable.month_start = paid.pay_month_start
 ),
 
 classified as (
@@ -85,8 +86,9 @@ final as (
         classified.ytd_attainment,
         classified.expected_commission_amount,
         {{ cents('classified.paid_commission_amount') }} as paid_commission_amount,
-        {{ cents('coalesce(classified.paid_commission_amount, 0) - coalesce(classified.expected_commission_amount, 0)') }}
-            as difference_amount,
+        {{ cents(
+            'coalesce(classified.paid_commission_amount, 0) - coalesce(classified.expected_commission_amount, 0)'
+        ) }} as difference_amount,
         cast(coalesce(classified.payout_count, 0) as {{ dbt.type_bigint() }}) as payout_count,
         classified.payout_ids,
         classified.audit_status,

@@ -36,8 +36,9 @@ plan_years as (
         end as base_paid_through
     from plans
     inner join periods
-        on periods.period_type = 'year'
-        and plans.fiscal_year = periods.fiscal_year
+        on
+            periods.period_type = 'year'
+            and plans.fiscal_year = periods.fiscal_year
 ),
 
 paid_by_plan_year as (
@@ -47,9 +48,10 @@ paid_by_plan_year as (
         count(*) as payout_count
     from plan_years
     inner join payouts
-        on plan_years.rep_id = payouts.rep_id
-        and payouts.pay_month_start >= plan_years.fiscal_year_start
-        and payouts.pay_month_start <= plan_years.fiscal_year_end
+        on
+            plan_years.rep_id = payouts.rep_id
+            and plan_years.fiscal_year_start <= payouts.pay_month_start
+            and plan_years.fiscal_year_end >= payouts.pay_month_start
     group by plan_years.plan_id
 ),
 
@@ -77,7 +79,8 @@ measured as (
         plan_years.target_variable,
         case
             when plan_years.base_paid_through < plan_years.effective_from then 0
-            else plan_years.base_salary * fx_rates_daily.rate_to_corporate
+            else
+                plan_years.base_salary * fx_rates_daily.rate_to_corporate
                 * ({{ days_between('plan_years.effective_from', 'plan_years.base_paid_through') }} + 1)
                 / plan_years.fiscal_year_days
         end as base_salary_earned,
@@ -86,15 +89,18 @@ measured as (
         expected_by_plan_year.expected_variable_pay_amount
     from plan_years
     left join rep_performance
-        on plan_years.rep_id = rep_performance.rep_id
-        and rep_performance.period_type = 'year'
-        and plan_years.fiscal_period = rep_performance.fiscal_period
+        on
+            plan_years.rep_id = rep_performance.rep_id
+            and rep_performance.period_type = 'year'
+            and plan_years.fiscal_period = rep_performance.fiscal_period
     left join rep_period_teams
-        on plan_years.rep_id = rep_period_teams.rep_id
-        and plan_years.period_id = rep_period_teams.period_id
+        on
+            plan_years.rep_id = rep_period_teams.rep_id
+            and plan_years.period_id = rep_period_teams.period_id
     left join fx_rates_daily
-        on plan_years.currency_code = fx_rates_daily.currency_code
-        and plan_years.base_paid_through = fx_rates_daily.date_day
+        on
+            plan_years.currency_code = fx_rates_daily.currency_code
+            and plan_years.base_paid_through = fx_rates_daily.date_day
     left join paid_by_plan_year
         on plan_years.plan_id = paid_by_plan_year.plan_id
     left join expected_by_plan_year
@@ -140,8 +146,9 @@ final as (
         {{ as_of_date() }} as as_of_date
     from measured
     left join team_correlations
-        on measured.team_id = team_correlations.team_id
-        and measured.fiscal_year = team_correlations.fiscal_year
+        on
+            measured.team_id = team_correlations.team_id
+            and measured.fiscal_year = team_correlations.fiscal_year
     left join teams
         on measured.team_id = teams.team_id
     left join users

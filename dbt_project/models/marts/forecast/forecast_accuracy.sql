@@ -36,15 +36,17 @@ with_actuals as (
         end as actual_amount
     from calls
     left join rep_performance
-        on calls.submitter_role <> 'manager'
-        and calls.submitter_id = rep_performance.rep_id
-        and calls.period_type = rep_performance.period_type
-        and calls.fiscal_period = rep_performance.fiscal_period
+        on
+            calls.submitter_role <> 'manager'
+            and calls.submitter_id = rep_performance.rep_id
+            and calls.period_type = rep_performance.period_type
+            and calls.fiscal_period = rep_performance.fiscal_period
     left join team_performance
-        on calls.submitter_role = 'manager'
-        and calls.team_id = team_performance.team_id
-        and calls.period_type = team_performance.period_type
-        and calls.fiscal_period = team_performance.fiscal_period
+        on
+            calls.submitter_role = 'manager'
+            and calls.team_id = team_performance.team_id
+            and calls.period_type = team_performance.period_type
+            and calls.fiscal_period = team_performance.fiscal_period
 ),
 
 scored as (
@@ -126,9 +128,10 @@ final as (
         {{ as_of_date() }} as as_of_date
     from scored
     left join trailing_results
-        on scored.submitter_id = trailing_results.submitter_id
-        and scored.submitter_role = trailing_results.submitter_role
-        and scored.period_type = trailing_results.period_type
+        on
+            scored.submitter_id = trailing_results.submitter_id
+            and scored.submitter_role = trailing_results.submitter_role
+            and scored.period_type = trailing_results.period_type
     left join users
         on scored.submitter_id = users.user_id
     left join teams

@@ -33,10 +33,16 @@ projected_quarters as (
 ),
 
 points as (
-    select distinct period_id, projection_type, projection_date
+    select distinct
+        period_id,
+        projection_type,
+        projection_date
     from deals
     union
-    select period_id, 'current', {{ as_of_date() }}
+    select
+        period_id,
+        'current' as projection_type,
+        {{ as_of_date() }} as projection_date
     from projected_quarters
     where quarters_ago = 0
 ),
@@ -47,8 +53,9 @@ deal_rows as (
         rep_period_teams.team_id
     from deals
     inner join rep_period_teams
-        on deals.rep_id = rep_period_teams.rep_id
-        and deals.period_id = rep_period_teams.period_id
+        on
+            deals.rep_id = rep_period_teams.rep_id
+            and deals.period_id = rep_period_teams.period_id
 ),
 
 node_deal_rows as (
@@ -107,11 +114,13 @@ rep_closed as (
     inner join projected_quarters
         on points.period_id = projected_quarters.period_id
     inner join won_credits
-        on won_credits.close_date >= projected_quarters.period_start
-        and won_credits.close_date <= projected_quarters.period_end
+        on
+            projected_quarters.period_start <= won_credits.close_date
+            and projected_quarters.period_end >= won_credits.close_date
     inner join rep_period_teams
-        on won_credits.rep_id = rep_period_teams.rep_id
-        and points.period_id = rep_period_teams.period_id
+        on
+            won_credits.rep_id = rep_period_teams.rep_id
+            and points.period_id = rep_period_teams.period_id
     group by
         points.period_id,
         points.projection_type,
@@ -138,9 +147,21 @@ node_closed as (
 ),
 
 node_keys as (
-    select node_id, node_level, period_id, projection_type, projection_date from node_open
+    select
+        node_id,
+        node_level,
+        period_id,
+        projection_type,
+        projection_date
+    from node_open
     union
-    select node_id, node_level, period_id, projection_type, projection_date from node_closed
+    select
+        node_id,
+        node_level,
+        period_id,
+        projection_type,
+        projection_date
+    from node_closed
 ),
 
 combined as (
@@ -154,17 +175,19 @@ combined as (
         coalesce(node_open.projection_variance, 0) as projection_variance
     from node_keys
     left join node_open
-        on node_keys.node_id = node_open.node_id
-        and node_keys.node_level = node_open.node_level
-        and node_keys.period_id = node_open.period_id
-        and node_keys.projection_type = node_open.projection_type
-        and node_keys.projection_date = node_open.projection_date
+        on
+            node_keys.node_id = node_open.node_id
+            and node_keys.node_level = node_open.node_level
+            and node_keys.period_id = node_open.period_id
+            and node_keys.projection_type = node_open.projection_type
+            and node_keys.projection_date = node_open.projection_date
     left join node_closed
-        on node_keys.node_id = node_closed.node_id
-        and node_keys.node_level = node_closed.node_level
-        and node_keys.period_id = node_closed.period_id
-        and node_keys.projection_type = node_closed.projection_type
-        and node_keys.projection_date = node_closed.projection_date
+        on
+            node_keys.node_id = node_closed.node_id
+            and node_keys.node_level = node_closed.node_level
+            and node_keys.period_id = node_closed.period_id
+            and node_keys.projection_type = node_closed.projection_type
+            and node_keys.projection_date = node_closed.projection_date
 ),
 
 ranged as (
@@ -173,6 +196,15 @@ ranged as (
         closed_to_date_amount + expected_from_open_amount as projected_amount,
         1.2816 * sqrt(cast(projection_variance as {{ type_double() }})) as range_half_width
     from combined
+),
+
+bounded as (
+    select
+        *,
+        greatest(closed_to_date_amount, projected_amount - range_half_width) as low_amount,
+        least(closed_to_date_amount + open_pipeline_amount, projected_amount + range_half_width)
+            as high_amount
+    from ranged
 ),
 
 final as (
@@ -197,34 +229,35 @@ final as (
         {{ cents('ranged.open_pipeline_amount') }} as open_pipeline_amount,
         {{ cents('ranged.expected_from_open_amount') }} as expected_from_open_amount,
         {{ cents('ranged.projected_amount') }} as projected_amount,
-        {{ cents('greatest(ranged.closed_to_date_amount, ranged.projected_amount - ranged.range_half_width)') }}
-            as projected_low_amount,
-        {{ cents('least(ranged.closed_to_date_amount + ranged.open_pipeline_amount, ranged.projected_amount + ranged.range_half_width)') }}
-            as projected_high_amount,
+        {{ cents('ranged.low_amount') }} as projected_low_amount,
+        {{ cents('ranged.high_amount') }} as projected_high_amount,
         case
             when ranged.projection_type = 'backtest' then {{ cents('ranged.quarter_won_amount') }}
         end as actual_amount,
         case
             when ranged.projection_type = 'backtest'
-                then {{ safe_ratio('ranged.projected_amount - ranged.quarter_won_amount', 'ranged.quarter_won_amount') }}
+                then {{ safe_ratio(
+                    'ranged.projected_amount - ranged.quarter_won_amount', 'ranged.quarter_won_amount'
+                ) }}
         end as projection_error,
         case
             when ranged.projection_type = 'backtest'
-                then ranged.quarter_won_amount
-                between {{ cents('greatest(ranged.closed_to_date_amount, ranged.projected_amount - ranged.range_half_width)') }}
-                and {{ cents('least(ranged.closed_to_date_amount + ranged.open_pipeline_amount, ranged.projected_amount + ranged.range_half_width)') }}
+                then
+                    ranged.quarter_won_amount
+                    between {{ cents('ranged.low_amount') }} and {{ cents('ranged.high_amount') }}
         end as is_actual_within_range,
         team_performance.quota_amount,
         {{ as_of_date() }} as as_of_date
-    from ranged
+    from bounded as ranged
     inner join projected_quarters
         on ranged.period_id = projected_quarters.period_id
     inner join teams
         on ranged.node_id = teams.team_id
     left join team_performance
-        on ranged.node_id = team_performance.team_id
-        and team_performance.period_type = 'quarter'
-        and projected_quarters.fiscal_period = team_performance.fiscal_period
+        on
+            ranged.node_id = team_performance.team_id
+            and team_performance.period_type = 'quarter'
+            and projected_quarters.fiscal_period = team_performance.fiscal_period
 )
 
 select * from final

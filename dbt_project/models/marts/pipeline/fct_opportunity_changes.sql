@@ -14,10 +14,10 @@ fx_rates_daily as (select * from {{ ref('int_fx_rates_daily') }}),
 flagged as (
     select
         *,
-        stage_name is distinct from previous_stage_name as is_stage_change,
-        local_amount is distinct from previous_local_amount as is_amount_change,
-        close_date is distinct from previous_close_date as is_close_date_change,
-        forecast_category is distinct from previous_forecast_category as is_forecast_category_change
+        {{ is_changed('stage_name', 'previous_stage_name') }} as is_stage_change,
+        {{ is_changed('local_amount', 'previous_local_amount') }} as is_amount_change,
+        {{ is_changed('close_date', 'previous_close_date') }} as is_close_date_change,
+        {{ is_changed('forecast_category', 'previous_forecast_category') }} as is_forecast_category_change
     from states
     where state_sequence > 1
 ),
@@ -34,8 +34,9 @@ converted as (
         fx_rates_daily.rate_to_corporate as change_rate_to_corporate
     from changes
     left join fx_rates_daily
-        on changes.currency_code = fx_rates_daily.currency_code
-        and changes.started_date = fx_rates_daily.date_day
+        on
+            changes.currency_code = fx_rates_daily.currency_code
+            and changes.started_date = fx_rates_daily.date_day
 ),
 
 final as (

@@ -41,12 +41,13 @@ snapshot_dates as (
         calendar_days.date_day >= first_day.first_created_date
         and calendar_days.date_day <= {{ as_of_date() }}
         {%- if cadence == 'weekly' %}
-        and calendar_days.iso_day_of_week = 1
+            and calendar_days.iso_day_of_week = 1
         {%- endif %}
         {%- if is_incremental() %}
-        and calendar_days.date_day > (
-            select coalesce(max(snapshot_date), cast('1900-01-01' as date)) from {{ this }}
-        )
+            and calendar_days.date_day > (
+                select coalesce(max(snapshots_so_far.snapshot_date), cast('1900-01-01' as date))
+                from {{ this }} as snapshots_so_far
+            )
         {%- endif %}
 ),
 
@@ -56,8 +57,9 @@ open_states as (
         states.*
     from snapshot_dates
     inner join states
-        on states.started_date <= snapshot_dates.snapshot_date
-        and (states.next_started_date is null or states.next_started_date > snapshot_dates.snapshot_date)
+        on
+            snapshot_dates.snapshot_date >= states.started_date
+            and (states.next_started_date is null or snapshot_dates.snapshot_date < states.next_started_date)
     where not states.is_closed
 ),
 
@@ -67,8 +69,9 @@ converted as (
         fx_rates_daily.rate_to_corporate
     from open_states
     left join fx_rates_daily
-        on open_states.currency_code = fx_rates_daily.currency_code
-        and open_states.snapshot_date = fx_rates_daily.date_day
+        on
+            open_states.currency_code = fx_rates_daily.currency_code
+            and open_states.snapshot_date = fx_rates_daily.date_day
 ),
 
 final as (
@@ -89,8 +92,9 @@ final as (
         local_amount,
         rate_to_corporate as fx_rate_to_corporate,
         {{ cents('cast(local_amount as decimal(38, 10)) * rate_to_corporate') }} as amount,
-        {{ cents('cast(local_amount as decimal(38, 10)) * rate_to_corporate * probability * cast(0.01 as decimal(3, 2))') }}
-            as weighted_amount
+        {{ cents(
+            'cast(local_amount as decimal(38, 10)) * rate_to_corporate * probability * cast(0.01 as decimal(3, 2))'
+        ) }} as weighted_amount
     from converted
 )
 

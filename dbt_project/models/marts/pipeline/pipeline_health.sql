@@ -45,9 +45,10 @@ rep_months as (
         rep_period_teams.team_id
     from pipeline_months
     inner join rep_period_teams
-        on pipeline_months.rep_id = rep_period_teams.rep_id
-        and rep_period_teams.period_type = 'month'
-        and pipeline_months.fiscal_month_start = rep_period_teams.period_start
+        on
+            pipeline_months.rep_id = rep_period_teams.rep_id
+            and rep_period_teams.period_type = 'month'
+            and pipeline_months.fiscal_month_start = rep_period_teams.period_start
 ),
 
 rep_month_periods as (
@@ -66,14 +67,15 @@ rep_sums as (
         'rep' as hierarchy_level,
         rep_month_periods.rep_id,
         max(rep_period_teams.team_id) as team_id,
-        rep_month_periods.period_id,
-        {%- for column in additive %}
-        sum(rep_month_periods.{{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for column in additive %}
+            sum(rep_month_periods.{{ column }}) as {{ column }},
+        {% endfor %}
+        rep_month_periods.period_id
     from rep_month_periods
     inner join rep_period_teams
-        on rep_month_periods.rep_id = rep_period_teams.rep_id
-        and rep_month_periods.period_id = rep_period_teams.period_id
+        on
+            rep_month_periods.rep_id = rep_period_teams.rep_id
+            and rep_month_periods.period_id = rep_period_teams.period_id
     group by rep_month_periods.rep_id, rep_month_periods.period_id
 ),
 
@@ -86,10 +88,10 @@ node_sums as (
         node_level as hierarchy_level,
         cast(null as {{ dbt.type_string() }}) as rep_id,
         node_id as team_id,
-        period_id,
-        {%- for column in additive %}
-        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for column in additive %}
+            sum({{ column }}) as {{ column }},
+        {% endfor %}
+        period_id
     from node_months
     group by node_level, node_id, period_id
 ),
@@ -108,11 +110,13 @@ rep_quota_rows as (
         open_periods.period_id
     from rep_performance
     inner join open_periods
-        on rep_performance.period_type = open_periods.period_type
-        and rep_performance.fiscal_period = open_periods.fiscal_period
+        on
+            rep_performance.period_type = open_periods.period_type
+            and rep_performance.fiscal_period = open_periods.fiscal_period
     inner join rep_period_teams
-        on rep_performance.rep_id = rep_period_teams.rep_id
-        and open_periods.period_id = rep_period_teams.period_id
+        on
+            rep_performance.rep_id = rep_period_teams.rep_id
+            and open_periods.period_id = rep_period_teams.period_id
     where rep_performance.quota_amount is not null
 ),
 
@@ -124,17 +128,33 @@ node_quota_rows as (
         open_periods.period_id
     from team_performance
     inner join open_periods
-        on team_performance.period_type = open_periods.period_type
-        and team_performance.fiscal_period = open_periods.fiscal_period
+        on
+            team_performance.period_type = open_periods.period_type
+            and team_performance.fiscal_period = open_periods.fiscal_period
     where team_performance.quota_amount is not null
 ),
 
 row_keys as (
-    select hierarchy_level, rep_id, team_id, period_id from pipeline_rows
+    select
+        hierarchy_level,
+        rep_id,
+        team_id,
+        period_id
+    from pipeline_rows
     union
-    select hierarchy_level, rep_id, team_id, period_id from rep_quota_rows
+    select
+        hierarchy_level,
+        rep_id,
+        team_id,
+        period_id
+    from rep_quota_rows
     union
-    select hierarchy_level, rep_id, team_id, period_id from node_quota_rows
+    select
+        hierarchy_level,
+        rep_id,
+        team_id,
+        period_id
+    from node_quota_rows
 ),
 
 trailing_rep_results as (
@@ -144,8 +164,9 @@ trailing_rep_results as (
         sum(rep_performance.lost_count) as trailing_lost_count
     from rep_performance
     inner join quarters
-        on rep_performance.period_type = 'quarter'
-        and rep_performance.fiscal_period = quarters.fiscal_period
+        on
+            rep_performance.period_type = 'quarter'
+            and rep_performance.fiscal_period = quarters.fiscal_period
     where quarters.quarters_ago between 1 and 4
     group by rep_performance.rep_id
 ),
@@ -157,8 +178,9 @@ trailing_node_results as (
         sum(team_performance.lost_count) as trailing_lost_count
     from team_performance
     inner join quarters
-        on team_performance.period_type = 'quarter'
-        and team_performance.fiscal_period = quarters.fiscal_period
+        on
+            team_performance.period_type = 'quarter'
+            and team_performance.fiscal_period = quarters.fiscal_period
     where quarters.quarters_ago between 1 and 4
     group by team_performance.team_id
 ),
@@ -178,35 +200,40 @@ joined as (
             as bookings_amount,
         coalesce(trailing_rep_results.trailing_won_count, trailing_node_results.trailing_won_count, 0)
             as trailing_won_count,
+        {% for column in additive %}
+            coalesce(pipeline_rows.{{ column }}, 0) as {{ column }},
+        {% endfor %}
         coalesce(trailing_rep_results.trailing_lost_count, trailing_node_results.trailing_lost_count, 0)
-            as trailing_lost_count,
-        {%- for column in additive %}
-        coalesce(pipeline_rows.{{ column }}, 0) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+            as trailing_lost_count
     from row_keys
     inner join open_periods
         on row_keys.period_id = open_periods.period_id
     left join pipeline_rows
-        on row_keys.hierarchy_level = pipeline_rows.hierarchy_level
-        and coalesce(row_keys.rep_id, '') = coalesce(pipeline_rows.rep_id, '')
-        and row_keys.team_id = pipeline_rows.team_id
-        and row_keys.period_id = pipeline_rows.period_id
+        on
+            row_keys.hierarchy_level = pipeline_rows.hierarchy_level
+            and coalesce(row_keys.rep_id, '') = coalesce(pipeline_rows.rep_id, '')
+            and row_keys.team_id = pipeline_rows.team_id
+            and row_keys.period_id = pipeline_rows.period_id
     left join rep_performance
-        on row_keys.hierarchy_level = 'rep'
-        and row_keys.rep_id = rep_performance.rep_id
-        and open_periods.period_type = rep_performance.period_type
-        and open_periods.fiscal_period = rep_performance.fiscal_period
+        on
+            row_keys.hierarchy_level = 'rep'
+            and row_keys.rep_id = rep_performance.rep_id
+            and open_periods.period_type = rep_performance.period_type
+            and open_periods.fiscal_period = rep_performance.fiscal_period
     left join team_performance
-        on row_keys.hierarchy_level <> 'rep'
-        and row_keys.team_id = team_performance.team_id
-        and open_periods.period_type = team_performance.period_type
-        and open_periods.fiscal_period = team_performance.fiscal_period
+        on
+            row_keys.hierarchy_level <> 'rep'
+            and row_keys.team_id = team_performance.team_id
+            and open_periods.period_type = team_performance.period_type
+            and open_periods.fiscal_period = team_performance.fiscal_period
     left join trailing_rep_results
-        on row_keys.hierarchy_level = 'rep'
-        and row_keys.rep_id = trailing_rep_results.rep_id
+        on
+            row_keys.hierarchy_level = 'rep'
+            and row_keys.rep_id = trailing_rep_results.rep_id
     left join trailing_node_results
-        on row_keys.hierarchy_level <> 'rep'
-        and row_keys.team_id = trailing_node_results.team_id
+        on
+            row_keys.hierarchy_level <> 'rep'
+            and row_keys.team_id = trailing_node_results.team_id
 ),
 
 measured as (
@@ -259,11 +286,12 @@ final as (
         cast(measured.deals_90_plus_count as {{ dbt.type_bigint() }}) as deals_90_plus_count,
         {{ safe_ratio('measured.age_days_sum', 'measured.open_deal_count') }} as avg_age_days,
         {{ safe_ratio('measured.days_in_stage_sum', 'measured.open_deal_count') }} as avg_days_in_stage,
-        {%- for stage in open_stages %}
-        cast(measured.{{ stage_column_stem(stage) }}_deal_count as {{ dbt.type_bigint() }})
-            as {{ stage_column_stem(stage) }}_deal_count,
-        {{ cents('measured.' ~ stage_column_stem(stage) ~ '_amount') }} as {{ stage_column_stem(stage) }}_amount,
-        {%- endfor %}
+        {% for stage in open_stages %}
+            cast(measured.{{ stage_column_stem(stage) }}_deal_count as {{ dbt.type_bigint() }})
+                as {{ stage_column_stem(stage) }}_deal_count,
+            {{ cents('measured.' ~ stage_column_stem(stage) ~ '_amount') }}
+                as {{ stage_column_stem(stage) }}_amount,
+        {% endfor %}
         {{ as_of_date() }} as as_of_date
     from measured
     inner join teams

@@ -32,8 +32,9 @@ slip_counts as (
         sum(case when slips.is_slipped then 1 else 0 end) as slipped_deal_count
     from slips
     inner join credits
-        on slips.opportunity_id = credits.opportunity_id
-        and credits.credit_type = 'revenue'
+        on
+            slips.opportunity_id = credits.opportunity_id
+            and credits.credit_type = 'revenue'
     group by credits.rep_id, slips.period_id
 ),
 
@@ -56,11 +57,13 @@ rep_rows as (
         coalesce(slip_counts.slipped_deal_count, 0) as slipped_deal_count
     from waterfall
     inner join rep_period_teams
-        on waterfall.rep_id = rep_period_teams.rep_id
-        and waterfall.period_id = rep_period_teams.period_id
+        on
+            waterfall.rep_id = rep_period_teams.rep_id
+            and waterfall.period_id = rep_period_teams.period_id
     left join slip_counts
-        on waterfall.rep_id = slip_counts.rep_id
-        and waterfall.period_id = slip_counts.period_id
+        on
+            waterfall.rep_id = slip_counts.rep_id
+            and waterfall.period_id = slip_counts.period_id
 ),
 
 node_rows as (
@@ -72,10 +75,10 @@ node_sums as (
         node_level as hierarchy_level,
         node_id as team_id,
         cast(null as {{ dbt.type_string() }}) as rep_id,
-        period_id,
-        {%- for measure in measures %}
-        sum({{ measure }}) as {{ measure }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for measure in measures %}
+            sum({{ measure }}) as {{ measure }},
+        {% endfor %}
+        period_id
     from node_rows
     group by node_level, node_id, period_id
 ),
@@ -85,10 +88,10 @@ rep_level as (
         'rep' as hierarchy_level,
         team_id,
         rep_id,
-        period_id,
-        {%- for measure in measures %}
-        {{ measure }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for measure in measures %}
+            {{ measure }},
+        {% endfor %}
+        period_id
     from rep_rows
 ),
 

@@ -57,8 +57,9 @@ final as (
     left join users
         on slipped.owner_id = users.user_id
     left join rep_period_teams
-        on slipped.owner_id = rep_period_teams.rep_id
-        and slipped.period_id = rep_period_teams.period_id
+        on
+            slipped.owner_id = rep_period_teams.rep_id
+            and slipped.period_id = rep_period_teams.period_id
     left join teams
         on rep_period_teams.team_id = teams.team_id
 )

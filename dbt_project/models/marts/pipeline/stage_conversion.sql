@@ -36,8 +36,9 @@ window_entries as (
     from entries
     cross join trailing_window
     inner join credits
-        on entries.opportunity_id = credits.opportunity_id
-        and credits.credit_type = 'revenue'
+        on
+            entries.opportunity_id = credits.opportunity_id
+            and credits.credit_type = 'revenue'
     where entries.entered_date between trailing_window.window_start and trailing_window.window_end
 ),
 
@@ -56,8 +57,9 @@ rep_stage_counts as (
     from window_entries
     cross join trailing_window
     inner join rep_period_teams
-        on window_entries.rep_id = rep_period_teams.rep_id
-        and rep_period_teams.period_id = trailing_window.last_quarter_id
+        on
+            window_entries.rep_id = rep_period_teams.rep_id
+            and trailing_window.last_quarter_id = rep_period_teams.period_id
     group by window_entries.rep_id, rep_period_teams.team_id, window_entries.stage_name, window_entries.stage_order
 ),
 
@@ -71,10 +73,10 @@ node_stage_counts as (
         node_id as team_id,
         cast(null as {{ dbt.type_string() }}) as rep_id,
         stage_name,
-        stage_order,
-        {%- for column in counts %}
-        sum({{ column }}) as {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for column in counts %}
+            sum({{ column }}) as {{ column }},
+        {% endfor %}
+        stage_order
     from node_stage_rows
     group by node_level, node_id, stage_name, stage_order
 ),
@@ -85,10 +87,10 @@ rep_level as (
         team_id,
         rep_id,
         stage_name,
-        stage_order,
-        {%- for column in counts %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for column in counts %}
+            {{ column }},
+        {% endfor %}
+        stage_order
     from rep_stage_counts
 ),
 
@@ -111,9 +113,9 @@ final as (
         trailing_window.window_end,
         unioned.stage_name,
         cast(unioned.stage_order as integer) as stage_order,
-        {%- for column in counts %}
-        cast(unioned.{{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
-        {%- endfor %}
+        {% for column in counts %}
+            cast(unioned.{{ column }} as {{ dbt.type_bigint() }}) as {{ column }},
+        {% endfor %}
         {{ safe_ratio('unioned.advanced_count', 'unioned.advanced_count + unioned.lost_in_stage_count') }}
             as conversion_rate,
         {{ safe_ratio('unioned.won_eventually_count', 'unioned.won_eventually_count + unioned.lost_eventually_count') }}
