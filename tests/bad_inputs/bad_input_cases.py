@@ -216,7 +216,8 @@ ERRORS = [
     ),
     Case(
         "quota_merged_header",
-        "Header cells C1:D1 merged (2026-01 spread over two columns, D1 becomes blank)",
+        "Header cells C1:D1 merged (2026-01 spread over two columns, D1 becomes blank): the"
+        " cell is named; the blank header has no field name to give",
         "compensation",
         QUOTAS,
         lambda land: f.merge_quota_header(land, "C1:D1"),
@@ -225,7 +226,7 @@ ERRORS = [
         field=None,
         sheet="FY2026",
         cell="D1",
-        says="",
+        says="month header None is not a month YYYY-MM",
     ),
     Case(
         "quota_missing_month_column",

@@ -139,3 +139,13 @@ def test_bad_input_has_its_declared_outcome(case: Case, bad_input_templates, req
         _assert_noticed(result.deduplicated, template.deduplicated, case.deduplicated, key)
     if case.query:
         assert _query(warehouse / "work.duckdb", case.query.format(key=key)) == case.expected
+
+
+def test_readme_lists_every_case():
+    """README.md is the user-facing catalogue: every case, with its outcome, and no other."""
+    catalogue = (Path(__file__).parent / "README.md").read_text().split("## The cases")[1]
+    rows = {line.split("`")[1]: line for line in catalogue.splitlines() if line.startswith("| `")}
+    assert sorted(rows) == sorted(case.id for case in CASES)
+    for case in CASES:
+        assert f"| {case.outcome}" in rows[case.id], rows[case.id]
+        assert ("xfail (defect)" in rows[case.id]) == bool(case.defect), rows[case.id]
