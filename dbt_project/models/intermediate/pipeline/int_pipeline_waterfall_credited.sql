@@ -202,18 +202,53 @@ revenue_credits as (
     where credit_type = 'revenue'
 ),
 
+amounts_to_value as (
+    -- each distinct amount of a deal is valued once per credited rep (exact decimals are
+    -- costly, and a deal's few amounts recur across periods and movements)
+    select distinct
+        opportunity_id,
+        valuation_rate,
+        moved_local_amount
+    from movements
+),
+
+credited_values as (
+    select
+        amounts_to_value.opportunity_id,
+        amounts_to_value.moved_local_amount,
+        revenue_credits.rep_id,
+        {{ credited_cents(
+            'amounts_to_value.moved_local_amount', 'amounts_to_value.valuation_rate', 'revenue_credits.credit_share'
+        ) }} as credited_value
+    from amounts_to_value
+    inner join revenue_credits
+        on amounts_to_value.opportunity_id = revenue_credits.opportunity_id
+),
+
 valued as (
     select
-        revenue_credits.rep_id,
+        credited_values.rep_id,
         movements.period_id,
         movements.opportunity_id,
         movements.movement,
-        movements.direction * {{ credited_cents(
-            'movements.moved_local_amount', 'movements.valuation_rate', 'revenue_credits.credit_share'
-        ) }} as moved_amount
+        movements.direction * credited_values.credited_value as moved_amount
     from movements
-    inner join revenue_credits
-        on movements.opportunity_id = revenue_credits.opportunity_id
+    inner join credited_values
+        on
+            movements.opportunity_id = credited_values.opportunity_id
+            and movements.moved_local_amount = credited_values.moved_local_amount
+),
+
+by_movement as (
+    -- one sum per movement first, so each credited value is computed once
+    select
+        rep_id,
+        period_id,
+        movement,
+        sum(moved_amount) as moved_amount,
+        count(*) as movement_count
+    from valued
+    group by rep_id, period_id, movement
 ),
 
 summed as (
@@ -228,9 +263,9 @@ summed as (
         sum(case when movement = 'moved_out' then moved_amount else 0 end) as moved_out_amount,
         sum(case when movement = 'amount_change' then moved_amount else 0 end) as amount_change,
         sum(case when movement = 'end' then moved_amount else 0 end) as end_amount,
-        count(distinct case when movement = 'start' then opportunity_id end) as start_deal_count,
-        count(distinct case when movement = 'end' then opportunity_id end) as end_deal_count
-    from valued
+        sum(case when movement = 'start' then movement_count else 0 end) as start_deal_count,
+        sum(case when movement = 'end' then movement_count else 0 end) as end_deal_count
+    from by_movement
     group by rep_id, period_id
 ),
 

@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key='pipeline_snapshot_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{% if is_incremental() %}delete from {{ this }} where snapshot_date > {{ as_of_date() }}{% else %}select 1{% endif %}"
     )
@@ -16,9 +15,10 @@
     date. Amounts convert at the rate of the snapshot date (the latest on or before it), so
     a snapshot never changes once its day has passed.
 
-    Incremental: a run only adds the snapshot dates after the latest one already in the
+    Incremental: a run only appends the snapshot dates after the latest one already in the
     table, up to the as-of date (and first removes any snapshot after the as-of date, when a
-    past day is rebuilt). A full refresh gives the same rows.
+    past day is rebuilt), so it never rewrites existing rows. A full refresh gives the same
+    rows.
 -#}
 {%- set cadence = snapshot_cadence() -%}
 
