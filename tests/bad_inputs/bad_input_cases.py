@@ -24,6 +24,7 @@ TIERS = "compensation/comp_plan_tiers.csv"
 PAYOUTS = "compensation/payouts.csv"
 FX = "finance/fx_rates.csv"
 DAY = dt.date(2026, 11, 2)
+NEW_DAY = dt.date(2026, 11, 29)
 UNKNOWN_USER = "0058d000ZZZZZZZAAA"
 
 CURRENT_OPPORTUNITY = "from raw_crm.opportunity where id = '{key}' and _dlt_valid_to is null"
@@ -257,6 +258,42 @@ ERRORS = [
         says="already has quotas on row 9",
     ),
     Case(
+        "header_with_trailing_space",
+        "Header 'Amount ' with a trailing space (a hand-edited header): the contract's column"
+        " is missing, and the message lists the header as found so the space can be seen",
+        "crm",
+        OPP,
+        lambda land: f.rename_column(land, OPP, "Amount", "Amount "),
+        "error",
+        row=1,
+        field="Amount",
+        says="required column is missing (the header has: Id, Name, AccountId, OwnerId, Amount ,",
+    ),
+    Case(
+        "quota_row_without_email",
+        "A workbook row whose Email cell is blank (the rep's quotas could reach nobody)",
+        "compensation",
+        QUOTAS,
+        lambda land: land_cell(land, "A10", None),
+        "error",
+        row=10,
+        field="Email",
+        sheet="FY2026",
+        cell="A10",
+        says="is not an email",
+    ),
+    Case(
+        "activity_day_file_empty",
+        "A new day folder whose activities.jsonl has 0 bytes: the whole sales_analytics load"
+        " stops (the file has no line or field to name). A day without activities is written"
+        " as no folder, not as an empty file",
+        "sales_analytics",
+        f.activities_file(NEW_DAY),
+        lambda land: f.new_activity_file(land, NEW_DAY, b""),
+        "error",
+        says="file is empty",
+    ),
+    Case(
         "activity_invalid_json_line",
         "A day folder whose 3rd line is not JSON. A line that does not parse has no field to"
         " name; the message names the file and the line",
@@ -364,6 +401,29 @@ QUARANTINES = [
         "quarantine",
         table="opportunities",
         rule="unknown_split_type",
+        shared=True,
+    ),
+    Case(
+        "close_date_far_in_future",
+        "An open USD deal with CloseDate 2999-12-31: quarantined as no_fx_rate, because the"
+        " daily rate table ends with the calendar (calendar_years_ahead). Kept out of the"
+        " marts, which is sensible, though the detail 'No USD rate on or before the close date"
+        " 2999-12-31' names a rate a USD deal does not need rather than the far date",
+        "crm",
+        OPP,
+        lambda land: f.edit_opportunity(
+            land,
+            40,
+            StageName="Prospecting",
+            Probability="10",
+            ForecastCategoryName="Pipeline",
+            IsClosed="false",
+            IsWon="false",
+            CloseDate="2999-12-31",
+        ),
+        "quarantine",
+        table="opportunities",
+        rule="no_fx_rate",
         shared=True,
     ),
     Case(
@@ -754,6 +814,33 @@ ACCEPTED = [
         lambda land: f.add_column(land, FORECASTS, "Notes", "called on Monday"),
         "accepted",
         new_columns={"forecast_submissions": ["notes"]},
+    ),
+    Case(
+        "activity_blank_line",
+        "A new day file with a blank line between its two activities: the blank line is"
+        " skipped, both activities load",
+        "sales_analytics",
+        f.activities_file(NEW_DAY),
+        lambda land: f.new_day_with_blank_line(land, DAY, NEW_DAY),
+        "accepted",
+        query="select count(*) from raw_sales_analytics.activities"
+        " where source_file = '" + f.activities_file(NEW_DAY) + "'",
+        expected=[(2,)],
+    ),
+    Case(
+        "activity_day_redelivered",
+        "A day file already loaded, exported again with the same events (one line moved):"
+        " read again and appended again, so raw holds each of its 713 activities twice."
+        " Deliberate and documented (ingestion/sources/sales_analytics/README.md, 'Caveat'):"
+        " stg_sales_analytics__activities keeps one row per id (the first load), so no count"
+        " doubles; a corrected event in a re-delivered file would be ignored",
+        "sales_analytics",
+        f.activities_file(DAY),
+        lambda land: f.move_activity_line(land, DAY, 1),
+        "accepted",
+        query="select count(*), count(distinct id) from raw_sales_analytics.activities"
+        " where source_file = '" + f.activities_file(DAY) + "'",
+        expected=[(1426, 713)],
     ),
     Case(
         "quota_email_other_case",

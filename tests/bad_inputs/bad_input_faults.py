@@ -236,3 +236,38 @@ def activity_on_new_day(landing: Landing, from_day: dt.date, day: dt.date) -> st
     event["timestamp"] = f"{day.isoformat()}T10:00:00.000Z"
     landing.write_lines(activities_file(day), [json.dumps(event, separators=(",", ":"))])
     return event["id"]
+
+
+def insert_activity_line(landing: Landing, day: dt.date, line: int, text: str) -> None:
+    relative = activities_file(day)
+    lines = landing.read_lines(relative)
+    lines.insert(line - 1, text)
+    landing.write_lines(relative, lines)
+
+
+def new_activity_file(landing: Landing, day: dt.date, data: bytes) -> None:
+    path = landing.root / activities_file(day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def new_day_with_blank_line(landing: Landing, from_day: dt.date, day: dt.date) -> None:
+    """A new day file of two activities (copies of `from_day`'s first two, new ids) with a
+    blank line between them."""
+    import json
+
+    events = [json.loads(line) for line in landing.read_lines(activities_file(from_day))[:2]]
+    lines = []
+    for number, event in enumerate(events):
+        event["id"] = "act_" + f"{number:x}" * 16
+        event["timestamp"] = f"{day.isoformat()}T0{number + 8}:00:00.000Z"
+        lines.append(json.dumps(event, separators=(",", ":")))
+    landing.write_lines(activities_file(day), [lines[0], "", lines[1]])
+
+
+def move_activity_line(landing: Landing, day: dt.date, line: int) -> None:
+    """Move line `line` of a day file to its end: the same events, another file."""
+    relative = activities_file(day)
+    lines = landing.read_lines(relative)
+    lines.append(lines.pop(line - 1))
+    landing.write_lines(relative, lines)
