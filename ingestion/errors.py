@@ -16,8 +16,8 @@ class LandingFileError(IngestionError):
 
     `file` is the path relative to the landing root (`crm/Opportunity.csv`). `row` counts as a
     spreadsheet shows the file: the CSV header is row 1, the first record row 2; for JSON lines
-    it is the line number (and printed as `line`). `field` is the column as written in the file (`Amount`). For
-    workbooks, `sheet` and `cell` (`C14`) locate the value instead of a bare row.
+    it is the line number (and printed as `line`). `field` is the column as written in the file
+    (`Amount`). For workbooks, `sheet` and `cell` (`C14`) locate the value instead of a bare row.
     """
 
     def __init__(

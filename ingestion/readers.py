@@ -34,11 +34,14 @@ def _require_content(path: Path, file: str) -> None:
 def read_csv_header(path: Path, file: str) -> list[str]:
     """The header row, read the way the CSV reader will read it (quotes, BOM)."""
     _require_content(path, file)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        try:
-            header = next(csv.reader(handle), None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise LandingFileError(file, 1, None, f"header row is unreadable: {exc}") from exc
+    with path.open("rb") as raw:
+        first_line = raw.readline()
+    try:
+        header = next(csv.reader([first_line.decode("utf-8-sig").rstrip("\r\n")]), None)
+    except UnicodeDecodeError as exc:
+        raise _non_utf8_error(file, first_line, exc) from exc
+    except csv.Error as exc:
+        raise LandingFileError(file, 1, None, f"header row is unreadable: {exc}") from exc
     if not header or all(not h.strip() for h in header):
         raise LandingFileError(file, 1, None, "file is empty (no header row)")
     return header
@@ -63,6 +66,25 @@ def read_csv_text(path: Path, file: str) -> pa.Table:
         raise _locate_csv_problem(path, file, len(headers), exc) from exc
 
 
+def _non_utf8_error(file: str, data: bytes, error: UnicodeDecodeError) -> LandingFileError:
+    """Name the line and the column that hold a byte which is not UTF-8."""
+    line = data[: error.start].count(b"\n") + 1
+    start = data.rfind(b"\n", 0, error.start) + 1
+    end = data.find(b"\n", error.start)
+    record_text = data[start : end if end >= 0 else len(data)].decode("utf-8", errors="replace")
+    header_text = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    headers = next(csv.reader([header_text.rstrip("\r")]), [])
+    record = next(csv.reader([record_text.rstrip("\r")]), [])
+    field = next(
+        (headers[i] for i, value in enumerate(record) if "\ufffd" in value and i < len(headers)),
+        None,
+    )
+    byte = data[error.start]
+    return LandingFileError(
+        file, line, field, f"byte 0x{byte:02x} is not valid UTF-8 text (save the file as UTF-8)"
+    )
+
+
 def _locate_csv_problem(path: Path, file: str, width: int, exc: Exception) -> LandingFileError:
     """Find the record Arrow choked on: a wrong number of fields or bytes that are not UTF-8."""
     with path.open("rb") as raw:
@@ -70,8 +92,7 @@ def _locate_csv_problem(path: Path, file: str, width: int, exc: Exception) -> La
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as decode_error:
-        line = data[: decode_error.start].count(b"\n") + 1
-        return LandingFileError(file, line, None, "is not valid UTF-8 text")
+        return _non_utf8_error(file, data, decode_error)
     reader = csv.reader(io.StringIO(text, newline=""))
     for row_number, record in enumerate(reader, start=1):
         if record and len(record) != width:

@@ -145,8 +145,42 @@ def _header(rows: list[tuple[object, ...]], sheet: _Sheet) -> list[tuple[int, st
     return months
 
 
+def _following(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _require_whole_fiscal_year(
+    months: list[tuple[int, str, dt.date]], sheet: _Sheet, fiscal_year: int
+) -> None:
+    """A fiscal year's sheet has 12 consecutive months, in order, the last in the named year.
+
+    A missing month column would otherwise load as "no quota that month" for every rep: a
+    silent drop of a whole month of quota.
+    """
+    for (_, _, month), (column, _, following) in zip(months, months[1:], strict=False):
+        if following != _following(month):
+            gap = _following(month)
+            raise sheet.error(
+                1,
+                column,
+                f"{gap:%Y-%m}" if following > gap else None,
+                f"month column {gap:%Y-%m} is missing or out of order: found {following:%Y-%m} "
+                f"after {month:%Y-%m}; FY{fiscal_year} needs its 12 months in order",
+            )
+    first, last = months[0][2], months[-1][2]
+    if len(months) != 12 or last.year != fiscal_year:
+        raise sheet.error(
+            1,
+            months[-1][0] + 1,
+            None,
+            f"FY{fiscal_year} needs 12 month columns ending in {fiscal_year}; found "
+            f"{len(months)} ({first:%Y-%m} to {last:%Y-%m}): a month column is missing",
+        )
+
+
 def _unpivot(rows: list[tuple[object, ...]], sheet: _Sheet, fiscal_year: int) -> pa.Table:
     months = _header(rows, sheet)
+    _require_whole_fiscal_year(months, sheet, fiscal_year)
     width = months[-1][0]
     out: dict[str, list[object]] = {name: [] for name in QUOTAS.names}
     emails: dict[str, int] = {}
