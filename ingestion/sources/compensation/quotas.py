@@ -152,10 +152,11 @@ def _following(month: dt.date) -> dt.date:
 def _require_whole_fiscal_year(
     months: list[tuple[int, str, dt.date]], sheet: _Sheet, fiscal_year: int
 ) -> None:
-    """A fiscal year's sheet has 12 consecutive months, in order, the last in the named year.
+    """A fiscal year's month columns are consecutive, in order, and fit in that fiscal year.
 
-    A missing month column would otherwise load as "no quota that month" for every rep: a
-    silent drop of a whole month of quota.
+    A missing month column between others would otherwise load as "no quota that month" for
+    every rep: a silent drop of a whole month of quota. A sheet may cover only part of the
+    year (quotas set a quarter at a time), so a sheet that stops early is accepted.
     """
     for (_, _, month), (column, _, following) in zip(months, months[1:], strict=False):
         if following != _following(month):
@@ -168,13 +169,14 @@ def _require_whole_fiscal_year(
                 f"after {month:%Y-%m}; FY{fiscal_year} needs its 12 months in order",
             )
     first, last = months[0][2], months[-1][2]
-    if len(months) != 12 or last.year != fiscal_year:
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span > 12 or first.year < fiscal_year - 1 or last.year > fiscal_year:
         raise sheet.error(
             1,
-            months[-1][0] + 1,
+            months[-1][0] if span > 12 else months[0][0],
             None,
-            f"FY{fiscal_year} needs 12 month columns ending in {fiscal_year}; found "
-            f"{len(months)} ({first:%Y-%m} to {last:%Y-%m}): a month column is missing",
+            f"month columns {first:%Y-%m} to {last:%Y-%m} do not fit in FY{fiscal_year} "
+            f"(at most 12 consecutive months, ending no later than {fiscal_year}-12)",
         )
 
 
