@@ -44,6 +44,10 @@ dbt_project/target/manifest.json: $(STAMP) $(shell find dbt_project -name '*.sql
 demo: setup
 	$(BIN)/spm demo
 
+# Two workers (the machine has two cores); tests that share the small company's pipeline run
+# stay on one worker (xdist_group), so that run happens once.
+PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
+
 test: setup browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 

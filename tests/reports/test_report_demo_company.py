@@ -16,7 +16,7 @@ from reports.emails import render_digests, send_digests
 from reports.render import render_site
 from reports.site_config import load_site_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ def test_committed_sources_cover_every_table_the_pages_read():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("evidence")
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed: no Evidence build")
 def test_evidence_builds_every_page(report_warehouse, tmp_path):
     result = build_with_evidence(report_warehouse, tmp_path / "evidence", restricted=True)
