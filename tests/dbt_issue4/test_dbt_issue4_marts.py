@@ -23,7 +23,8 @@ ISSUE4_MARTS = [
     "path:models/marts/compensation",
 ]
 
-pytestmark = pytest.mark.slow
+# one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("issue4_small_company")]
 
 
 def _dbt_helpers():
