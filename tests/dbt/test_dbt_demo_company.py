@@ -22,7 +22,7 @@ from dbt_helpers import dbt_failure_summary, run_dbt
 AS_OF = dt.date(2026, 11, 28)
 CENT = Decimal("0.01")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_demo_company")]
 
 
 def _demo_api():
