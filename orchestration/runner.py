@@ -8,6 +8,7 @@ where the quarantined rows are.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +52,14 @@ def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunO
     started = dt.datetime.now(dt.UTC)
     instance = dg.DagsterInstance.ephemeral()
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
+    # Dagster logs every step event at DEBUG; the CLI prints its own summary, so the console
+    # shows warnings and errors unless SPM_LOG_LEVEL asks for more.
+    log_level = (os.environ.get("SPM_LOG_LEVEL") or "WARNING").upper()
     result = job.execute_in_process(
-        instance=instance, raise_on_error=False, asset_selection=asset_selection
+        instance=instance,
+        raise_on_error=False,
+        asset_selection=asset_selection,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)
     facts = facts_from_events(events)

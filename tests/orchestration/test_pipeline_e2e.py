@@ -168,6 +168,7 @@ def test_a_run_killed_during_ingestion_resumes_to_the_same_rows(
     root = tmp_path / "killed"
     env = {
         **os.environ,
+        "SPM_LOG_LEVEL": "DEBUG",
         "SPM_LANDING_DIR": str(small_landing),
         "SPM_WAREHOUSE_DIR": str(root / "warehouse"),
         "SPM_REPORTS_DIR": str(root / "reports" / "build"),
