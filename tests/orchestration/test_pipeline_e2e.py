@@ -142,8 +142,9 @@ def _with_unknown_stage(landing: Path, target: Path) -> None:
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
         fields = list(rows[0].keys())
-    rows[0]["StageName"] = "Closed Sold"
-    rows[0]["SystemModstamp"] = "2026-11-28T06:00:00.000Z"
+    target_row = next(r for r in rows if r["IsDeleted"] == "false" and r["Amount"][:1] != "-")
+    target_row["StageName"] = "Closed Sold"
+    target_row["SystemModstamp"] = "2026-11-28T23:59:59.000Z"
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
