@@ -104,7 +104,9 @@ def ensure_node_modules(project: Path = REPORTS_DIR) -> Path:
     """Install the locked Evidence packages into reports/node_modules once (`npm ci`)."""
     modules = project / "node_modules"
     if not (modules / "@evidence-dev" / "evidence").is_dir():
-        _run([_npm(), "ci", "--no-audit", "--no-fund"], project, timeout=1800)
+        # `npm install` with the committed lock, not `npm ci`: npm leaves other platforms'
+        # optional DuckDB bindings out of the lock it writes, and `npm ci` then refuses it.
+        _run([_npm(), "install", "--no-audit", "--no-fund"], project, timeout=1800)
     return modules
 
 
