@@ -101,7 +101,7 @@ def _npm() -> str:
 
 
 def ensure_node_modules(project: Path = REPORTS_DIR) -> Path:
-    """Install the locked Evidence packages into reports/node_modules once (`npm ci`)."""
+    """Install the locked Evidence packages into reports/node_modules once (`npm install`)."""
     modules = project / "node_modules"
     if not (modules / "@evidence-dev" / "evidence").is_dir():
         # `npm install` with the committed lock, not `npm ci`: npm leaves other platforms'
