@@ -224,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="put HTML and spreadsheet-formula strings into a few names",
     )
+    gen.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing landing folder instead of refusing to write into it",
+    )
     gen.set_defaults(func=cmd_generate)
 
     run = sub.add_parser("run", help="ingest, build, check, publish, render")
@@ -265,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError) as exc:
         print(f"spm {args.command}: {exc}", file=sys.stderr)
         return 2
 
