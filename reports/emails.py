@@ -14,7 +14,7 @@ import re
 import smtplib
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -23,11 +23,24 @@ from pathlib import Path
 from orchestration.settings import Settings
 from reports import charts
 from reports.components import env
-from reports.formatting import MISSING, format_value
+from reports.digest_parts import (
+    DEAL_COLUMNS,
+    DEALS_SHOWN,
+    InlineImage,
+    chart_image,
+    first,
+    money,
+    quarter_headline,
+    slipped_deals,
+    stalled_deals,
+    table,
+    trend_chart,
+)
+from reports.formatting import format_value
 from reports.page_format import Page, parse_page
 from reports.render import PUBLIC_SCHEMAS, output_path, safe_name
 from reports.site_config import PAGES_DIR, load_site_config
-from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse
+from reports.sql_engine import PageQueries, QueryResult, Warehouse
 
 MANAGERS_SQL = """
 select managers.rep_id, managers.rep_name, managers.email, managers.team_id, teams.team_name
@@ -37,15 +50,6 @@ join marts.dim_team as teams
 where managers.is_current and managers.role = 'manager' and managers.email is not null
 order by teams.team_name
 """
-
-
-@dataclass(frozen=True)
-class InlineImage:
-    """A chart attached to the HTML part, shown where the HTML says `cid:<cid>`."""
-
-    cid: str
-    png: bytes
-    filename: str
 
 
 @dataclass
@@ -102,48 +106,9 @@ def _results(page: Page, warehouse: Warehouse, params: dict[str, str], pending: 
     return queries.run_all(params)
 
 
-def _first(result: QueryResult | Unavailable | None, column: str) -> object:
-    if not isinstance(result, QueryResult) or not result.rows:
-        return None
-    return result.records()[0].get(column)
-
-
-def _table(
-    result: QueryResult | Unavailable | None,
-    columns: list[tuple[str, str, str | None]],
-    currency: str,
-    limit: int = 10,
-) -> dict[str, object] | None:
-    """Rows formatted for the email template (or the pending marts when unavailable)."""
-    if isinstance(result, Unavailable):
-        return {"pending": result.missing, "headers": [], "rows": []}
-    if not isinstance(result, QueryResult):
-        return None
-    rows = [
-        [format_value(r.get(c), f, c, currency) for c, _, f in columns]
-        for r in result.records()[:limit]
-    ]
-    return {
-        "pending": None,
-        "headers": [t for _, t, _ in columns],
-        "rows": rows,
-        "more": max(0, len(result.rows) - limit),
-    }
-
-
-def _chart_image(
-    result: QueryResult | Unavailable | None,
-    name: str,
-    build: Callable[[QueryResult], dict],
-) -> InlineImage | None:
-    if not isinstance(result, QueryResult) or not result.rows:
-        return None
-    png = charts.to_png(build(result), scale=1.5)
-    return InlineImage(make_msgid(idstring=name, domain="spm.local")[1:-1], png, f"{name}.png")
-
-
-def _money(value: object, currency: str) -> str:
-    return format_value(value, "cur0k", "", currency) if value is not None else MISSING
+def _base_url(settings: Settings, site_url: str | None) -> str:
+    """Where the site's pages are linked from: `site_url`, else the local reports folder."""
+    return (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
 
 
 def render_digests(
@@ -151,7 +116,7 @@ def render_digests(
 ) -> list[Digest]:
     """The leadership digest (to `settings.email_to`) and one digest per team manager."""
     config = load_site_config()
-    base = (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
+    base = _base_url(settings, site_url)
     currency = settings.corporate_currency
     index = parse_page((PAGES_DIR / "index.md").read_text(encoding="utf-8"), "index.md")
     team_page_path = "teams/[team_id].md"
@@ -175,18 +140,15 @@ def render_digests(
 
 def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
     r = _results(page, warehouse, {}, pending)
-    quarter = _first(r["current_periods"], "quarter") or "this quarter"
-    attainment = _first(r["company_quarter"], "attainment")
+    quarter = first(r["current_periods"], "quarter") or "this quarter"
+    attainment = first(r["company_quarter"], "attainment")
     headline = [
-        ("Quota", _money(_first(r["company_quarter"], "quota_amount"), currency)),
-        ("Bookings", _money(_first(r["company_quarter"], "bookings_amount"), currency)),
-        ("Attainment", format_value(attainment, "pct1")),
-        ("Pace gap", _money(_first(r["quarter_pace"], "pace_gap_amount"), currency)),
-        ("Commit call", _money(_first(r["forecast_calls"], "commit_amount"), currency)),
-        ("Best case call", _money(_first(r["forecast_calls"], "best_case_amount"), currency)),
+        *quarter_headline(r["company_quarter"], r["quarter_pace"], currency),
+        ("Commit call", money(first(r["forecast_calls"], "commit_amount"), currency)),
+        ("Best case call", money(first(r["forecast_calls"], "best_case_amount"), currency)),
         (
             "Projection",
-            _money(_first(r["projection"], "projected_amount"), currency)
+            money(first(r["projection"], "projected_amount"), currency)
             if isinstance(r["projection"], QueryResult)
             else "not available yet",
         ),
@@ -194,7 +156,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
     images = [
         img
         for img in (
-            _chart_image(
+            chart_image(
                 r["forecast_vs_quota"],
                 "forecast",
                 lambda q: charts.chart_spec(
@@ -209,32 +171,18 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                     height=160,
                 ),
             ),
-            _chart_image(
-                r["monthly_trend"],
-                "trend",
-                lambda q: charts.chart_spec(
-                    "bar",
-                    q.frame(),
-                    "fiscal_period",
-                    ["quota_amount", "bookings_amount"],
-                    grouped=True,
-                    y_fmt="usd0k",
-                    currency=currency,
-                    width=520,
-                    height=200,
-                ),
-            ),
+            trend_chart(r["monthly_trend"], currency),
         )
         if img
     ]
     sections = [
         (
             "Successes",
-            _first(r["successes_summary"], "summary"),
+            first(r["successes_summary"], "summary"),
             [
                 (
                     "Reps at or above quota",
-                    _table(
+                    table(
                         r["reps_at_quota"],
                         [
                             ("rep_name", "Rep", None),
@@ -244,22 +192,10 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                         currency,
                     ),
                 ),
-                (
-                    "Top deals won",
-                    _table(
-                        r["top_deals"],
-                        [
-                            ("opportunity_name", "Deal", None),
-                            ("rep_name", "Rep", None),
-                            ("amount", "Amount", "cur0"),
-                        ],
-                        currency,
-                        5,
-                    ),
-                ),
+                ("Top deals won", table(r["top_deals"], DEAL_COLUMNS, currency, DEALS_SHOWN)),
                 (
                     "Badges earned",
-                    _table(
+                    table(
                         r["badges_quarter"],
                         [("rep_name", "Rep", None), ("badge_name", "Badge", None)],
                         currency,
@@ -269,11 +205,11 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "Shortfalls",
-            _first(r["shortfalls_summary"], "summary"),
+            first(r["shortfalls_summary"], "summary"),
             [
                 (
                     "Reps behind pace",
-                    _table(
+                    table(
                         r["reps_behind"],
                         [
                             ("rep_name", "Rep", None),
@@ -286,7 +222,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                 ),
                 (
                     "Teams behind pace",
-                    _table(
+                    table(
                         r["teams_behind"],
                         [("team_name", "Team", None), ("pace_gap_amount", "Gap", "cur0")],
                         currency,
@@ -296,38 +232,13 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "At-risk pipeline",
-            _first(r["at_risk_summary"], "summary"),
+            first(r["at_risk_summary"], "summary"),
             [
-                (
-                    "Stalled deals",
-                    _table(
-                        r["stalled"],
-                        [
-                            ("opportunity_name", "Deal", None),
-                            ("rep_name", "Rep", None),
-                            ("amount", "Amount", "cur0"),
-                            ("days_idle", "Days idle", "num0"),
-                        ],
-                        currency,
-                        5,
-                    ),
-                ),
-                (
-                    "Slipped deals",
-                    _table(
-                        r["slipped"],
-                        [
-                            ("opportunity_name", "Deal", None),
-                            ("rep_name", "Rep", None),
-                            ("amount", "Amount", "cur0"),
-                        ],
-                        currency,
-                        5,
-                    ),
-                ),
+                stalled_deals(r["stalled"], currency),
+                slipped_deals(r["slipped"], currency),
                 (
                     "Coverage below need",
-                    _table(
+                    table(
                         r["coverage_below_need"],
                         [
                             ("team_name", "Team", None),
@@ -358,47 +269,24 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
 def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
     team_id = str(manager["team_id"])
     r = _results(page, warehouse, {"team_id": team_id}, pending)
-    quarter = _first(r["current_periods"], "quarter") or "this quarter"
-    attainment = _first(r["team_quarter"], "attainment")
+    quarter = first(r["current_periods"], "quarter") or "this quarter"
+    attainment = first(r["team_quarter"], "attainment")
     headline = [
-        ("Quota", _money(_first(r["team_quarter"], "quota_amount"), currency)),
-        ("Bookings", _money(_first(r["team_quarter"], "bookings_amount"), currency)),
-        ("Attainment", format_value(attainment, "pct1")),
-        ("Pace gap", _money(_first(r["team_pace"], "pace_gap_amount"), currency)),
+        *quarter_headline(r["team_quarter"], r["team_pace"], currency),
         (
             "Needed per selling day",
-            format_value(_first(r["team_pace"], "required_run_rate_amount"), "cur0", "", currency),
+            format_value(first(r["team_pace"], "required_run_rate_amount"), "cur0", "", currency),
         ),
     ]
-    images = [
-        img
-        for img in (
-            _chart_image(
-                r["monthly_trend"],
-                "trend",
-                lambda q: charts.chart_spec(
-                    "bar",
-                    q.frame(),
-                    "fiscal_period",
-                    ["quota_amount", "bookings_amount"],
-                    grouped=True,
-                    y_fmt="usd0k",
-                    currency=currency,
-                    width=520,
-                    height=200,
-                ),
-            ),
-        )
-        if img
-    ]
+    images = [img for img in (trend_chart(r["monthly_trend"], currency),) if img]
     sections = [
         (
             "Your team",
-            _first(r["team_summary"], "summary"),
+            first(r["team_summary"], "summary"),
             [
                 (
                     "Reps",
-                    _table(
+                    table(
                         r["team_reps"],
                         [
                             ("rep_name", "Rep", None),
@@ -416,33 +304,8 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
             "Deals that need attention",
             None,
             [
-                (
-                    "Stalled deals",
-                    _table(
-                        r["team_stalled"],
-                        [
-                            ("opportunity_name", "Deal", None),
-                            ("rep_name", "Rep", None),
-                            ("amount", "Amount", "cur0"),
-                            ("days_idle", "Days idle", "num0"),
-                        ],
-                        currency,
-                        5,
-                    ),
-                ),
-                (
-                    "Slipped deals",
-                    _table(
-                        r["team_slipped"],
-                        [
-                            ("opportunity_name", "Deal", None),
-                            ("rep_name", "Rep", None),
-                            ("amount", "Amount", "cur0"),
-                        ],
-                        currency,
-                        5,
-                    ),
-                ),
+                stalled_deals(r["team_stalled"], currency),
+                slipped_deals(r["team_slipped"], currency),
             ],
         ),
     ]
@@ -498,7 +361,7 @@ def render_delayed_notice(
     site_url: str | None = None,
 ) -> Digest:
     """The short note sent instead of the digest when the last run did not publish."""
-    base = (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
+    base = _base_url(settings, site_url)
     context = {"checks": list(failed_checks), "run_id": run_id, "link": base + "index.html"}
     html = env.get_template("email_delayed.html.j2").render(**context)
     text = _plain(env.get_template("email_delayed.txt.j2").render(**context))
