@@ -21,17 +21,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.publish import RESTRICTED_NAME
 from orchestration.runner import run_pipeline
 from tests.orchestration.warehouse_probe import file_digest, table_counts, table_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 SPM = str(Path(sys.executable).parent / "spm")
-
-# OPEN DEFECT (issue 4, reported in the issue note): the back-test rows of
-# marts.forecast_projection differ between two identical runs. Every other published table
-# must be identical; this one is listed so the rest stays guarded until it is fixed.
-KNOWN_NOT_REPRODUCIBLE = {"marts.forecast_projection"}
 
 READER = """
 import sys, time, pathlib, duckdb
@@ -88,16 +84,24 @@ def test_the_small_company_publishes_checked_marts(small_pipeline, small_landing
     assert (settings.reports_dir / "index.html").exists()
 
 
+def _published_digests(settings) -> dict[str, str]:  # noqa: ANN001
+    """A digest of every published table (both files) but the run reports, which grow per run."""
+    restricted = settings.warehouse_dir / RESTRICTED_NAME
+    digests = {}
+    for db, label in ((settings.published_db, "public"), (restricted, "restricted")):
+        for table in table_counts(db, ("marts", "quarantine", "marts_restricted")):
+            if table != "marts.run_reports":
+                digests[f"{label}:{table}"] = table_digest(db, *table.split("."))
+    assert any(k.startswith("restricted:marts_restricted.") for k in digests)
+    return digests
+
+
 def test_a_second_run_loads_nothing_new_and_publishes_the_same_marts(
     small_pipeline, small_landing: Path
 ) -> None:
     """Run again on the same landing folder while a BI reader queries the published file."""
     settings, first = small_pipeline
-    before = {
-        t: table_digest(settings.published_db, *t.split("."))
-        for t in table_counts(settings.published_db, ("marts", "quarantine"))
-        if t != "marts.run_reports"
-    }
+    before = _published_digests(settings)
     raw_before = table_counts(settings.work_db, ("raw_",))
 
     # A BI tool is another process: it reads the published file read-only, in a loop.
@@ -120,15 +124,10 @@ def test_a_second_run_loads_nothing_new_and_publishes_the_same_marts(
     assert second.published, second.report
     assert sum(second.report["rows_loaded"].values()) == 0, second.report["rows_loaded"]
     assert table_counts(settings.work_db, ("raw_",)) == raw_before
-    after = {
-        t: table_digest(settings.published_db, *t.split("."))
-        for t in table_counts(settings.published_db, ("marts", "quarantine"))
-        if t != "marts.run_reports"
-    }
+    after = _published_digests(settings)
     assert set(after) == set(before)
-    changed = {t for t in before if before[t] != after[t]}
-    unexpected = sorted(changed - KNOWN_NOT_REPRODUCIBLE)
-    assert not unexpected, f"tables whose contents changed on an identical re-run: {unexpected}"
+    changed = sorted(t for t in before if before[t] != after[t])
+    assert not changed, f"tables whose contents changed on an identical re-run: {changed}"
 
 
 def _with_unknown_stage(landing: Path, target: Path) -> None:

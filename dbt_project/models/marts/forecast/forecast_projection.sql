@@ -85,8 +85,11 @@ node_open as (
         projection_date,
         count(*) as open_deal_count,
         sum(open_amount) as open_pipeline_amount,
-        sum(open_amount * win_rate) as expected_from_open_amount,
-        sum(open_amount * open_amount * win_rate * (1 - win_rate)) as projection_variance
+        -- each deal's term is fixed to decimals before summing: a sum of doubles depends on
+        -- the order DuckDB's threads add them in, and would differ between identical runs
+        sum({{ full_precision('open_amount * win_rate') }}) as expected_from_open_amount,
+        sum(cast(open_amount * open_amount * win_rate * (1 - win_rate) as decimal(38, 6)))
+            as projection_variance
     from node_deals
     group by node_id, node_level, period_id, projection_type, projection_date
 ),
