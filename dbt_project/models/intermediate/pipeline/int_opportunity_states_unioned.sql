@@ -7,35 +7,27 @@
       holds changes the CRM's history missed, e.g. an edit made while history tracking was off.
     Only valid opportunities (int_opportunities_validated) are kept; soft-deleted versions
     are no state. int_opportunity_states_sequenced orders these and drops repeats.
-
-    This model reads the raw scd2 table directly: staging keeps only the current version
-    (stg_crm__opportunities), and a staging model of all versions belongs to the star-schema
-    owner (asked for in the issue 4 note).
 -#}
 with
 
-opportunity_versions as (select * from {{ source('crm', 'opportunity') }}),
+opportunity_versions as (select * from {{ ref('stg_crm__opportunity_versions') }}),
 history as (select * from {{ ref('stg_crm__opportunity_history') }}),
 opportunities as (select * from {{ ref('int_opportunities_validated') }}),
 
 scd2_states as (
     select
-        cast(id as {{ dbt.type_string() }}) as opportunity_id,
-        trim(stage_name) as stage_name,
-        cast(amount as decimal(18, 2)) as local_amount,
-        cast(close_date as date) as close_date,
-        trim(forecast_category_name) as forecast_category,
-        cast(probability as decimal(9, 4)) as probability,
-        coalesce(
-            {{ utc_timestamp('last_modified_date') }},
-            {{ utc_timestamp('system_modstamp') }},
-            {{ utc_timestamp('_dlt_valid_from') }}
-        ) as state_at,
+        opportunity_id,
+        stage_name,
+        amount as local_amount,
+        close_date,
+        forecast_category,
+        probability,
+        coalesce(last_modified_at, system_modstamp_at, version_valid_from) as state_at,
         'scd2' as state_source,
         2 as source_rank,
-        cast(_dlt_id as {{ dbt.type_string() }}) as source_row_id
+        dlt_id as source_row_id
     from opportunity_versions
-    where not coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false)
+    where not is_deleted
 ),
 
 history_states as (

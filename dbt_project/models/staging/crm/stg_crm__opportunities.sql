@@ -1,37 +1,11 @@
 with
 
-source as (select * from {{ source('crm', 'opportunity') }}),
+versions as (select * from {{ ref('stg_crm__opportunity_versions') }}),
 
 current_versions as (
     select *
-    from source
-    where _dlt_valid_to is null
-),
-
-renamed as (
-    select
-        cast(id as {{ dbt.type_string() }}) as opportunity_id,
-        trim(name) as opportunity_name,
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(amount as decimal(18, 2)) as amount,
-        upper(trim(currency_iso_code)) as currency_code,
-        trim(stage_name) as stage_name,
-        cast(probability as decimal(9, 4)) as probability,
-        trim(forecast_category_name) as forecast_category,
-        cast(close_date as date) as close_date,
-        {{ utc_timestamp('created_date') }} as created_at,
-        {{ utc_date('created_date') }} as created_date,
-        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
-        coalesce(cast(is_won as {{ dbt.type_boolean() }}), false) as is_won,
-        trim(type) as opportunity_type,
-        trim(lead_source) as lead_source,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
-        {{ utc_timestamp('last_modified_date') }} as last_modified_at,
-        {{ utc_timestamp('system_modstamp') }} as system_modstamp_at,
-        _dlt_load_id as dlt_load_id,
-        _dlt_id as dlt_id
-    from current_versions
+    from versions
+    where is_current_version
 ),
 
 ranked as (
@@ -42,7 +16,7 @@ ranked as (
             partition by opportunity_id
             order by system_modstamp_at desc, dlt_load_id desc, dlt_id desc
         ) as version_rank
-    from renamed
+    from current_versions
 ),
 
 latest_not_deleted as (
