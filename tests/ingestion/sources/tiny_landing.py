@@ -2,7 +2,9 @@
 
 The rows are few and chosen so every count and value in a test can be checked by reading
 this file: 3 users, 4 opportunities (one Id exported twice), two activity days, one quota
-workbook. Tests change single files of it to provoke each error.
+workbook. Tests change single files of it to provoke each error. The CSV headers are the demo
+company's (`ingestion/demo/crm_files.py`, `ingestion/demo/files.py`), which
+tests/ingestion/demo checks word for word against LANDING_CONTRACT.md, so they are listed once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+
+from ingestion.demo.crm_files import HEADERS as CRM_HEADERS
+from ingestion.demo.files import HEADERS as FILE_HEADERS
 
 U1, U2, U3 = "005000000000001AAA", "005000000000002AAA", "005000000000003AAA"
 ROLE = "00E000000000001AAA"
@@ -31,6 +36,17 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
+
+
+def _row(header: list[str], values: dict[str, object]) -> list[object]:
+    """A row in `header` order from values named by column; every column must be given."""
+    unknown = set(values) - set(header)
+    missing = [c for c in header if c not in values]
+    if unknown or missing:
+        raise ValueError(
+            f"row columns do not match the header: unknown {unknown}, missing {missing}"
+        )
+    return [values[c] for c in header]
 
 
 def touch_later(path: Path) -> None:
@@ -67,6 +83,10 @@ class TinyLanding:
         self.counts[relative] = len(rows)
         return path
 
+    def crm(self, object_name: str, rows: list[list[object]]) -> Path:
+        """One CRM export file, with the demo company's header for that object."""
+        return self.csv(f"crm/{object_name}.csv", CRM_HEADERS[object_name], rows)
+
     def read_csv(self, relative: str) -> tuple[list[str], list[list[str]]]:
         with (self.root / relative).open(newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
@@ -80,190 +100,99 @@ class TinyLanding:
 
     # -- CRM -----------------------------------------------------------------------------
     def write_crm(self) -> None:
-        self.csv(
-            "crm/User.csv",
-            [
-                "Id",
-                "Name",
-                "Email",
-                "Title",
-                "UserRoleId",
-                "ManagerId",
-                "IsActive",
-                "CreatedDate",
-                "SystemModstamp",
-            ],
+        self.crm(
+            "User",
             [
                 [U1, "Ada Rep", "ada@x.com", "AE", ROLE, U3, "true", TS, TS],
                 [U2, "Bo Rep", " Bo@X.com", "AE", ROLE, U3, "true", TS, TS],
                 [U3, "Cy Boss", "cy@x.com", "Manager", ROLE, None, "true", TS, TS],
             ],
         )
-        self.csv(
-            "crm/UserRole.csv",
-            ["Id", "Name", "ParentRoleId", "SystemModstamp"],
-            [[ROLE, "Team West", None, TS]],
-        )
-        self.csv(
-            "crm/Account.csv",
-            [
-                "Id",
-                "Name",
-                "Industry",
-                "BillingCountry",
-                "OwnerId",
-                "CreatedDate",
-                "IsDeleted",
-                "SystemModstamp",
-            ],
-            [[ACC, "Acme, Inc", "Software", "US", U1, TS, "false", TS]],
-        )
-        self.csv(
-            "crm/Product2.csv",
-            ["Id", "Name", "Family", "IsActive", "SystemModstamp"],
-            [[PROD, "Platform", "Core", "true", TS]],
-        )
-        header = [
-            "Id",
-            "Name",
-            "AccountId",
-            "OwnerId",
-            "Amount",
-            "CurrencyIsoCode",
-            "StageName",
-            "Probability",
-            "ForecastCategoryName",
-            "CloseDate",
-            "CreatedDate",
-            "IsClosed",
-            "IsWon",
-            "Type",
-            "LeadSource",
-            "IsDeleted",
-            "LastModifiedDate",
-            "SystemModstamp",
+        self.crm("UserRole", [[ROLE, "Team West", None, TS]])
+        self.crm("Account", [[ACC, "Acme, Inc", "Software", "US", U1, TS, "false", TS]])
+        self.crm("Product2", [[PROD, "Platform", "Core", "true", TS]])
+        # Opportunity rows name their columns; all are of the one account, created on Jan 1
+        opportunity = {
+            "AccountId": ACC,
+            "CreatedDate": "2026-01-01T09:00:00.000Z",
+            "IsDeleted": "false",
+            "LastModifiedDate": TS,
+        }
+        won = {
+            **opportunity,
+            "StageName": "Closed Won",
+            "Probability": "100",
+            "ForecastCategoryName": "Closed",
+            "IsClosed": "true",
+            "IsWon": "true",
+        }
+        renewal = {
+            **opportunity,
+            "Id": O3,
+            "Name": "Acme renewal",
+            "OwnerId": U2,
+            "Amount": "100.00",
+            "CurrencyIsoCode": "USD",
+            "StageName": "Proposal",
+            "Probability": "60",
+            "ForecastCategoryName": "Best Case",
+            "CloseDate": "2026-04-02",
+            "IsClosed": "false",
+            "IsWon": "false",
+            "Type": "Renewal",
+            "LeadSource": "Event",
+            "SystemModstamp": "2026-03-01T12:00:00.000Z",
+        }
+        header = CRM_HEADERS["Opportunity"]
+        rows = [
+            {
+                **won,
+                "Id": O1,
+                "Name": "Acme expansion",
+                "OwnerId": U1,
+                "Amount": "1000.00",
+                "CurrencyIsoCode": "USD",
+                "CloseDate": "2026-02-10",
+                "Type": "Upsell",
+                "LeadSource": "Web",
+                "SystemModstamp": "2026-02-10T12:00:00.000Z",
+            },
+            {
+                **won,
+                "Id": O2,
+                "Name": "Acme EU",
+                "OwnerId": U1,
+                "Amount": "500.00",
+                "CurrencyIsoCode": "EUR",
+                "CloseDate": "2026-03-07",
+                "Type": "New Business",
+                "LeadSource": "Partner",
+                "SystemModstamp": "2026-03-07T12:00:00.000Z",
+            },
+            renewal,
+            # the same Id again, exported later with a new amount: the later row wins
+            {**renewal, "Amount": "150.00", "SystemModstamp": "2026-03-02T12:00:00.000Z"},
+            {
+                **opportunity,
+                "Id": O4,
+                "Name": "Acme lost",
+                "OwnerId": U2,
+                "Amount": "400.00",
+                "CurrencyIsoCode": "USD",
+                "StageName": "Closed Lost",
+                "Probability": "0",
+                "ForecastCategoryName": "Omitted",
+                "CloseDate": "2026-04-02",
+                "IsClosed": "true",
+                "IsWon": "false",
+                "Type": "New Business",
+                "LeadSource": "Web",
+                "SystemModstamp": "2026-03-01T12:00:00.000Z",
+            },
         ]
-        self.csv(
-            "crm/Opportunity.csv",
-            header,
-            [
-                [
-                    O1,
-                    "Acme expansion",
-                    ACC,
-                    U1,
-                    "1000.00",
-                    "USD",
-                    "Closed Won",
-                    "100",
-                    "Closed",
-                    "2026-02-10",
-                    "2026-01-01T09:00:00.000Z",
-                    "true",
-                    "true",
-                    "Upsell",
-                    "Web",
-                    "false",
-                    TS,
-                    "2026-02-10T12:00:00.000Z",
-                ],
-                [
-                    O2,
-                    "Acme EU",
-                    ACC,
-                    U1,
-                    "500.00",
-                    "EUR",
-                    "Closed Won",
-                    "100",
-                    "Closed",
-                    "2026-03-07",
-                    "2026-01-01T09:00:00.000Z",
-                    "true",
-                    "true",
-                    "New Business",
-                    "Partner",
-                    "false",
-                    TS,
-                    "2026-03-07T12:00:00.000Z",
-                ],
-                [
-                    O3,
-                    "Acme renewal",
-                    ACC,
-                    U2,
-                    "100.00",
-                    "USD",
-                    "Proposal",
-                    "60",
-                    "Best Case",
-                    "2026-04-02",
-                    "2026-01-01T09:00:00.000Z",
-                    "false",
-                    "false",
-                    "Renewal",
-                    "Event",
-                    "false",
-                    TS,
-                    "2026-03-01T12:00:00.000Z",
-                ],
-                # the same Id again, exported later with a new amount: the later row wins
-                [
-                    O3,
-                    "Acme renewal",
-                    ACC,
-                    U2,
-                    "150.00",
-                    "USD",
-                    "Proposal",
-                    "60",
-                    "Best Case",
-                    "2026-04-02",
-                    "2026-01-01T09:00:00.000Z",
-                    "false",
-                    "false",
-                    "Renewal",
-                    "Event",
-                    "false",
-                    TS,
-                    "2026-03-02T12:00:00.000Z",
-                ],
-                [
-                    O4,
-                    "Acme lost",
-                    ACC,
-                    U2,
-                    "400.00",
-                    "USD",
-                    "Closed Lost",
-                    "0",
-                    "Omitted",
-                    "2026-04-02",
-                    "2026-01-01T09:00:00.000Z",
-                    "true",
-                    "false",
-                    "New Business",
-                    "Web",
-                    "false",
-                    TS,
-                    "2026-03-01T12:00:00.000Z",
-                ],
-            ],
-        )
-        self.csv(
-            "crm/OpportunityHistory.csv",
-            [
-                "Id",
-                "OpportunityId",
-                "StageName",
-                "Amount",
-                "CloseDate",
-                "Probability",
-                "ForecastCategory",
-                "CreatedDate",
-                "IsDeleted",
-                "SystemModstamp",
-            ],
+        self.crm("Opportunity", [_row(header, row) for row in rows])
+        self.crm(
+            "OpportunityHistory",
             [
                 [
                     f"00800000000000{i}AAA",
@@ -286,47 +215,20 @@ class TinyLanding:
                 )
             ],
         )
-        self.csv(
-            "crm/OpportunityLineItem.csv",
-            [
-                "Id",
-                "OpportunityId",
-                "Product2Id",
-                "Quantity",
-                "UnitPrice",
-                "TotalPrice",
-                "IsDeleted",
-                "SystemModstamp",
-            ],
+        self.crm(
+            "OpportunityLineItem",
             [["00k000000000001AAA", O1, PROD, "2", "500.00", "1000.00", "false", TS]],
         )
-        self.csv(
-            "crm/OpportunitySplit.csv",
-            [
-                "Id",
-                "OpportunityId",
-                "SplitOwnerId",
-                "SplitPercentage",
-                "SplitTypeId",
-                "IsDeleted",
-                "SystemModstamp",
-            ],
+        self.crm(
+            "OpportunitySplit",
             [
                 ["04A000000000001AAA", O1, U1, "50", REVENUE, "false", TS],
                 ["04A000000000002AAA", O1, U2, "50", REVENUE, "false", TS],
                 ["04A000000000003AAA", O1, U3, "100", OVERLAY, "false", TS],
             ],
         )
-        self.csv(
-            "crm/OpportunitySplitType.csv",
-            [
-                "Id",
-                "DeveloperName",
-                "MasterLabel",
-                "IsTotalValidated",
-                "IsActive",
-                "SystemModstamp",
-            ],
+        self.crm(
+            "OpportunitySplitType",
             [
                 [REVENUE, "Revenue", "Revenue", "true", "true", TS],
                 [OVERLAY, "Overlay", "Overlay", "false", "true", TS],
@@ -370,16 +272,7 @@ class TinyLanding:
     def write_forecasts(self) -> None:
         self.csv(
             "revenue_intelligence/forecast_submissions.csv",
-            [
-                "SubmissionId",
-                "SubmitterId",
-                "SubmitterRole",
-                "FiscalPeriod",
-                "ForecastCategory",
-                "Amount",
-                "Currency",
-                "SubmittedAt",
-            ],
+            FILE_HEADERS["forecast_submissions"],
             [
                 [
                     "fs_000000000001",
@@ -449,16 +342,7 @@ class TinyLanding:
         self.write_quota_workbook()
         self.csv(
             "compensation/assignments.csv",
-            [
-                "Email",
-                "UserId",
-                "TeamRoleId",
-                "Role",
-                "EffectiveFrom",
-                "EffectiveTo",
-                "HireDate",
-                "TerminationDate",
-            ],
+            FILE_HEADERS["assignments"],
             [
                 ["ada@x.com", U1, ROLE, "rep", "2025-01-01", None, "2025-01-01", None],
                 ["b@x.com", U2, ROLE, "rep", "2025-06-01", None, "2025-06-01", None],
@@ -467,19 +351,7 @@ class TinyLanding:
         )
         self.csv(
             "compensation/comp_plans.csv",
-            [
-                "PlanId",
-                "Email",
-                "UserId",
-                "FiscalYear",
-                "EffectiveFrom",
-                "EffectiveTo",
-                "Currency",
-                "BaseSalary",
-                "TargetVariable",
-                "OTE",
-                "AnnualQuota",
-            ],
+            FILE_HEADERS["comp_plans"],
             [
                 [
                     "plan_1",
@@ -498,7 +370,7 @@ class TinyLanding:
         )
         self.csv(
             "compensation/comp_plan_tiers.csv",
-            ["PlanId", "Tier", "AttainmentFrom", "AttainmentTo", "CommissionRate"],
+            FILE_HEADERS["comp_plan_tiers"],
             [
                 ["plan_1", "1", "0", "1", "0.1"],
                 ["plan_1", "2", "1", None, "0.15"],
@@ -506,7 +378,7 @@ class TinyLanding:
         )
         self.csv(
             "compensation/payouts.csv",
-            ["PayoutId", "Email", "UserId", "PlanId", "PayMonth", "Currency", "CommissionAmount"],
+            FILE_HEADERS["payouts"],
             [
                 ["po_1", "ada@x.com", U1, "plan_1", "2026-02", "USD", "100.00"],
                 ["po_2", "ada@x.com", U1, "plan_1", "2026-03", "USD", "55.00"],
@@ -519,7 +391,7 @@ class TinyLanding:
         for day in (dt.date(2026, 3, 5), dt.date(2026, 3, 6), dt.date(2026, 3, 9)):
             rows.append([day.isoformat(), "EUR", {5: "1.05", 6: "1.10", 9: "1.20"}[day.day]])
             rows.append([day.isoformat(), "GBP", "1.27000000"])
-        self.csv("finance/fx_rates.csv", ["date", "currency", "rate"], rows)
+        self.csv("finance/fx_rates.csv", FILE_HEADERS["fx_rates"], rows)
 
 
 class Raw:
