@@ -48,7 +48,7 @@ from marts.dim_rep as managers
 join marts.dim_team as teams
     on managers.team_id = teams.team_id and teams.is_current and teams.hierarchy_level = 'team'
 where managers.is_current and managers.role = 'manager' and managers.email is not null
-order by teams.team_name
+order by teams.team_name, managers.rep_name, managers.rep_id
 """
 
 
@@ -124,18 +124,29 @@ def render_digests(
     warehouse = Warehouse(published_db)
     try:
         digests = [_leadership(index, warehouse, config.pending_marts, settings, base, currency)]
-        cursor = warehouse.con.execute(MANAGERS_SQL)
-        managers = [
-            dict(zip([d[0] for d in cursor.description], row, strict=True))
-            for row in cursor.fetchall()
-        ]
-        for manager in managers:
+        for team in _managed_teams(warehouse):
             digests.append(
-                _manager(team_page, manager, warehouse, config.pending_marts, base, currency)
+                _manager(team_page, team, warehouse, config.pending_marts, base, currency)
             )
     finally:
         warehouse.close()
     return digests
+
+
+def _managed_teams(warehouse: Warehouse) -> list[dict]:
+    """One entry per team with a manager: a team led by two managers gets one digest to both."""
+    cursor = warehouse.con.execute(MANAGERS_SQL)
+    columns = [d[0] for d in cursor.description]
+    teams: dict[str, dict] = {}
+    for row in cursor.fetchall():
+        manager = dict(zip(columns, row, strict=True))
+        team = teams.setdefault(
+            str(manager["team_id"]),
+            {"team_id": manager["team_id"], "team_name": manager["team_name"], "emails": []},
+        )
+        if manager["email"] not in team["emails"]:
+            team["emails"].append(str(manager["email"]))
+    return list(teams.values())
 
 
 def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
@@ -315,7 +326,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
     return _digest(
         "manager",
         subject,
-        (str(manager["email"]),),
+        tuple(manager["emails"]),
         f"{team_name} team",
         str(quarter),
         headline,
@@ -415,8 +426,14 @@ def send_digests(
     if eml_dir is not None or not settings.smtp_host:
         target = eml_dir or settings.warehouse_dir / "outbox"
         target.mkdir(parents=True, exist_ok=True)
+        written: set[str] = set()
         for digest in digests:
-            name = safe_name(f"{digest.kind}-{digest.team_id or 'company'}") + ".eml"
+            stem = safe_name(f"{digest.kind}-{digest.team_id or 'company'}")
+            name, n = stem + ".eml", 1
+            while name in written:  # never let one digest overwrite another
+                n += 1
+                name = f"{stem}-{n}.eml"
+            written.add(name)
             path = target / name
             path.write_bytes(digest.to_message(sender).as_bytes())
             report.eml_files.append(path)

@@ -207,3 +207,32 @@ def test_numbers_delayed_note_names_failed_checks(smtp_server, tmp_path):
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "rep_performance: attainment within [0, 10]" in text and "run-42" in text
     assert "&lt;b&gt;freshness&lt;/b&gt; of crm" in html
+
+
+def test_a_team_with_two_managers_gets_one_digest_to_both(report_warehouse, tmp_path):
+    """Co-managed teams happen (a hand-over, a job share): one digest, both addresses, and
+    no `.eml` file written over another."""
+    warehouse = tmp_path / "spm.duckdb"
+    warehouse.write_bytes(report_warehouse.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    team_id, first_email = con.execute(
+        "select team_id, email from marts.dim_rep where is_current and role = 'manager' "
+        "order by team_id limit 1"
+    ).fetchone()
+    con.execute(
+        "insert into marts.dim_rep select * replace ("
+        "'CO-MANAGER' as rep_id, 'Aaron Co-Manager' as rep_name, "
+        "'co.manager@acme.example' as email) "
+        "from marts.dim_rep where is_current and role = 'manager' and team_id = ?",
+        [team_id],
+    )
+    con.close()
+    settings = _settings(tmp_path)
+    digests = render_digests(warehouse, settings)
+    team_digests = [d for d in digests if d.kind == "manager" and d.team_id == team_id]
+    assert len(team_digests) == 1
+    assert set(team_digests[0].recipients) == {first_email, "co.manager@acme.example"}
+    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    assert len({p.name for p in report.eml_files}) == len(digests)
+    message = _parse((tmp_path / "eml" / f"manager-{team_id}.eml").read_bytes())
+    assert "co.manager@acme.example" in message["To"] and first_email in message["To"]
