@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 from data_quality.rules import GxCheck
-from data_quality.suites import activities, compensation, crm, finance, forecasts, marts
+from data_quality.suites import (
+    activities,
+    compensation,
+    crm,
+    finance,
+    forecasts,
+    marts,
+    marts_forecast,
+    marts_pipeline,
+    marts_restricted,
+)
 
-SUITES = (crm, activities, forecasts, compensation, finance, marts)
+SUITES = (
+    crm,
+    activities,
+    forecasts,
+    compensation,
+    finance,
+    marts,
+    marts_pipeline,
+    marts_forecast,
+    marts_restricted,
+)
 
 
 def all_gx_checks() -> list[GxCheck]:

@@ -2,7 +2,8 @@
 
 Raw tables follow ingestion/LANDING_CONTRACT.md (dlt snake_case columns, contract types,
 `_dlt_load_id`/`_dlt_id`, scd2 validity columns on user, opportunity and quotas), plus a few
-rows of `marts.rep_performance`, `marts.team_performance` and `marts.rep_pacing`. Every rule
+rows of every checked mart (`marts`: performance, pipeline and forecast marts;
+`marts_restricted`: the pay marts), holding only the columns the checks read. Every rule
 passes on it; each test plants one fault with SQL and checks that exactly its rule fires.
 Rows that consumers never read (old scd2 versions, soft-deleted records) carry faults on
 purpose: the checks must ignore them.
@@ -27,6 +28,7 @@ create schema raw_revenue_intelligence;
 create schema raw_compensation;
 create schema raw_finance;
 create schema marts;
+create schema marts_restricted;
 
 create table raw_crm."user" (
     id varchar, name varchar, email varchar, title varchar, user_role_id varchar,
@@ -268,6 +270,151 @@ create table marts.rep_pacing (
 insert into marts.rep_pacing values
     ('005U1|month|FY2026-M04', '005U1', 'month', 'FY2026-M04', 0.0),
     ('005U2|month|FY2026-M04', '005U2', 'month', 'FY2026-M04', 0.0);
+
+create table marts.pipeline_health (
+    pipeline_health_id varchar, hierarchy_level varchar, team_id varchar, rep_id varchar,
+    period_type varchar, fiscal_period varchar, open_pipeline_amount decimal(18,2),
+    weighted_pipeline_amount decimal(18,2), commit_pipeline_amount decimal(18,2),
+    best_case_pipeline_amount decimal(18,2), prospecting_amount decimal(18,2),
+    qualification_amount decimal(18,2), discovery_amount decimal(18,2),
+    proposal_amount decimal(18,2), negotiation_amount decimal(18,2), coverage double,
+    trailing_win_rate double, avg_age_days double, avg_days_in_stage double
+);
+insert into marts.pipeline_health values
+    ('rep|005U1|quarter|FY2026-Q2', 'rep', '00ER1', '005U1', 'quarter', 'FY2026-Q2',
+     0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.0, 0.5, 0.0, 0.0),
+    ('rep|005U2|quarter|FY2026-Q2', 'rep', '00ER1', '005U2', 'quarter', 'FY2026-Q2',
+     540.00, 432.00, 540.00, 0.00, 0.00, 0.00, 0.00, 0.00, 540.00, 0.18, 0.5, 45.0, 45.0),
+    ('team|00ER1|quarter|FY2026-Q2', 'team', '00ER1', null, 'quarter', 'FY2026-Q2',
+     540.00, 432.00, 540.00, 0.00, 0.00, 0.00, 0.00, 0.00, 540.00, 0.09, 0.5, 22.5, 22.5),
+    ('company|00ER0|quarter|FY2026-Q2', 'company', '00ER0', null, 'quarter', 'FY2026-Q2',
+     540.00, 432.00, 540.00, 0.00, 0.00, 0.00, 0.00, 0.00, 540.00, 0.09, 0.5, 22.5, 22.5);
+
+create table marts.stalled_deals (
+    opportunity_id varchar, rep_id varchar, amount decimal(18,2), age_days integer,
+    days_idle integer
+);
+insert into marts.stalled_deals values ('006O2', '005U2', 540.00, 45, 31);
+
+create table marts.slipped_deals (
+    slipped_deal_id varchar, opportunity_id varchar, period_type varchar, fiscal_period varchar,
+    period_start date, period_end date, original_close_date date, period_end_close_date date,
+    amount decimal(18,2)
+);
+insert into marts.slipped_deals values
+    ('006O2|quarter|FY2026-Q1', '006O2', 'quarter', 'FY2026-Q1', '2026-01-01', '2026-03-31',
+     '2026-03-25', '2026-05-20', 540.00);
+
+create table marts.pipeline_waterfall (
+    pipeline_waterfall_id varchar, hierarchy_level varchar, team_id varchar, rep_id varchar,
+    period_type varchar, fiscal_period varchar, start_amount decimal(18,2),
+    created_amount decimal(18,2), moved_in_amount decimal(18,2), won_amount decimal(18,2),
+    lost_amount decimal(18,2), moved_out_amount decimal(18,2), amount_change decimal(18,2),
+    end_amount decimal(18,2), slip_rate double
+);
+insert into marts.pipeline_waterfall values
+    ('rep|005U1|quarter|FY2026-Q1', 'rep', '00ER1', '005U1', 'quarter', 'FY2026-Q1',
+     0.00, 500.00, 0.00, 500.00, 0.00, 0.00, 0.00, 0.00, null),
+    ('rep|005U2|quarter|FY2026-Q1', 'rep', '00ER1', '005U2', 'quarter', 'FY2026-Q1',
+     0.00, 2540.00, 0.00, 500.00, 2000.00, 540.00, 500.00, 0.00, 0.0),
+    ('company|00ER0|quarter|FY2026-Q1', 'company', '00ER0', null, 'quarter', 'FY2026-Q1',
+     0.00, 3040.00, 0.00, 1000.00, 2000.00, 540.00, 500.00, 0.00, 0.0);
+
+create table marts.stage_conversion (
+    stage_conversion_id varchar, hierarchy_level varchar, team_id varchar, rep_id varchar,
+    stage_name varchar, conversion_rate double, win_rate_from_stage double
+);
+insert into marts.stage_conversion values
+    ('rep|005U1|Proposal', 'rep', '00ER1', '005U1', 'Proposal', 1.0, 1.0),
+    ('company|00ER0|Proposal', 'company', '00ER0', null, 'Proposal', 1.0, 1.0),
+    ('company|00ER0|Negotiation', 'company', '00ER0', null, 'Negotiation', 0.5, 0.0);
+
+create table marts.fct_pipeline_snapshots (
+    pipeline_snapshot_id varchar, snapshot_date date, opportunity_id varchar
+);
+insert into marts.fct_pipeline_snapshots
+select '006O2|' || cast(d as date), cast(d as date), '006O2'
+from range(date '2026-03-02', date '2026-04-14', interval 7 day) as days(d);
+
+create table marts.forecast_accuracy (
+    forecast_accuracy_id varchar, submitter_id varchar, submitter_role varchar,
+    period_type varchar, fiscal_period varchar, week_of_period integer,
+    is_period_closed boolean, commit_accuracy double, best_case_accuracy double,
+    trailing_accuracy double, commit_bias double, best_case_bias double, trailing_bias double
+);
+insert into marts.forecast_accuracy values
+    ('005U1|rep|quarter|FY2026-Q1|13', '005U1', 'rep', 'quarter', 'FY2026-Q1', 13, true,
+     0.9, 0.8, 0.9, -0.1, 0.2, -0.1),
+    ('005U2|rep|quarter|FY2026-Q1|13', '005U2', 'rep', 'quarter', 'FY2026-Q1', 13, true,
+     0.95, 0.7, 0.95, 0.05, 0.3, 0.05),
+    ('005U3|manager|quarter|FY2026-Q1|13', '005U3', 'manager', 'quarter', 'FY2026-Q1', 13,
+     true, 0.92, 0.75, 0.92, -0.08, 0.25, -0.08),
+    ('005U1|rep|quarter|FY2026-Q2|3', '005U1', 'rep', 'quarter', 'FY2026-Q2', 3, false,
+     null, null, 0.9, null, null, -0.1);
+
+create table marts.forecast_projection (
+    forecast_projection_id varchar, team_id varchar, fiscal_period varchar,
+    projection_type varchar, projection_date date, closed_to_date_amount decimal(18,2),
+    open_pipeline_amount decimal(18,2), expected_from_open_amount decimal(18,2),
+    projected_amount decimal(18,2), projected_low_amount decimal(18,2),
+    projected_high_amount decimal(18,2), projection_error double
+);
+insert into marts.forecast_projection values
+    ('00ER1|FY2026-Q2|current|2026-04-15', '00ER1', 'FY2026-Q2', 'current', '2026-04-15',
+     0.00, 540.00, 432.00, 432.00, 200.00, 540.00, null),
+    ('00ER0|FY2026-Q2|current|2026-04-15', '00ER0', 'FY2026-Q2', 'current', '2026-04-15',
+     0.00, 540.00, 432.00, 432.00, 200.00, 540.00, null),
+    ('00ER1|FY2026-Q1|backtest|2026-02-02', '00ER1', 'FY2026-Q1', 'backtest', '2026-02-02',
+     500.00, 2540.00, 800.00, 1300.00, 900.00, 1700.00, -0.1),
+    ('00ER1|FY2026-Q1|backtest|2026-03-02', '00ER1', 'FY2026-Q1', 'backtest', '2026-03-02',
+     1000.00, 2540.00, 600.00, 1600.00, 1300.00, 1900.00, 0.06);
+
+create table marts.forecast_win_rates (
+    win_rate_id varchar, fiscal_period varchar, stage_name varchar, forecast_category varchar,
+    age_bucket varchar, rate_level varchar, cell_observation_count bigint,
+    cell_won_count bigint, stage_age_observation_count bigint, stage_age_won_count bigint,
+    stage_observation_count bigint, stage_won_count bigint, win_rate double
+);
+insert into marts.forecast_win_rates values
+    ('FY2026-Q2|Negotiation|Commit|0-30', 'FY2026-Q2', 'Negotiation', 'Commit', '0-30',
+     'stage_category_age', 25, 15, 30, 18, 60, 30, 0.6),
+    ('FY2026-Q2|Proposal|Best Case|31-60', 'FY2026-Q2', 'Proposal', 'Best Case', '31-60',
+     'stage', 5, 2, 10, 4, 40, 16, 0.4);
+
+create table marts_restricted.pay_for_performance (
+    pay_for_performance_id varchar, plan_id varchar, fiscal_year integer, rep_id varchar,
+    team_id varchar, bookings_amount decimal(18,2), variable_pay_amount decimal(18,2),
+    effective_commission_rate double, team_attainment_pay_correlation double
+);
+insert into marts_restricted.pay_for_performance values
+    ('PL1|2026', 'PL1', 2026, '005U1', '00ER1', 500.00, 80.00, 0.16, 1.0),
+    ('PL2|2026', 'PL2', 2026, '005U2', '00ER1', 500.00, 40.00, 0.08, 1.0);
+
+create table marts_restricted.fct_payouts (
+    payout_id varchar, rep_id varchar, pay_month varchar, pay_month_start date,
+    commission_amount decimal(38,10)
+);
+insert into marts_restricted.fct_payouts values
+    ('PO0', '005U1', '2026-01', '2026-01-01', 40.00),
+    ('PO1', '005U1', '2026-02', '2026-02-01', 40.00),
+    ('PO2', '005U2', '2026-02', '2026-02-01', 40.00),
+    ('PO3', '005U1', '2026-03', '2026-03-01', 0.00),
+    ('PO4', '005U2', '2026-03', '2026-03-01', 0.00);
+
+create table marts_restricted.commission_audit (
+    commission_audit_id varchar, rep_id varchar, pay_month varchar, pay_month_start date,
+    audit_status varchar, expected_commission_amount decimal(18,2)
+);
+insert into marts_restricted.commission_audit values
+    ('005U1|2026-01-01', '005U1', '2026-01', '2026-01-01', 'overpaid', 0.00);
+
+create table marts_restricted.dim_comp_plan (
+    plan_id varchar, rep_id varchar, fiscal_year integer, effective_from date,
+    effective_to date
+);
+insert into marts_restricted.dim_comp_plan values
+    ('PL1', '005U1', 2026, '2026-01-01', '2026-12-31'),
+    ('PL2', '005U2', 2026, '2026-02-10', '2026-12-31');
 """
 
 

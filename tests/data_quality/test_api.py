@@ -42,6 +42,27 @@ CONTRACT_TABLES = {
 }
 
 
+def _mart_schemas() -> dict[str, str]:
+    """Every dbt mart model by name -> the schema dbt writes it to (marts or marts_restricted).
+
+    A model is restricted when it lives under models/marts/restricted (dbt_project.yml sets
+    the schema there) or its YAML sets `schema: marts_restricted`.
+    """
+    marts = ROOT / "dbt_project" / "models" / "marts"
+    schemas = {}
+    for sql in marts.rglob("*.sql"):
+        yml = sql.with_suffix(".yml")
+        text = yml.read_text(encoding="utf-8") if yml.exists() else ""
+        restricted = "restricted" in sql.relative_to(marts).parts or re.search(
+            r"^\s*schema:\s*marts_restricted\s*$", text, re.MULTILINE
+        )
+        schemas[sql.stem] = "marts_restricted" if restricted else "marts"
+    return schemas
+
+
+MART_SCHEMAS = _mart_schemas()
+
+
 def test_specs_name_contract_assets_with_a_deliberate_severity() -> None:
     specs = all_checks()
     assert len({s.name for s in specs}) == len(specs)
@@ -53,12 +74,33 @@ def test_specs_name_contract_assets_with_a_deliberate_severity() -> None:
             system, table = spec.asset_key
             assert table in CONTRACT_TABLES[system], spec
         else:
-            assert spec.asset_key in {("rep_performance",), ("team_performance",), ("rep_pacing",)}
+            assert spec.asset_key[0] in MART_SCHEMAS, spec
     # every raw table of the contract has checks, at least its drift
     for system, tables in CONTRACT_TABLES.items():
         for table in tables:
             assert checks_for_asset((system, table)), (system, table)
     assert checks_for_asset("crm/opportunity") == checks_for_asset(("crm", "opportunity"))
+
+
+def test_mart_checks_read_their_model_in_the_schema_dbt_writes_it_to() -> None:
+    """A mart check's asset is the dbt model, and its frame reads `<schema>.<model>`: the
+    restricted pay marts from marts_restricted, so their checks attach to those models."""
+    from data_quality.suites import all_gx_checks
+
+    checked = set()
+    for check in all_gx_checks():
+        if len(check.spec.asset_key) != 1:
+            continue
+        model = check.spec.asset_key[0]
+        checked.add(model)
+        table = f"{MART_SCHEMAS[model]}.{model}"
+        assert table in check.frame.reads, (check.spec.name, dict(check.frame.reads))
+    assert {"pay_for_performance", "commission_audit", "dim_comp_plan"} <= checked
+    assert {m for m in checked if MART_SCHEMAS[m] == "marts_restricted"} == {
+        "pay_for_performance",
+        "commission_audit",
+        "dim_comp_plan",
+    }
 
 
 def test_severity_follows_the_rule_of_the_readme() -> None:

@@ -51,6 +51,11 @@ ANN = "user_id = '005U1'"
 PL1 = "plan_id = 'PL1'"
 EUR_APR_10 = "currency = 'EUR' and \"date\" = date '2026-04-10'"
 U1_Q1 = "rep_id = '005U1' and period_type = 'quarter'"
+HEALTH = "marts.pipeline_health"
+ACCURACY = "marts.forecast_accuracy"
+PROJECTION = "marts.forecast_projection"
+PAY = "marts_restricted.pay_for_performance"
+AUDIT = "marts_restricted.commission_audit"
 
 FAULTS: list[Fault] = [
     # crm/opportunity
@@ -560,11 +565,237 @@ FAULTS: list[Fault] = [
         1,
         {"rep_id": "005U2", "attainment_to_date": 11.0},
     ),
+    # pipeline marts
+    Fault(
+        "pipeline_health__open_pipeline_amount_not_negative",
+        (table(HEALTH, "open_pipeline_amount = -540", "rep_id = '005U2'"),),
+        1,
+        {"hierarchy_level": "rep", "rep_id": "005U2", "open_pipeline_amount": -540.0},
+    ),
+    Fault(
+        "pipeline_health__weighted_pipeline_within_open",
+        (table(HEALTH, "weighted_pipeline_amount = 600", "hierarchy_level = 'team'"),),
+        1,
+        {"team_id": "00ER1", "weighted_pipeline_amount": 600.0, "weighted_margin": -60.0},
+    ),
+    Fault(
+        "pipeline_health__category_pipeline_within_open",
+        (table(HEALTH, "best_case_pipeline_amount = 100", "hierarchy_level = 'company'"),),
+        1,
+        {"team_id": "00ER0", "commit_pipeline_amount": 540.0, "category_margin": -100.0},
+    ),
+    Fault(
+        "pipeline_health__stage_amounts_not_negative",
+        (table(HEALTH, "proposal_amount = -1", "rep_id = '005U2'"),),
+        1,
+        {"rep_id": "005U2", "proposal_amount": -1.0, "smallest_stage_amount": -1.0},
+    ),
+    Fault(
+        "pipeline_health__coverage_not_negative",
+        (table(HEALTH, "coverage = -0.5", "hierarchy_level in ('team', 'company')"),),
+        2,
+        {"hierarchy_level": "company", "team_id": "00ER0", "coverage": -0.5},
+    ),
+    Fault(
+        "pipeline_health__trailing_win_rate_within_0_1",
+        (table(HEALTH, "trailing_win_rate = 1.5", "rep_id = '005U1'"),),
+        1,
+        {"rep_id": "005U1", "fiscal_period": "FY2026-Q2", "trailing_win_rate": 1.5},
+    ),
+    Fault(
+        "pipeline_health__days_in_stage_within_age",
+        (table(HEALTH, "avg_days_in_stage = 60", "rep_id = '005U2'"),),
+        1,
+        {"rep_id": "005U2", "avg_age_days": 45.0, "stage_age_margin": -15.0},
+    ),
+    Fault(
+        "stalled_deals__amount_not_negative",
+        (table("marts.stalled_deals", "amount = -540", "opportunity_id = '006O2'"),),
+        1,
+        {"opportunity_id": "006O2", "rep_id": "005U2", "amount": -540.0},
+    ),
+    Fault(
+        "stalled_deals__days_idle_within_age",
+        (table("marts.stalled_deals", "days_idle = 50", "opportunity_id = '006O2'"),),
+        1,
+        {"opportunity_id": "006O2", "age_days": 45, "days_idle": 50, "idle_margin": -5},
+    ),
+    Fault(
+        "slipped_deals__amount_not_negative",
+        (table("marts.slipped_deals", "amount = -1", "opportunity_id = '006O2'"),),
+        1,
+        {"opportunity_id": "006O2", "fiscal_period": "FY2026-Q1", "amount": -1.0},
+    ),
+    Fault(
+        "slipped_deals__close_date_left_the_quarter",
+        (
+            table(
+                "marts.slipped_deals",
+                "period_end_close_date = date '2026-03-28'",
+                "opportunity_id = '006O2'",
+            ),
+        ),
+        1,
+        {
+            "opportunity_id": "006O2",
+            "original_close_date": "2026-03-25",
+            "period_end_close_date": "2026-03-28",
+            "left_the_quarter": 0,
+        },
+    ),
+    Fault(
+        "pipeline_waterfall__amounts_not_negative",
+        (table("marts.pipeline_waterfall", "moved_out_amount = -540", "rep_id = '005U2'"),),
+        1,
+        {"rep_id": "005U2", "moved_out_amount": -540.0, "smallest_movement": -540.0},
+    ),
+    Fault(
+        "pipeline_waterfall__slip_rate_within_0_1",
+        (table("marts.pipeline_waterfall", "slip_rate = 1.5", "hierarchy_level = 'company'"),),
+        1,
+        {"hierarchy_level": "company", "team_id": "00ER0", "slip_rate": 1.5},
+    ),
+    Fault(
+        "stage_conversion__conversion_rate_within_0_1",
+        (table("marts.stage_conversion", "conversion_rate = 1.2", "stage_name = 'Negotiation'"),),
+        1,
+        {"team_id": "00ER0", "stage_name": "Negotiation", "conversion_rate": 1.2},
+    ),
+    Fault(
+        "stage_conversion__win_rate_from_stage_within_0_1",
+        (table("marts.stage_conversion", "win_rate_from_stage = -0.1", "rep_id = '005U1'"),),
+        1,
+        {"rep_id": "005U1", "stage_name": "Proposal", "win_rate_from_stage": -0.1},
+    ),
+    # forecast marts
+    Fault(
+        "forecast_accuracy__commit_accuracy_within_0_1",
+        (table(ACCURACY, "commit_accuracy = 1.1", "submitter_id = '005U2'"),),
+        1,
+        {"submitter_id": "005U2", "week_of_period": 13, "commit_accuracy": 1.1},
+    ),
+    Fault(
+        "forecast_accuracy__best_case_accuracy_within_0_1",
+        (table(ACCURACY, "best_case_accuracy = -0.2", "submitter_role = 'manager'"),),
+        1,
+        {"submitter_id": "005U3", "submitter_role": "manager", "best_case_accuracy": -0.2},
+    ),
+    Fault(
+        "forecast_accuracy__trailing_accuracy_within_0_1",
+        (table(ACCURACY, "trailing_accuracy = 1.5", "fiscal_period = 'FY2026-Q2'"),),
+        1,
+        {"submitter_id": "005U1", "fiscal_period": "FY2026-Q2", "trailing_accuracy": 1.5},
+    ),
+    Fault(
+        "forecast_accuracy__commit_bias_not_below_minus_1",
+        (table(ACCURACY, "commit_bias = -1.5", "submitter_id = '005U1' and is_period_closed"),),
+        1,
+        {"submitter_id": "005U1", "fiscal_period": "FY2026-Q1", "commit_bias": -1.5},
+    ),
+    Fault(
+        "forecast_accuracy__best_case_bias_not_below_minus_1",
+        (table(ACCURACY, "best_case_bias = -2", "submitter_id = '005U2'"),),
+        1,
+        {"submitter_id": "005U2", "best_case_bias": -2.0},
+    ),
+    Fault(
+        "forecast_accuracy__trailing_bias_not_below_minus_1",
+        (table(ACCURACY, "trailing_bias = -1.01", "true"),),
+        4,
+        {"submitter_id": "005U1", "fiscal_period": "FY2026-Q1", "trailing_bias": -1.01},
+    ),
+    Fault(
+        "forecast_projection__amounts_not_negative",
+        (table(PROJECTION, "open_pipeline_amount = -1", "projection_type = 'current'"),),
+        2,
+        {"team_id": "00ER0", "open_pipeline_amount": -1.0, "smallest_amount": -1.0},
+    ),
+    Fault(
+        "forecast_projection__range_contains_projection",
+        (
+            table(
+                PROJECTION,
+                "projected_low_amount = 600",
+                "team_id = '00ER1' and projection_type = 'current'",
+            ),
+        ),
+        1,
+        {
+            "team_id": "00ER1",
+            "projection_type": "current",
+            "projected_low_amount": 600.0,
+            "projected_high_amount": 540.0,
+            "range_margin": -168.0,
+        },
+    ),
+    Fault(
+        "forecast_projection__range_within_closed_and_open",
+        (table(PROJECTION, "projected_high_amount = 4000", "projection_date = '2026-03-02'"),),
+        1,
+        {"team_id": "00ER1", "projection_date": "2026-03-02", "bounds_margin": -460.0},
+    ),
+    Fault(
+        "forecast_win_rates__win_rate_within_0_1",
+        (table("marts.forecast_win_rates", "win_rate = 1.2", "stage_name = 'Proposal'"),),
+        1,
+        {"stage_name": "Proposal", "age_bucket": "31-60", "win_rate": 1.2, "rate_level": "stage"},
+    ),
+    Fault(
+        "forecast_win_rates__won_counts_within_observations",
+        (table("marts.forecast_win_rates", "stage_won_count = 70", "stage_name = 'Negotiation'"),),
+        1,
+        {"stage_name": "Negotiation", "stage_won_count": 70, "won_count_margin": -10},
+    ),
+    # restricted pay marts
+    Fault(
+        "pay_for_performance__effective_commission_rate_within_0_1",
+        (table(PAY, "effective_commission_rate = 1.6", PL1),),
+        1,
+        {"plan_id": "PL1", "rep_id": "005U1", "effective_commission_rate": 1.6},
+    ),
+    Fault(
+        "pay_for_performance__variable_pay_amount_within_range",
+        (table(PAY, "variable_pay_amount = 6000000", "plan_id = 'PL2'"),),
+        1,
+        {"plan_id": "PL2", "fiscal_year": 2026, "variable_pay_amount": 6000000.0},
+    ),
+    Fault(
+        "pay_for_performance__team_attainment_pay_correlation_within_range",
+        (table(PAY, "team_attainment_pay_correlation = 1.2", PL1),),
+        1,
+        {"plan_id": "PL1", "team_id": "00ER1", "team_attainment_pay_correlation": 1.2},
+    ),
+    Fault(
+        "commission_audit__expected_commission_amount_not_negative",
+        (table(AUDIT, "expected_commission_amount = -40", "rep_id = '005U1'"),),
+        1,
+        {"rep_id": "005U1", "pay_month": "2026-01", "expected_commission_amount": -40.0},
+    ),
+    Fault(
+        "dim_comp_plan__effective_range_within_a_year",
+        (
+            table(
+                "marts_restricted.dim_comp_plan",
+                "effective_to = date '2026-01-31'",
+                "plan_id = 'PL2'",
+            ),
+        ),
+        1,
+        {"plan_id": "PL2", "effective_from": "2026-02-10", "effective_days": -10},
+    ),
 ]
 
-# Table-level and distribution rules, tested in test_table_rules.py.
+# Table-level and distribution rules, tested in test_table_rules.py and
+# test_mart_table_rules.py.
 TESTED_ELSEWHERE_SUFFIXES = ("__freshness", "__row_count_drift", "__row_count_not_decreased")
-TESTED_ELSEWHERE = {"rep_performance__median_quarter_attainment_in_band"}
+TESTED_ELSEWHERE = {
+    "rep_performance__median_quarter_attainment_in_band",
+    "forecast_accuracy__median_commit_bias_in_band",
+    "forecast_projection__median_backtest_error_in_band",
+    "fct_pipeline_snapshots__newest_snapshot_size_stable",
+    "fct_pipeline_snapshots__newest_snapshot_within_a_week",
+    "commission_audit__flagged_share_within_limit",
+}
 
 
 def _run_one(warehouse: Path, as_of: dt.date, state: Path, check: str) -> CheckResult:
