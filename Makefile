@@ -28,7 +28,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	rm -f $(VENV)/.synced-*
 	touch $(STAMP)
 
