@@ -29,11 +29,17 @@ def small_as_of() -> dt.date:
 
 @pytest.fixture(scope="session")
 def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small demo company (fiscal year = calendar year), generated once per session."""
+    """The small demo company (fiscal year = calendar year), generated once per session.
+
+    Its names hold the generator's hostile strings (`exotic_names`: a rep called
+    `<script>alert(1)</script>`, an account called `=HYPERLINK(...)`, quotes, commas, non-Latin
+    letters), so every test of the real pipeline also proves they load, publish and render
+    as text. Amounts and faults do not depend on the names.
+    """
     from ingestion.demo import generate
 
     out = tmp_path_factory.mktemp("small_landing")
-    generate(out, scale="small", seed=SMALL_SEED, as_of=SMALL_AS_OF)
+    generate(out, scale="small", seed=SMALL_SEED, as_of=SMALL_AS_OF, exotic_names=True)
     return out
 
 

@@ -7,10 +7,14 @@ with the marts the pipeline really publishes (names, types, and the numbers show
 from __future__ import annotations
 
 import datetime as dt
+import email
+import html
+from email import policy
 
 import duckdb
 import pytest
 
+from ingestion.demo.names import EXOTIC
 from orchestration.settings import Settings
 from reports.emails import render_digests, send_digests
 from reports.render import render_site
@@ -77,3 +81,47 @@ def test_demo_manager_digests_show_only_their_team(small_published_db, tmp_path)
                 assert name not in digest.text, f"{digest.subject} shows {name}"
     report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
     assert len(report.eml_files) == len(digests)
+
+
+SCRIPT = EXOTIC["rep_name"]
+SCRIPT_AS_TEXT = html.escape(SCRIPT)
+
+
+def test_hostile_names_from_the_landing_files_render_as_text_on_pages(demo_site):
+    """The small company's names hold `<script>` and `=HYPERLINK(`: pages show them as text."""
+    shown_script = shown_formula = 0
+    formula = EXOTIC["account_formula"]  # =HYPERLINK("http://x","y"): quotes escaped either way
+    formula_as_text = (html.escape(formula), formula.replace('"', "&#34;"))
+    for path in demo_site.out_dir.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        where = path.relative_to(demo_site.out_dir)
+        assert SCRIPT not in page, f"{where} holds a live script tag from a rep's name"
+        assert "<script" not in page.lower().replace("&lt;script", ""), where
+        shown_script += page.count(SCRIPT_AS_TEXT)
+        shown_formula += sum(page.count(form) for form in formula_as_text)
+    assert shown_script >= 3, "the rep named <script> is shown (as text) on their pages"
+    assert shown_formula >= 1, "the account named =HYPERLINK(...) is shown as text"
+
+
+def test_hostile_names_from_the_landing_files_render_as_text_in_digests(
+    small_published_db, tmp_path
+):
+    settings = Settings(
+        landing_dir=tmp_path,
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "build",
+        as_of=dt.date(2026, 11, 28),
+        email_to=("vp@example.com",),
+    )
+    digests = render_digests(small_published_db, settings)
+    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    shown = 0
+    for path in report.eml_files:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        body = message.get_body(preferencelist=("html",)).get_content()
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert SCRIPT not in body, f"{path.name} holds a live script tag"
+        if SCRIPT_AS_TEXT in body:
+            shown += 1
+            assert SCRIPT in text  # the plain-text part shows the name as written
+    assert shown >= 1, "no digest mentions the rep named <script>: the test proves nothing"
