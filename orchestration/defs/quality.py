@@ -37,8 +37,15 @@ def build_quality_checks(
     by_asset: dict[dg.AssetKey, list[CheckSpec]] = defaultdict(list)
     for spec in all_checks():
         key = resolve_key(spec, manifest)
-        if key in known_keys:
-            by_asset[key].append(spec)
+        if key not in known_keys:
+            # A check on a renamed or removed table would otherwise vanish without a word,
+            # and with it a gate in front of publishing.
+            raise ValueError(
+                f"quality check {spec.name} is on {'/'.join(spec.asset_key)}, which is no "
+                f"asset of the pipeline (resolved to {key.to_user_string()}); rename or "
+                "remove the check in data_quality/suites/"
+            )
+        by_asset[key].append(spec)
     return [_checks_for(settings, key, specs) for key, specs in sorted(by_asset.items())]
 
 

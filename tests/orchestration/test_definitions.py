@@ -94,3 +94,14 @@ def test_definitions_module_imports(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setenv("SPM_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     module = importlib.import_module("orchestration.definitions")
     assert isinstance(module.defs, dg.Definitions)
+
+
+def test_a_quality_check_on_an_unknown_asset_stops_the_build(tmp_path: Path) -> None:
+    """A check whose table was renamed must not silently drop out of the publishing gate."""
+    from orchestration.defs.quality import build_quality_checks
+    from orchestration.settings import Settings
+
+    settings = Settings.from_env().with_overrides(warehouse_dir=tmp_path)
+    manifest = load_manifest()
+    with pytest.raises(ValueError, match=r"quality check \S+ is on \S+, which is no asset"):
+        build_quality_checks(settings, manifest, known_keys=set())
