@@ -357,17 +357,17 @@ create table marts.forecast_projection (
     projection_type varchar, projection_date date, closed_to_date_amount decimal(18,2),
     open_pipeline_amount decimal(18,2), expected_from_open_amount decimal(18,2),
     projected_amount decimal(18,2), projected_low_amount decimal(18,2),
-    projected_high_amount decimal(18,2), projection_error double
+    projected_high_amount decimal(18,2), projection_error double, range_method varchar
 );
 insert into marts.forecast_projection values
     ('00ER1|FY2026-Q2|current|2026-04-15', '00ER1', 'FY2026-Q2', 'current', '2026-04-15',
-     0.00, 540.00, 432.00, 432.00, 200.00, 540.00, null),
+     0.00, 540.00, 432.00, 432.00, 200.00, 540.00, null, 'independent_deals'),
     ('00ER0|FY2026-Q2|current|2026-04-15', '00ER0', 'FY2026-Q2', 'current', '2026-04-15',
-     0.00, 540.00, 432.00, 432.00, 200.00, 540.00, null),
+     0.00, 540.00, 432.00, 432.00, 200.00, 900.00, null, 'backtest_calibrated'),
     ('00ER1|FY2026-Q1|backtest|2026-02-02', '00ER1', 'FY2026-Q1', 'backtest', '2026-02-02',
-     500.00, 2540.00, 800.00, 1300.00, 900.00, 1700.00, -0.1),
+     500.00, 2540.00, 800.00, 1300.00, 900.00, 1700.00, -0.1, 'independent_deals'),
     ('00ER1|FY2026-Q1|backtest|2026-03-02', '00ER1', 'FY2026-Q1', 'backtest', '2026-03-02',
-     1000.00, 2540.00, 600.00, 1600.00, 1300.00, 1900.00, 0.06);
+     1000.00, 2540.00, 600.00, 1600.00, 1300.00, 1900.00, 0.06, 'independent_deals');
 
 create table marts.forecast_win_rates (
     win_rate_id varchar, fiscal_period varchar, stage_name varchar, forecast_category varchar,

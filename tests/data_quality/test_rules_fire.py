@@ -735,6 +735,18 @@ FAULTS: list[Fault] = [
         {"team_id": "00ER1", "projection_date": "2026-03-02", "bounds_margin": -460.0},
     ),
     Fault(
+        "forecast_projection__range_within_closed_and_open",
+        (
+            table(
+                PROJECTION,
+                "range_method = 'backtest_calibrated', projected_low_amount = 900",
+                "projection_date = '2026-03-02'",
+            ),
+        ),
+        1,
+        {"team_id": "00ER1", "projection_date": "2026-03-02", "bounds_margin": -100.0},
+    ),
+    Fault(
         "forecast_win_rates__win_rate_within_0_1",
         (table("marts.forecast_win_rates", "win_rate = 1.2", "stage_name = 'Proposal'"),),
         1,
@@ -829,4 +841,5 @@ def test_every_check_has_a_fault_case() -> None:
     untested = {name for name in names - covered if not name.endswith(TESTED_ELSEWHERE_SUFFIXES)}
     assert not untested, f"checks without a planted-fault test: {sorted(untested)}"
     assert not covered - names, f"fault cases for unknown checks: {sorted(covered - names)}"
-    assert len({fault.check for fault in FAULTS}) == len(FAULTS), "a check is planted twice"
+    planted = [(fault.check, fault.sql) for fault in FAULTS]
+    assert len(set(planted)) == len(planted), "the same fault is planted twice"

@@ -717,10 +717,12 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "projected_low_amount": round(proj * 0.9, 2),
                 "projected_high_amount": round(proj * 1.1, 2),
                 "actual_amount": None,
+                "is_actual_within_range": None,
                 "quota_amount": float(node.quota_amount),
             }
         )
         for week in range(1, 14):
+            low, high = proj * (0.75 + week * 0.015), proj * (0.95 + week * 0.008)
             fp_rows.append(
                 {
                     "team_id": node.team_id,
@@ -731,9 +733,10 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                     "week_of_period": week,
                     "closed_to_date_amount": round(proj * week / 13 * 0.8, 2),
                     "projected_amount": round(proj * (0.85 + week * 0.012), 2),
-                    "projected_low_amount": round(proj * (0.75 + week * 0.015), 2),
-                    "projected_high_amount": round(proj * (0.95 + week * 0.008), 2),
+                    "projected_low_amount": round(low, 2),
+                    "projected_high_amount": round(high, 2),
                     "actual_amount": round(proj, 2),
+                    "is_actual_within_range": low <= proj <= high,
                     "quota_amount": float(node.quota_amount),
                 }
             )

@@ -125,3 +125,19 @@ def test_hostile_names_from_the_landing_files_render_as_text_in_digests(
             shown += 1
             assert SCRIPT in text  # the plain-text part shows the name as written
     assert shown >= 1, "no digest mentions the rep named <script>: the test proves nothing"
+
+
+def test_forecast_page_shows_how_often_the_backtest_range_held(demo_site, small_published_db):
+    """The projection's range is learned out of sample; the page says how often it held."""
+    con = duckdb.connect(str(small_published_db), read_only=True)
+    share, methods = con.execute(
+        "select avg(case when is_actual_within_range then 1.0 else 0.0 end), "
+        "list(distinct range_method) from marts.forecast_projection "
+        "where projection_type = 'backtest'"
+    ).fetchone()
+    con.close()
+    assert methods == ["backtest_calibrated"]
+    assert 0.6 <= share <= 0.95, f"an 80% range held for {share:.0%} of back-test projections"
+    page = (demo_site.out_dir / "forecast.html").read_text(encoding="utf-8")
+    shown = page.split('data-column="share_within_range" data-value="', 1)[1].split('"', 1)[0]
+    assert float(shown) == pytest.approx(float(share))

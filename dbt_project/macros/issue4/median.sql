@@ -27,3 +27,20 @@
 {% macro whole_text(value) -%}
     cast(cast(round({{ value }}) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- A percentile (0..1, interpolated) of a column as an aggregate, per engine. -#}
+{% macro percentile(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile', 'spm')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__percentile(expr, fraction) -%}
+    quantile_cont({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile(expr, fraction) -%}
+    percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}

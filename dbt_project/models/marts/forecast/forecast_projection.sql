@@ -6,9 +6,17 @@
 
     where the win rate is the historical rate of deals in the same stage, forecast category
     and age bucket (int_projection_win_rates_estimated, known on the quarter's first day).
-    Treating deals as independent, the variance is the sum of amount^2 x p x (1 - p) and
-    the range is projected -/+ 1.2816 standard deviations (an 80% interval), never below
-    what is already closed nor above closed + all open.
+
+    The range is learned from the back-test, because deals are not independent (a good or
+    bad quarter moves them together) and the method cannot see deals created later in the
+    quarter: at week w of a quarter, low/high = projected x (1 + the 10th/90th percentile
+    of (actual - projected) / projected over the back-test projections made at week w of
+    the OTHER back-test quarters), so every row, back-test included, is judged out of
+    sample. Low is never below closed to date; the projection always lies inside its range.
+    With fewer than `min_calibration_count` such projections (a young warehouse, a 14th
+    week), the range falls back to treating deals as independent wins: projected -/+
+    1.2816 x sqrt(sum of amount^2 x p x (1 - p)), within closed .. closed + all open.
+    `range_method` says which one a row used.
 
     `current`: the quarter of the as-of date, projected on the as-of date. `backtest`: each
     Monday of the four complete quarters before it, projected from that Monday's pipeline
@@ -17,6 +25,8 @@
     up to the projection date), a rep's quarter rolling up to the team they were in at the
     quarter's end.
 -#}
+{%- set min_calibration_count = 8 -%}
+
 with
 
 deals as (select * from {{ ref('int_projection_deals_weighted') }}),
@@ -195,19 +205,87 @@ combined as (
 
 ranged as (
     select
-        *,
-        closed_to_date_amount + expected_from_open_amount as projected_amount,
-        1.2816 * sqrt(cast(projection_variance as {{ type_double() }})) as range_half_width
+        combined.*,
+        combined.closed_to_date_amount + combined.expected_from_open_amount as projected_amount,
+        1.2816 * sqrt(cast(combined.projection_variance as {{ type_double() }})) as range_half_width,
+        cast(
+            floor({{ days_between('projected_quarters.period_start', 'combined.projection_date') }} / 7.0) + 1
+            as integer
+        ) as week_of_period
     from combined
+    inner join projected_quarters
+        on combined.period_id = projected_quarters.period_id
+),
+
+backtest_errors as (
+    -- where each back-test projection landed against the quarter's actual, relative to it
+    select
+        period_id,
+        week_of_period,
+        {{ safe_ratio('quarter_won_amount - projected_amount', 'projected_amount') }} as relative_error
+    from ranged
+    where projection_type = 'backtest' and projected_amount > 0
+),
+
+projection_weeks as (
+    select distinct
+        period_id,
+        week_of_period
+    from ranged
+),
+
+calibration as (
+    -- out of sample: a quarter's range is learned from the other quarters' back-test only
+    select
+        projection_weeks.period_id,
+        projection_weeks.week_of_period,
+        count(*) as calibration_count,
+        {{ percentile('backtest_errors.relative_error', 0.1) }} as error_low,
+        {{ percentile('backtest_errors.relative_error', 0.9) }} as error_high
+    from projection_weeks
+    inner join backtest_errors
+        on
+            projection_weeks.week_of_period = backtest_errors.week_of_period
+            and projection_weeks.period_id <> backtest_errors.period_id
+    group by projection_weeks.period_id, projection_weeks.week_of_period
+),
+
+calibrated as (
+    select
+        ranged.*,
+        coalesce(calibration.calibration_count, 0) as calibration_count,
+        coalesce(calibration.calibration_count, 0) >= {{ min_calibration_count }} as is_calibrated,
+        calibration.error_low,
+        calibration.error_high
+    from ranged
+    left join calibration
+        on
+            ranged.period_id = calibration.period_id
+            and ranged.week_of_period = calibration.week_of_period
 ),
 
 bounded as (
     select
         *,
-        greatest(closed_to_date_amount, projected_amount - range_half_width) as low_amount,
-        least(closed_to_date_amount + open_pipeline_amount, projected_amount + range_half_width)
-            as high_amount
-    from ranged
+        case
+            when is_calibrated
+                then
+                    greatest(
+                        closed_to_date_amount,
+                        least(projected_amount, projected_amount * (1 + error_low))
+                    )
+            else greatest(closed_to_date_amount, projected_amount - range_half_width)
+        end as low_amount,
+        case
+            when is_calibrated
+                then greatest(projected_amount, projected_amount * (1 + error_high))
+            else
+                least(
+                    closed_to_date_amount + open_pipeline_amount,
+                    projected_amount + range_half_width
+                )
+        end as high_amount
+    from calibrated
 ),
 
 final as (
@@ -223,10 +301,7 @@ final as (
         projected_quarters.period_end,
         ranged.projection_type,
         ranged.projection_date,
-        cast(
-            floor({{ days_between('projected_quarters.period_start', 'ranged.projection_date') }} / 7.0) + 1
-            as integer
-        ) as week_of_period,
+        ranged.week_of_period,
         {{ cents('ranged.closed_to_date_amount') }} as closed_to_date_amount,
         cast(ranged.open_deal_count as {{ dbt.type_bigint() }}) as open_deal_count,
         {{ cents('ranged.open_pipeline_amount') }} as open_pipeline_amount,
@@ -249,6 +324,9 @@ final as (
                     ranged.quarter_won_amount
                     between {{ cents('ranged.low_amount') }} and {{ cents('ranged.high_amount') }}
         end as is_actual_within_range,
+        case when ranged.is_calibrated then 'backtest_calibrated' else 'independent_deals' end
+            as range_method,
+        cast(ranged.calibration_count as {{ dbt.type_bigint() }}) as range_calibration_count,
         team_performance.quota_amount,
         {{ as_of_date() }} as as_of_date
     from bounded as ranged
