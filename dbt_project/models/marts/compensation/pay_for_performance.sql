@@ -107,14 +107,50 @@ measured as (
         on plan_years.plan_id = expected_by_plan_year.plan_id
 ),
 
+team_sums as (
+    -- Pearson's r from exact sums: each term is fixed to decimals before it is added, as
+    -- corr() adds doubles in whatever order DuckDB's threads deliver them and two identical
+    -- runs would publish different last digits
+    select
+        team_id,
+        fiscal_year,
+        count(*) as pair_count,
+        sum(cast(attainment as decimal(38, 10))) as sum_x,
+        sum(cast(variable_pay_amount as decimal(38, 2))) as sum_y,
+        sum(cast(attainment * variable_pay_amount as decimal(38, 6))) as sum_xy,
+        sum(cast(attainment * attainment as decimal(38, 10))) as sum_xx,
+        sum(cast(variable_pay_amount * variable_pay_amount as decimal(38, 4))) as sum_yy
+    from measured
+    where attainment is not null
+    group by team_id, fiscal_year
+),
+
 team_correlations as (
     select
         team_id,
         fiscal_year,
-        corr(attainment, variable_pay_amount) as team_attainment_pay_correlation
-    from measured
-    where attainment is not null
-    group by team_id, fiscal_year
+        case
+            when pair_count >= 2
+                then
+                    (
+                        pair_count * cast(sum_xy as {{ type_double() }})
+                        - cast(sum_x as {{ type_double() }}) * cast(sum_y as {{ type_double() }})
+                    )
+                    / nullif(
+                        sqrt(
+                            (
+                                pair_count * cast(sum_xx as {{ type_double() }})
+                                - cast(sum_x as {{ type_double() }}) * cast(sum_x as {{ type_double() }})
+                            )
+                            * (
+                                pair_count * cast(sum_yy as {{ type_double() }})
+                                - cast(sum_y as {{ type_double() }}) * cast(sum_y as {{ type_double() }})
+                            )
+                        ),
+                        0
+                    )
+        end as team_attainment_pay_correlation
+    from team_sums
 ),
 
 final as (

@@ -86,8 +86,9 @@ trailing_results as (
         submitter_role,
         period_type,
         count(*) as trailing_period_count,
-        avg(commit_accuracy) as trailing_accuracy,
-        avg(commit_bias) as trailing_bias
+        -- averaged as decimals: a sum of doubles depends on the order it is added in
+        cast(avg(cast(commit_accuracy as decimal(38, 12))) as {{ type_double() }}) as trailing_accuracy,
+        cast(avg(cast(commit_bias as decimal(38, 12))) as {{ type_double() }}) as trailing_bias
     from mid_period_calls
     where recency_rank <= 4
     group by submitter_id, submitter_role, period_type
