@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from orchestration.run_lock import WarehouseBusyError
 from orchestration.settings import Settings
 
 
@@ -270,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError, FileExistsError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError, WarehouseBusyError) as exc:
         print(f"spm {args.command}: {exc}", file=sys.stderr)
         return 2
 

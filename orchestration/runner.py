@@ -16,6 +16,7 @@ import dagster as dg
 
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
     facts_from_events,
@@ -43,7 +44,15 @@ class RunOutcome:
 
 
 def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunOutcome:
-    """Run the full-refresh job (or a selection of asset keys) on an ephemeral instance."""
+    """Run the full-refresh job (or a selection of asset keys) on an ephemeral instance.
+
+    Raises WarehouseBusyError when another run holds the warehouse.
+    """
+    with warehouse_lock(settings.warehouse_dir):
+        return _run_pipeline(settings, selection)
+
+
+def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome:
     from orchestration.definitions import build_definitions
 
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)

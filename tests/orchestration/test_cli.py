@@ -51,3 +51,19 @@ def test_generate_exotic_names_puts_markup_into_the_crm(tmp_path: Path) -> None:
     assert "<script>" in users
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["counts"]
+
+
+def test_a_second_run_on_a_busy_warehouse_stops_at_once_with_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchestration.run_lock import warehouse_lock
+
+    warehouse = tmp_path / "warehouse"
+    with warehouse_lock(warehouse):
+        code = main(["run", "--landing", str(tmp_path), "--warehouse", str(warehouse)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"the warehouse {warehouse} is in use by another run (pid " in err
+    # released: the lock can be taken again, and a crashed holder never keeps it
+    with warehouse_lock(warehouse):
+        pass
