@@ -28,6 +28,21 @@ def demo_site(small_published_db, tmp_path_factory):
     return render_site(small_published_db, tmp_path_factory.mktemp("demo-site") / "build")
 
 
+def _shown(html: str, column: str) -> str:
+    """The value a BigValue shows for `column` (its data-value attribute)."""
+    return html.split(f'data-column="{column}" data-value="', 1)[1].split('"', 1)[0]
+
+
+def _digest_settings(tmp_path) -> Settings:
+    return Settings(
+        landing_dir=tmp_path,
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "build",
+        as_of=dt.date(2026, 11, 28),
+        email_to=("vp@example.com",),
+    )
+
+
 def test_every_page_renders_on_the_demo_company(demo_site):
     pending = load_site_config().pending_marts
     for warning in demo_site.warnings:
@@ -55,18 +70,11 @@ def test_demo_overview_numbers_equal_the_marts(demo_site, small_published_db):
         ("bookings_amount", bookings),
         ("attainment", attainment),
     ):
-        shown = html.split(f'data-column="{column}" data-value="', 1)[1].split('"', 1)[0]
-        assert float(shown) == pytest.approx(float(value)), column
+        assert float(_shown(html, column)) == pytest.approx(float(value)), column
 
 
 def test_demo_manager_digests_show_only_their_team(small_published_db, tmp_path):
-    settings = Settings(
-        landing_dir=tmp_path,
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "build",
-        as_of=dt.date(2026, 11, 28),
-        email_to=("vp@example.com",),
-    )
+    settings = _digest_settings(tmp_path)
     digests = render_digests(small_published_db, settings)
     con = duckdb.connect(str(small_published_db), read_only=True)
     reps = con.execute(
@@ -106,13 +114,7 @@ def test_hostile_names_from_the_landing_files_render_as_text_on_pages(demo_site)
 def test_hostile_names_from_the_landing_files_render_as_text_in_digests(
     small_published_db, tmp_path
 ):
-    settings = Settings(
-        landing_dir=tmp_path,
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "build",
-        as_of=dt.date(2026, 11, 28),
-        email_to=("vp@example.com",),
-    )
+    settings = _digest_settings(tmp_path)
     digests = render_digests(small_published_db, settings)
     report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
     shown = 0
@@ -139,5 +141,4 @@ def test_forecast_page_shows_how_often_the_backtest_range_held(demo_site, small_
     assert methods == ["backtest_calibrated"]
     assert 0.6 <= share <= 0.95, f"an 80% range held for {share:.0%} of back-test projections"
     page = (demo_site.out_dir / "forecast.html").read_text(encoding="utf-8")
-    shown = page.split('data-column="share_within_range" data-value="', 1)[1].split('"', 1)[0]
-    assert float(shown) == pytest.approx(float(share))
+    assert float(_shown(page, "share_within_range")) == pytest.approx(float(share))
