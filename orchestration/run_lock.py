@@ -17,6 +17,10 @@ from pathlib import Path
 
 LOCK_NAME = ".spm-run.lock"
 
+# Warehouses this process holds, with how many holders: `spm run` takes the lock for the whole
+# run and every writing step takes it again, which must not block on itself.
+_HELD: dict[Path, int] = {}
+
 
 class WarehouseBusyError(RuntimeError):
     """Another run holds the warehouse."""
@@ -24,9 +28,22 @@ class WarehouseBusyError(RuntimeError):
 
 @contextmanager
 def warehouse_lock(warehouse_dir: Path) -> Iterator[Path]:
-    """Hold the warehouse for one run; raise WarehouseBusyError at once if another has it."""
+    """Hold the warehouse; raise WarehouseBusyError at once if another process has it.
+
+    Re-entrant within a process: `spm run` holds it for the whole run and each writing step
+    (loads, dbt, publish) takes it too, so runs Dagster launches itself (UI, schedules) and
+    `spm run` never write one warehouse at the same time.
+    """
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     path = warehouse_dir / LOCK_NAME
+    key = path.resolve()
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield path
+        finally:
+            _HELD[key] -= 1
+        return
     handle = path.open("a+", encoding="utf-8")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -44,7 +61,9 @@ def warehouse_lock(warehouse_dir: Path) -> Iterator[Path]:
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         handle.write(f"pid {os.getpid()}, started {started}\n")
         handle.flush()
+        _HELD[key] = 1
         yield path
     finally:
+        _HELD.pop(key, None)
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()

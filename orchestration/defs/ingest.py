@@ -13,6 +13,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
+from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
 WRITER_POOL = "duckdb_writer"
@@ -51,8 +52,8 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
         pool=WRITER_POOL,
     )
     def _load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
-        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        yield from dlt.run(context=context)
+        with warehouse_lock(settings.warehouse_dir):
+            yield from dlt.run(context=context)
 
     return _load
 

@@ -14,6 +14,7 @@ import dagster as dg
 from data_quality import CheckSpec, all_checks, run_checks
 from orchestration.defs.ingest import WRITER_POOL
 from orchestration.defs.transform import model_asset_key
+from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
 
@@ -71,12 +72,13 @@ def _checks_for(
         compute_kind="great_expectations",
     )
     def _run(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-        results = run_checks(
-            settings.work_db,
-            settings.as_of,
-            settings.warehouse_dir / "quality_state",
-            only_assets=[original_key],
-        )
+        with warehouse_lock(settings.warehouse_dir):
+            results = run_checks(
+                settings.work_db,
+                settings.as_of,
+                settings.warehouse_dir / "quality_state",
+                only_assets=[original_key],
+            )
         for result in results:
             if result.name not in by_name:
                 continue

@@ -22,6 +22,7 @@ from dagster_dbt import (
 
 from orchestration.dbt_manifest import dbt_executable, ensure_manifest, os_environ_for_dbt
 from orchestration.defs.ingest import WRITER_POOL
+from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 PUBLISHED_SCHEMAS = ("marts", "marts_restricted", "quarantine")
@@ -77,8 +78,9 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         # Unit tests check the SQL logic, not the data: they run in the test suite (dbt's
         # advice for production), which keeps the pipeline run to the data tests.
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
-        invocation = dbt.cli(args, context=context, target_path=target)
-        yield from invocation.stream()
+        with warehouse_lock(settings.warehouse_dir):
+            invocation = dbt.cli(args, context=context, target_path=target)
+            yield from invocation.stream()
         _copy_if_exists(target / PARTIAL_PARSE, parse_state)
 
     return _dbt
