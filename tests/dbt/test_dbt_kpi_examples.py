@@ -34,6 +34,10 @@ def _build(tmp_path: Path, fiscal_year_start_month: int, with_unit_tests: bool) 
     return db
 
 
+# Each company is built once per worker that runs one of its tests: keep them on one worker.
+pytestmark = pytest.mark.xdist_group("kpi_examples")
+
+
 @pytest.fixture(scope="module", name="calendar_year_db")
 def fixture_calendar_year_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build(tmp_path_factory.mktemp("kpi_fy1"), 1, with_unit_tests=True)
