@@ -4,6 +4,7 @@
 -- date, each credit rounded to cents, closed on or before the as-of date): a deal was lost,
 -- double counted, converted at the wrong rate or credited to nobody on its way to the marts.
 -- Each returned row is a fiscal year with both figures.
+{{ config(meta={'dagster': {'ref': {'name': 'team_performance'}}}) }}
 with
 
 opportunities as (select * from {{ ref('stg_crm__opportunities') }}),

@@ -1,4 +1,5 @@
 -- A failure means a region row in team_performance is not the sum of its teams plus
 -- the rep-months assigned to the region node itself: a number leaks or is counted twice on the
 -- way up the hierarchy. Each returned row is a node, period and measure with both figures.
+{{ config(meta={'dagster': {'ref': {'name': 'team_performance'}}}) }}
 {{ rollup_reconciliation(parent_level='region', child_level='team') }}

@@ -4,6 +4,7 @@
 -- (Rows of people placed directly in a region or the company, such as a regional VP, are
 -- reconciled by the region and company tests.)
 -- Each returned row is a team, period and measure with both figures.
+{{ config(meta={'dagster': {'ref': {'name': 'team_performance'}}}) }}
 with
 
 team_performance as (select * from {{ ref('team_performance') }}),

@@ -79,6 +79,19 @@ def test_dbt_tests_and_quality_suites_are_asset_checks(defs: dg.Definitions) -> 
     assert set(SYSTEMS) & assets_checked, "no Great Expectations check on a raw asset"
 
 
+def test_every_dbt_data_test_is_an_asset_check(defs: dg.Definitions) -> None:
+    """Singular tests reading several models name their asset (dbt meta `dagster.ref`);
+    without it dagster-dbt logs them as observations, out of sight of the checks view."""
+    manifest = load_manifest()
+    tests = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and not node["unique_id"].startswith("unit_test.")
+    }
+    checks = {c.name for c in defs.resolve_asset_graph().asset_check_keys}
+    assert tests - checks == set()
+
+
 def test_schedules_jobs_and_sensor(defs: dg.Definitions) -> None:
     assert defs.resolve_job_def("full_refresh")
     assert defs.resolve_job_def("leadership_email")

@@ -4,7 +4,7 @@
 -- bookings figures users compare would disagree. A warning, not an error: a deal closed after
 -- its period ended with a close date back in it (a back-dated close) is rightly still in that
 -- period's end amount, and then the two differ by its amount.
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'pipeline_waterfall'}}}) }}
 with
 
 waterfall as (select * from {{ ref('pipeline_waterfall') }}),
