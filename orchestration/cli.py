@@ -98,6 +98,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     for step in outcome.failed_steps:
         print(f"  failed step: {step}", file=sys.stderr)
+        console = (
+            settings.warehouse_dir
+            / "dbt_target"
+            / str(outcome.report.get("run_id"))
+            / ("dbt_console.log")
+        )
+        if step.startswith("dbt") and console.exists():
+            print(f"    dbt's output: {console}", file=sys.stderr)
     print(
         f"  details: {outcome.report_path}; quarantined rows: schema quarantine of "
         f"{settings.work_db}",

@@ -56,14 +56,15 @@ def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome
     from orchestration.definitions import build_definitions
 
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions(settings)
+    # Dagster logs every step event at DEBUG; the CLI prints its own summary, so the console
+    # shows warnings and errors unless SPM_LOG_LEVEL asks for more.
+    log_level = (os.environ.get("SPM_LOG_LEVEL") or "WARNING").upper()
+    detailed = log_level in {"DEBUG", "INFO"}
+    defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)
     started = dt.datetime.now(dt.UTC)
     instance = dg.DagsterInstance.ephemeral()
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
-    # Dagster logs every step event at DEBUG; the CLI prints its own summary, so the console
-    # shows warnings and errors unless SPM_LOG_LEVEL asks for more.
-    log_level = (os.environ.get("SPM_LOG_LEVEL") or "WARNING").upper()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,

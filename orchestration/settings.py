@@ -70,6 +70,10 @@ class Settings:
     email_from: str | None = None
     email_to: tuple[str, ...] = field(default_factory=tuple)
     email_timezone: str = "UTC"
+    # `spm run` keeps dbt's line-per-node console output in the run's target folder
+    # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
+    # step's captured output.
+    dbt_console_to_file: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:

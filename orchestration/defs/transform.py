@@ -5,6 +5,7 @@ landing file to mart. dbt runs with the business vars of the settings (as-of dat
 start, corporate currency), in the single DuckDB writer pool.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -80,7 +81,14 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
         with warehouse_lock(settings.warehouse_dir):
             invocation = dbt.cli(args, context=context, target_path=target)
-            yield from invocation.stream()
+            if settings.dbt_console_to_file:
+                # dagster-dbt echoes every dbt event to stdout (about 1,200 lines a run)
+                target.mkdir(parents=True, exist_ok=True)
+                console = (target / "dbt_console.log").open("w", encoding="utf-8")
+                with console, contextlib.redirect_stdout(console):
+                    yield from invocation.stream()
+            else:
+                yield from invocation.stream()
         _copy_if_exists(target / PARTIAL_PARSE, parse_state)
 
     return _dbt

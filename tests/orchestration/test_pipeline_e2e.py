@@ -58,6 +58,9 @@ def test_the_small_company_publishes_checked_marts(small_pipeline, small_landing
 
     report = json.loads(Path(outcome.report_path).read_text())
     assert report["published"] is True
+    # dbt's line-per-node output goes to the run's folder, not the user's terminal
+    console = settings.warehouse_dir / "dbt_target" / report["run_id"] / "dbt_console.log"
+    assert "Completed successfully" in console.read_text(encoding="utf-8")
     assert report["rows_loaded_total"] > 0
     assert report["checks_failed"] == 0
 
