@@ -12,7 +12,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 def dbt_test_results(settings: Settings) -> list[dict[str, object]]:
     """Run `dbt test` and read its run_results.json into check rows."""
     ensure_manifest(settings)
-    target = settings.warehouse_dir / "dbt_target" / "check"
+    target = settings.dbt_target_dir("check")
     env = settings.dbt_env()
     env["DBT_LOG_PATH"] = str(settings.warehouse_dir / "dbt_logs")
     cmd = [

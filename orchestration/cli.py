@@ -98,12 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     for step in outcome.failed_steps:
         print(f"  failed step: {step}", file=sys.stderr)
-        console = (
-            settings.warehouse_dir
-            / "dbt_target"
-            / str(outcome.report.get("run_id"))
-            / ("dbt_console.log")
-        )
+        console = settings.dbt_console_log(str(outcome.report.get("run_id")))
         if step.startswith("dbt") and console.exists():
             print(f"    dbt's output: {console}", file=sys.stderr)
     print(

@@ -114,6 +114,14 @@ class Settings:
     def runs_dir(self) -> Path:
         return self.warehouse_dir / "runs"
 
+    def dbt_target_dir(self, run: str) -> Path:
+        """dbt's target folder for one run (compiled SQL, `dbt_console.log`), or `check`."""
+        return self.warehouse_dir / "dbt_target" / run
+
+    def dbt_console_log(self, run: str) -> Path:
+        """Where `spm run` keeps dbt's line-per-node output of one run."""
+        return self.dbt_target_dir(run) / "dbt_console.log"
+
     @property
     def restricted_reports_dir(self) -> Path:
         return self.reports_dir.parent / (self.reports_dir.name + "-restricted")

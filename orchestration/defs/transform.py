@@ -73,8 +73,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     )
     def _dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
         os_environ_for_dbt(settings)
-        target = settings.warehouse_dir / "dbt_target" / context.run_id
-        parse_state = settings.warehouse_dir / "dbt_target" / PARTIAL_PARSE
+        target = settings.dbt_target_dir(context.run_id)
+        parse_state = target.parent / PARTIAL_PARSE
         _copy_if_exists(parse_state, target / PARTIAL_PARSE)
         # Unit tests check the SQL logic, not the data: they run in the test suite (dbt's
         # advice for production), which keeps the pipeline run to the data tests.
@@ -84,7 +84,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             if settings.dbt_console_to_file:
                 # dagster-dbt echoes every dbt event to stdout (about 1,200 lines a run)
                 target.mkdir(parents=True, exist_ok=True)
-                console = (target / "dbt_console.log").open("w", encoding="utf-8")
+                console = settings.dbt_console_log(context.run_id).open("w", encoding="utf-8")
                 with console, contextlib.redirect_stdout(console):
                     yield from invocation.stream()
             else:

@@ -59,8 +59,10 @@ def test_the_small_company_publishes_checked_marts(small_pipeline, small_landing
     report = json.loads(Path(outcome.report_path).read_text())
     assert report["published"] is True
     # dbt's line-per-node output goes to the run's folder, not the user's terminal
-    console = settings.warehouse_dir / "dbt_target" / report["run_id"] / "dbt_console.log"
+    console = settings.dbt_console_log(report["run_id"])
     assert "Completed successfully" in console.read_text(encoding="utf-8")
+    # dbt's parse state is kept for the warehouse's next run (it then skips the full parse)
+    assert (console.parent.parent / "partial_parse.msgpack").stat().st_size > 0
     assert report["rows_loaded_total"] > 0
     assert report["checks_failed"] == 0
 
