@@ -20,12 +20,16 @@ from ingestion.pipeline import SYSTEMS, LoadResult, load_system
 
 
 def _print_result(result: LoadResult) -> None:
+    if result.skipped:
+        print(f"{result.system}: {result.skipped}")
     for table, rows in result.items():
         print(f"raw_{result.system}.{table}: {rows} rows loaded")
     for table, columns in result.new_columns.items():
         print(f"raw_{result.system}.{table}: new columns not in the contract: {', '.join(columns)}")
     for table, ids in result.deduplicated.items():
         print(f"raw_{result.system}.{table}: {len(ids)} repeated ids, kept the latest row each")
+    for table in result.created_empty:
+        print(f"{table}: created empty (nothing landed for it)")
 
 
 def main(argv: Sequence[str] | None = None, system: str | None = None) -> int:
