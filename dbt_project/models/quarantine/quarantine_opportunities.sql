@@ -111,8 +111,8 @@ close_before_created as (
 ),
 
 no_fx_rate as (
-    -- an open deal is valued on its pipeline close date (the as-of date when it is undated
-    -- or past due); a closed deal with no close date is a missing_date, not a rate problem
+    -- a deal is valued on its close date (the as-of date for an undated open deal); a closed
+    -- deal with no close date is a missing_date, not a rate problem
     select
         opportunity_id,
         'no_fx_rate' as rule,
@@ -121,8 +121,8 @@ no_fx_rate as (
                 then 'CurrencyIsoCode is blank'
             else
                 'No ' || currency_code || ' rate on or before '
-                || case when is_closed then 'the close date ' else 'the pipeline date ' end
-                || cast(pipeline_close_date as {{ dbt.type_string() }})
+                || case when close_date is null then 'the as-of date ' else 'the close date ' end
+                || cast(valuation_date as {{ dbt.type_string() }})
         end as detail,
         cast(null as {{ dbt.type_string() }}) as split_id,
         cast(null as {{ dbt.type_string() }}) as split_owner_id
@@ -130,7 +130,7 @@ no_fx_rate as (
     where
         currency_code is null
         or currency_code = ''
-        or (close_rate_to_corporate is null and pipeline_close_date is not null)
+        or (close_rate_to_corporate is null and valuation_date is not null)
 ),
 
 missing_dates as (

@@ -10,7 +10,8 @@
     - a blank amount on an open deal counts as 0 (`is_amount_missing`);
     - an open deal with a blank close date (`undated`) or one before the as-of date
       (`past_due`) is pipeline of the current period: `pipeline_close_date` is the as-of
-      date, and it is valued at the as-of date's rate;
+      date; an undated deal is valued at the as-of date's rate (`valuation_date`), a past-due
+      one at its close date's, like every other deal;
     - a blank created date is taken from the deal's earliest OpportunityHistory row, else the
       earlier of its close date and the day the warehouse first saw it
       (`created_date_source`); its sales cycle is unknown (null), so cycle-time KPIs leave
@@ -85,6 +86,10 @@ opportunities as (
                 then {{ as_of_date() }}
             else close_date
         end as pipeline_close_date,
+        case
+            when is_closed then close_date
+            else coalesce(close_date, {{ as_of_date() }})
+        end as valuation_date,
         case created_date_source
             when 'crm' then created_at
             when 'history' then first_changed_at
@@ -152,7 +157,7 @@ joined as (
     left join fx_rates_daily as close_rates
         on
             opportunities.currency_code = close_rates.currency_code
-            and opportunities.pipeline_close_date = close_rates.date_day
+            and opportunities.valuation_date = close_rates.date_day
             and not close_rates.is_backfilled
     left join fx_rates_daily as created_rates
         on
@@ -179,6 +184,7 @@ converted as (
         close_date,
         close_date_status,
         pipeline_close_date,
+        valuation_date,
         last_modified_at,
         system_modstamp_at,
         currency_code,
