@@ -26,6 +26,9 @@ def _print_result(result: LoadResult) -> None:
         print(f"raw_{result.system}.{table}: new columns not in the contract: {', '.join(columns)}")
     for table, ids in result.deduplicated.items():
         print(f"raw_{result.system}.{table}: {len(ids)} repeated ids, kept the latest row each")
+    for table, messages in result.warnings.items():
+        for message in messages:
+            print(f"raw_{result.system}.{table}: {message}")
 
 
 def main(argv: Sequence[str] | None = None, system: str | None = None) -> int:

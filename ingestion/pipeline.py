@@ -33,7 +33,7 @@ SYSTEMS: tuple[str, ...] = (
 )
 
 _SOURCE_FUNCTIONS: dict[str, str] = {
-    "crm": "ingestion.sources.crm:crm_source",
+    "crm": "ingestion.sources.crm_export:crm_system_source",
     "sales_analytics": "ingestion.sources.sales_analytics:sales_analytics_source",
     "revenue_intelligence": "ingestion.sources.revenue_intelligence:revenue_intelligence_source",
     "compensation": "ingestion.sources.compensation:compensation_source",
@@ -95,8 +95,9 @@ class LoadResult(dict[str, int]):
 
     A `dict[str, int]` so callers can print or sum it; the attributes carry the rest:
     `new_columns` (columns not in the landing contract, per table), `deduplicated` (ids a CRM
-    export repeated, per table: the latest row was kept), `files_read` (per table) and dlt's
-    `load_info`.
+    export repeated, per table: the latest row was kept), `files_read` (per table),
+    `warnings` (per table: what the load did on the user's behalf, such as deal owners put in
+    an Unassigned team) and dlt's `load_info`.
     """
 
     def __init__(
@@ -111,6 +112,7 @@ class LoadResult(dict[str, int]):
         self.new_columns = collected.new_columns
         self.deduplicated = collected.deduplicated
         self.files_read = collected.files_read
+        self.warnings = collected.warnings
         self.load_info = load_info
 
 
