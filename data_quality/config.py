@@ -2,28 +2,25 @@
 
 Kept apart from the suites so that a deployment changes a number (a tolerance, a ceiling, a
 freshness window) without touching a rule, and so that tests can tighten one threshold to
-prove a rule fires. The defaults match the landing contract (stages, categories, currencies)
-and the demo company; `run_checks(..., config=QualityConfig(drift_tolerance=0.2))` overrides.
+prove a rule fires; `run_checks(..., config=QualityConfig(drift_tolerance=0.2))` overrides.
+The orchestration builds it from its settings in one place (`Settings.quality_config`), so
+`SPM_CORPORATE_CURRENCY` reaches every suite.
+
+What belongs to the company is not configured here but read from its data at run time
+(`data_quality.rules.Params`): its sales stages (the loaded `OpportunityStage` export, or the
+stages its opportunities carry) and the currencies it can convert (the corporate currency
+plus those with FX rates).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-# The CRM stage map of the landing contract: stage -> (default probability, default category).
-CONTRACT_STAGES: Mapping[str, tuple[int, str]] = MappingProxyType(
-    {
-        "Prospecting": (10, "Pipeline"),
-        "Qualification": (20, "Pipeline"),
-        "Discovery": (40, "Best Case"),
-        "Proposal": (60, "Best Case"),
-        "Negotiation": (80, "Commit"),
-        "Closed Won": (100, "Closed"),
-        "Closed Lost": (0, "Omitted"),
-    }
-)
+ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
+"""An ISO 4217 currency code: three upper-case letters."""
 
 
 def _frozen(mapping: Mapping[str, int]) -> Mapping[str, int]:
@@ -34,11 +31,9 @@ def _frozen(mapping: Mapping[str, int]) -> Mapping[str, int]:
 class QualityConfig:
     """Every threshold a check uses; each field says what crossing it means."""
 
-    # Currencies the product can convert (the corporate currency plus those with FX rates).
-    known_currencies: tuple[str, ...] = ("USD", "EUR", "GBP")
+    # The currency every mart amount is converted to (ISO 4217); it needs no FX rate.
     corporate_currency: str = "USD"
-    # Stage names and forecast categories the stage map (dim_stage) is configured for.
-    stages: tuple[str, ...] = tuple(CONTRACT_STAGES)
+    # Salesforce's forecast categories (a fixed picklist of the CRM, not the company's words).
     opportunity_forecast_categories: tuple[str, ...] = (
         "Pipeline",
         "Best Case",
@@ -90,10 +85,10 @@ class QualityConfig:
         missing -= set(self.max_age_days)
         if missing:
             raise ValueError(f"max_age_days has no window for source(s) {sorted(missing)}")
-        if self.corporate_currency not in self.known_currencies:
+        if not ISO_CURRENCY.match(self.corporate_currency):
             raise ValueError(
-                f"corporate_currency {self.corporate_currency!r} is not in known_currencies "
-                f"{self.known_currencies}"
+                f"corporate_currency {self.corporate_currency!r} is not an ISO 4217 code "
+                "(three upper-case letters, e.g. USD)"
             )
         if self.sample_rows < 1:
             raise ValueError(f"sample_rows={self.sample_rows} must be at least 1")

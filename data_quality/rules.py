@@ -35,11 +35,19 @@ class PreviousCount:
 
 @dataclass(frozen=True)
 class Params:
-    """What a rule may depend on at run time."""
+    """What a rule may depend on at run time.
+
+    `stages`: the company's stage names (MasterLabel and ApiName of the loaded
+    `raw_crm.opportunity_stage`, or, without that export, every stage its opportunities and
+    history carry). `currencies`: what the company can convert (the corporate currency plus
+    every currency with an FX rate). Both are read from the work warehouse by `run_checks`.
+    """
 
     as_of: dt.date
     config: QualityConfig
     previous_counts: Mapping[str, PreviousCount] = field(default_factory=dict)
+    stages: tuple[str, ...] = ()
+    currencies: tuple[str, ...] = ()
 
 
 Value = Any | Callable[[Params], Any]

@@ -20,6 +20,8 @@ from ingestion.pipeline import SYSTEMS, LoadResult, load_system
 
 
 def _print_result(result: LoadResult) -> None:
+    if result.skipped:
+        print(f"{result.system}: {result.skipped}")
     for table, rows in result.items():
         print(f"raw_{result.system}.{table}: {rows} rows loaded")
     for table, columns in result.new_columns.items():
@@ -29,6 +31,8 @@ def _print_result(result: LoadResult) -> None:
     for table, messages in result.warnings.items():
         for message in messages:
             print(f"raw_{result.system}.{table}: {message}")
+    for table in result.created_empty:
+        print(f"{table}: created empty (nothing landed for it)")
 
 
 def main(argv: Sequence[str] | None = None, system: str | None = None) -> int:

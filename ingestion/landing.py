@@ -45,6 +45,18 @@ def landing_file(landing_dir: Path, relative: str) -> LandingFile:
     return LandingFile(path, relative, (stat.st_mtime_ns, stat.st_size))
 
 
+def optional_landing_file(landing_dir: Path, relative: str) -> list[LandingFile]:
+    """An optional file: the file in a one-element list, or an empty list when it is absent.
+
+    Absent optional files are not errors (a company without splits or payouts simply has
+    none); the loader leaves their raw table empty (`ingestion.raw_tables`).
+    """
+    if not (Path(landing_dir) / relative).is_file():
+        log.info("%s not in %s: optional, skipped", relative, Path(landing_dir))
+        return []
+    return [landing_file(landing_dir, relative)]
+
+
 def landing_files(landing_dir: Path, folder: str, pattern: str) -> list[LandingFile]:
     """Files under `folder` matching `pattern`, sorted by path; the folder itself must exist."""
     root = Path(landing_dir) / folder

@@ -21,6 +21,8 @@ from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
+from ingestion.presence import absent_reason, system_to_load
+from ingestion.raw_tables import create_missing_raw_tables
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,9 @@ class LoadResult(dict[str, int]):
     `new_columns` (columns not in the landing contract, per table), `deduplicated` (ids a CRM
     export repeated, per table: the latest row was kept), `files_read` (per table),
     `warnings` (per table: what the load did on the user's behalf, such as deal owners put in
-    an Unassigned team) and dlt's `load_info`.
+    an Unassigned team), dlt's `load_info`, `skipped` (why, when the system is absent) and
+    `created_empty` (raw tables created with no row because their system or file never
+    landed).
     """
 
     def __init__(
@@ -106,6 +110,9 @@ class LoadResult(dict[str, int]):
         rows: dict[str, int],
         collected: notes.LoadNotes,
         load_info: LoadInfo | None,
+        *,
+        skipped: str | None = None,
+        created_empty: list[str] | None = None,
     ) -> None:
         super().__init__(rows)
         self.system = system
@@ -114,6 +121,8 @@ class LoadResult(dict[str, int]):
         self.files_read = collected.files_read
         self.warnings = collected.warnings
         self.load_info = load_info
+        self.skipped = skipped
+        self.created_empty = list(created_empty or [])
 
 
 def _find_cause(exc: BaseException) -> BaseException | None:
@@ -153,7 +162,20 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     On bad input the load stops with `LandingFileError` (file, row or cell, field) or
     `SchemaChangeError` (resource, column), nothing of this system is written, and the dlt
     state is left as before, so the next run reads the same files again.
+
+    An absent system (no folder; every system but the CRM may be) is skipped, not an error,
+    unless it landed before (`ingestion.presence`). Either way, every raw table of the system
+    exists afterwards, empty when nothing landed for it (`ingestion.raw_tables`).
     """
+    work_db = Path(warehouse_dir) / "work.duckdb"
+    if not system_to_load(landing_dir, system):
+        _check_system(system)
+        reason = absent_reason(system, landing_dir, work_db)
+        created = create_missing_raw_tables(work_db, [system])
+        log.info("%s; created empty: %s", reason, ", ".join(created) or "none")
+        return LoadResult(
+            system, {}, notes.LoadNotes(), None, skipped=reason, created_empty=created
+        )
     pipeline = make_pipeline(system, warehouse_dir)
     source = make_source(system, landing_dir)
     tables = list(source.resources.keys())
@@ -173,7 +195,8 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     row_counts = dict(normalize_info.row_counts) if normalize_info else {}
     rows = {table: int(row_counts.get(table, 0)) for table in tables}
-    result = LoadResult(system, rows, collected, info)
+    created = create_missing_raw_tables(work_db, [system])
+    result = LoadResult(system, rows, collected, info, created_empty=created)
     log.info("%s: loaded %s", system, dict(result))
     return result
 

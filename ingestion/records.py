@@ -22,15 +22,21 @@ from ingestion.landing import LandingFile
 from ingestion.readers import read_csv_text, read_jsonl
 
 
-def csv_records(file: LandingFile, spec: TableSpec, *, unique: bool = True) -> pa.Table:
+def csv_records(
+    file: LandingFile, spec: TableSpec, *, unique: bool = True, rows_required: bool = False
+) -> pa.Table:
     """A CSV landing file as its raw table's typed rows (new columns kept, and reported).
 
     `unique=False` leaves repeated keys for the caller to resolve (the CRM keeps the latest).
+    A header-only file is valid data (no splits, no payouts yet) and gives an empty table,
+    unless `rows_required`: an export of the CRM's users or deals with no row is a failed
+    export, not a company without deals.
     """
     notes.file_read(spec.table, file.relative)
     raw = read_csv_text(file.path, file.relative)
     check_header(raw.column_names, spec, file.relative)
-    require_rows(raw, file.relative, first_row=2)
+    if rows_required:
+        require_rows(raw, file.relative, first_row=2)
     table, extras = typed_table(raw, spec, file.relative, csv_row)
     if unique:
         check_unique(table, spec, file.relative, csv_row)

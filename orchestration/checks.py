@@ -54,7 +54,12 @@ def dbt_test_results(settings: Settings) -> list[dict[str, object]]:
 def run_all_checks(settings: Settings) -> tuple[str, bool]:
     from data_quality import format_check_table, run_checks
 
-    gx = run_checks(settings.work_db, settings.as_of, settings.warehouse_dir / "quality_state")
+    gx = run_checks(
+        settings.work_db,
+        settings.as_of,
+        settings.warehouse_dir / "quality_state",
+        config=settings.quality_config(),
+    )
     dbt_rows = dbt_test_results(settings)
     table = format_check_table(gx)
     lines = [table, "", "dbt tests:"]

@@ -87,6 +87,11 @@ def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
     )
     for check in outcome.warned_checks:
         print(f"  warning: {check['asset']} {check['name']} ({check['failing_rows']} rows)")
+    missing = report.get("missing_datasets") or []
+    if missing:
+        print("Not in the landing folder (the run went on without them):")
+        for dataset in missing:
+            print(f"  {dataset['message']}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -189,7 +194,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from orchestration.reporting import render_all
 
     print()
-    print(current_quarter_summary(settings.published_db, settings.as_of))
+    print(
+        current_quarter_summary(settings.published_db, settings.as_of, settings.corporate_currency)
+    )
     outcome = render_all(settings, already_rendered=True)
     print()
     print(f"Warehouse for BI tools (DuckDB): {settings.published_db}")
@@ -208,6 +215,21 @@ def cmd_run_with(settings: Settings) -> int:
         print("The pipeline did not publish; see the run report above.", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_check_landing(args: argparse.Namespace) -> int:
+    from ingestion.landing_check import check_landing, format_verdicts, would_load
+
+    settings = _settings(args)
+    landing = Path(args.dir).resolve() if args.dir else settings.landing_dir
+    verdicts = check_landing(
+        landing,
+        all_rows=args.all_rows,
+        corporate_currency=settings.corporate_currency,
+        work_db=settings.work_db,
+    )
+    print(format_verdicts(landing, verdicts))
+    return 0 if would_load(verdicts) else 2
 
 
 def cmd_dbt_parse(args: argparse.Namespace) -> int:
@@ -283,6 +305,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate (if needed) + run, print where to look")
     demo.add_argument("--as-of", type=_date)
     demo.set_defaults(func=cmd_demo)
+
+    landing = sub.add_parser(
+        "check-landing",
+        help="validate a landing folder without loading it: load, skip or fail per system",
+    )
+    landing.add_argument("dir", nargs="?", help="landing folder (default SPM_LANDING_DIR)")
+    landing.add_argument(
+        "--warehouse", help="a system absent here but loaded into this warehouse fails"
+    )
+    landing.add_argument(
+        "--all-rows",
+        action="store_true",
+        help="read every activity day file, not only the first and the last",
+    )
+    landing.set_defaults(func=cmd_check_landing)
 
     parse = sub.add_parser("dbt-parse", help="write dbt_project/target/manifest.json")
     parse.set_defaults(func=cmd_dbt_parse)

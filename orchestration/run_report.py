@@ -100,7 +100,10 @@ def build_report(
     published: bool,
     status: str,
     failed_steps: Iterable[str] = (),
+    missing_datasets: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
+    """The report of one run; `missing_datasets` are the contract's datasets that did not
+    land, each with what it would add (`ingestion.datasets.missing_report`)."""
     checks = list(facts.get("checks", []))
     return {
         "run_id": run_id,
@@ -119,6 +122,7 @@ def build_report(
         "checks_failed": sum(1 for c in checks if not c["passed"] and c["severity"] == "error"),
         "failed_steps": sorted(failed_steps),
         "durations": dict(facts.get("durations", {})),
+        "missing_datasets": [dict(d) for d in missing_datasets],
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import dagster as dg
 
+from ingestion.datasets import missing_report
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
 from orchestration.run_lock import warehouse_lock
@@ -101,6 +102,7 @@ def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome
         published=published,
         status=status,
         failed_steps=failed_steps,
+        missing_datasets=missing_report(settings.landing_dir),
     )
     path = write_report(settings.runs_dir, report)
     return RunOutcome(

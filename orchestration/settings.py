@@ -10,6 +10,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_quality.config import QualityConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -134,6 +138,13 @@ class Settings:
             "corporate_currency": self.corporate_currency,
             "stalled_after_days": self.stalled_after_days,
         }
+
+    def quality_config(self) -> QualityConfig:
+        """The data-quality thresholds with this deployment's corporate currency: the one
+        place the suites get their configuration from (Dagster asset checks and `spm check`)."""
+        from data_quality.config import QualityConfig
+
+        return QualityConfig(corporate_currency=self.corporate_currency)
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: profiles.yml reads the work warehouse path."""

@@ -8,17 +8,34 @@ from typing import Any
 
 import duckdb
 
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+"""Symbols printed before an amount; any other currency is printed as its code (CHF 1,200)."""
 
-def _money(value: Any) -> str:
-    return "-" if value is None else f"${float(value):,.0f}"
+
+def money(value: Any, currency: str = "USD") -> str:
+    """An amount in the corporate currency, whole units: `$1,200`, `€1,200`, `CHF 1,200`."""
+    if value is None:
+        return "-"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    number = f"{float(value):,.0f}"
+    if symbol:
+        return f"-{symbol}{number[1:]}" if number.startswith("-") else f"{symbol}{number}"
+    return f"{currency} {number}"
 
 
 def _pct(value: Any) -> str:
     return "-" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def current_quarter_summary(published_db: Path, as_of: dt.date) -> str:
-    """Company quota, bookings and attainment for the quarter of `as_of`; top/bottom 3 reps."""
+def current_quarter_summary(published_db: Path, as_of: dt.date, currency: str = "USD") -> str:
+    """Company quota, bookings and attainment for the quarter of `as_of`; top/bottom 3 reps.
+
+    Amounts are in the corporate currency (`currency`, SPM_CORPORATE_CURRENCY).
+    """
+
+    def _money(value: Any) -> str:
+        return money(value, currency)
+
     con = duckdb.connect(str(published_db), read_only=True)
     try:
         company = con.execute(

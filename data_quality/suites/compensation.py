@@ -209,9 +209,10 @@ plan_checks: list[GxCheck] = [
         plans,
         PLANS,
         "currency",
-        lambda p: list(p.config.known_currencies),
+        lambda p: list(p.currencies),
         "error",
-        "A plan's `currency` is a known currency: pay in an unknown one cannot be converted.",
+        "A plan's `currency` is the corporate currency or one with an FX rate: pay in another "
+        "one cannot be converted.",
         name="currency_known",
     ),
     *(
@@ -292,9 +293,9 @@ payout_checks: list[GxCheck] = [
         payouts,
         PAYOUTS,
         "currency",
-        lambda p: list(p.config.known_currencies),
+        lambda p: list(p.currencies),
         "error",
-        "A payout's `currency` is a known currency.",
+        "A payout's `currency` is the corporate currency or one with an FX rate.",
         name="currency_known",
     ),
     between(

@@ -7,11 +7,16 @@ reach a mart). Primary keys, foreign keys and split sums are dbt's (see the READ
 
 from __future__ import annotations
 
+from data_quality.config import ISO_CURRENCY
 from data_quality.rules import (
+    Expect,
+    Frame,
     GxCheck,
+    Params,
     between,
     date_literal,
     in_set,
+    make_check,
     matches,
     not_null,
     table_frame,
@@ -36,6 +41,7 @@ TABLES = (
     "opportunity_line_item",
     "opportunity_split",
     "opportunity_split_type",
+    "opportunity_stage",
 )
 
 QUARANTINED = "dbt routes these rows to quarantine.opportunities; reported here at the source"
@@ -120,23 +126,25 @@ opportunity_checks: list[GxCheck] = [
         max_value=100,
         context=["stage_name"],
     ),
-    in_set(
+    matches(
         opportunities,
         OPPORTUNITY,
         "currency_iso_code",
-        lambda p: list(p.config.known_currencies),
+        ISO_CURRENCY.pattern,
         "warning",
-        f"`currency_iso_code` is a known currency (`known_currencies`); {QUARANTINED}.",
-        name="currency_known",
+        f"`currency_iso_code` is an ISO 4217 code (three upper-case letters); {QUARANTINED}.",
+        name="currency_iso_code",
     ),
     in_set(
         opportunities,
         OPPORTUNITY,
         "stage_name",
-        lambda p: list(p.config.stages),
+        lambda p: list(p.stages),
         "error",
-        "`stage_name` is one of the configured stages: the stage map gives probability, "
-        "category and closed/won, so an unknown stage would be counted wrongly everywhere.",
+        "`stage_name` is one of the company's stages (MasterLabel or ApiName of the loaded "
+        "`OpportunityStage` export): the stage gives order, probability and closed/won, so a "
+        "stage the export does not know would be counted wrongly everywhere. Without that "
+        "export the stages are those the opportunities carry, and this check always passes.",
     ),
     in_set(
         opportunities,
@@ -169,6 +177,49 @@ opportunity_checks: list[GxCheck] = [
         context=["created_date"],
     ),
 ]
+
+
+def _deal_currencies_sql(params: Params) -> str:
+    corporate = params.config.corporate_currency.replace("'", "''")
+    as_of = date_literal(params.as_of)
+    return f"""
+        select
+            o.currency_iso_code as currency,
+            count(distinct o.id) as deal_count,
+            max(r."date") as newest_rate_date
+        from "raw_crm"."opportunity" as o
+        left join "raw_finance"."fx_rates" as r
+            on r."currency" = o.currency_iso_code and r."date" <= {as_of}
+        where o."_dlt_valid_to" is null
+            and coalesce(o.is_deleted, false) = false
+            and o.currency_iso_code is not null
+            and o.currency_iso_code <> '{corporate}'
+        group by o.currency_iso_code
+        order by o.currency_iso_code
+    """
+
+
+deal_currencies = Frame(
+    name="crm_opportunity_foreign_currencies",
+    sql=_deal_currencies_sql,
+    reads={
+        "raw_crm.opportunity": ("id", "currency_iso_code", "is_deleted", "_dlt_valid_to"),
+        "raw_finance.fx_rates": ("date", "currency"),
+    },
+    key=("currency",),
+)
+
+currency_has_rate = make_check(
+    "opportunity__currency_has_rate",
+    OPPORTUNITY,
+    "warning",
+    "Every currency the opportunities use, other than the corporate one, has an FX rate on or "
+    "before the as-of date (finance/fx_rates.csv). A company selling only in the corporate "
+    f"currency needs no rate; a deal in a currency with no rate is quarantined ({QUARANTINED}).",
+    deal_currencies,
+    Expect("ExpectColumnValuesToNotBeNull", {"column": "newest_rate_date"}),
+    context=["deal_count"],
+)
 
 users = table_frame(
     "crm_user_current",
@@ -212,10 +263,10 @@ history_checks: list[GxCheck] = [
         history,
         HISTORY,
         "stage_name",
-        lambda p: list(p.config.stages),
+        lambda p: list(p.stages),
         "warning",
-        "History `stage_name` is a configured stage (history feeds stage-change and slip "
-        "analysis, not bookings).",
+        "History `stage_name` is one of the company's stages (history feeds stage-change and "
+        "slip analysis, not bookings).",
     ),
     in_set(
         history,
@@ -329,6 +380,7 @@ freshness = freshness_check(
 
 CHECKS: list[GxCheck] = [
     *opportunity_checks,
+    currency_has_rate,
     *user_checks,
     *account_checks,
     *history_checks,

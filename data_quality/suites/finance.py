@@ -7,6 +7,7 @@ while the others go on.
 
 from __future__ import annotations
 
+from data_quality.config import ISO_CURRENCY
 from data_quality.rules import (
     Expect,
     Frame,
@@ -14,8 +15,8 @@ from data_quality.rules import (
     Params,
     between,
     date_literal,
-    in_set,
     make_check,
+    matches,
     not_null,
     table_frame,
 )
@@ -29,26 +30,24 @@ rates = table_frame("finance_fx_rates_all", TABLE, ["rate"], key=["date", "curre
 
 def _per_currency_sql(params: Params) -> str:
     config = params.config
-    foreign = [c for c in config.known_currencies if c != config.corporate_currency]
-    values = ", ".join("('" + c.replace("'", "''") + "')" for c in foreign) or "(null)"
+    corporate = config.corporate_currency.replace("'", "''")
     as_of = date_literal(params.as_of)
     return f"""
         select
-            known.currency,
-            max(r."date") as newest_rate_date,
-            date_diff('day', max(r."date"), {as_of}) as newest_rate_age_days,
+            r.currency,
+            max(r."date") filter (where r."date" <= {as_of}) as newest_rate_date,
+            date_diff('day', max(r."date") filter (where r."date" <= {as_of}), {as_of})
+                as newest_rate_age_days,
             {int(config.max_age_days["finance"])} as max_age_days
-        from (values {values}) as known(currency)
-        left join "raw_finance"."fx_rates" as r
-            on r."currency" = known.currency and r."date" <= {as_of}
-        where known.currency is not null
-        group by known.currency
-        order by known.currency
+        from "raw_finance"."fx_rates" as r
+        where r.currency <> '{corporate}'
+        group by r.currency
+        order by r.currency
     """
 
 
 per_currency = Frame(
-    name="finance_fx_rates_per_known_currency",
+    name="finance_fx_rates_per_currency",
     sql=_per_currency_sql,
     reads={TABLE: ("date", "currency")},
     key=("currency",),
@@ -68,32 +67,23 @@ CHECKS: list[GxCheck] = [
         strict_min=True,
         max_value=lambda p: p.config.max_fx_rate,
     ),
-    in_set(
+    matches(
         rates,
         FX_RATES,
         "currency",
-        lambda p: list(p.config.known_currencies),
-        "warning",
-        "`currency` is a known currency (an unconfigured one is harmless until a deal uses it; "
-        "add it to `known_currencies`).",
-        name="currency_known",
-    ),
-    make_check(
-        "fx_rates__known_currency_has_rate",
-        FX_RATES,
+        ISO_CURRENCY.pattern,
         "error",
-        "Every known currency other than the corporate one has a rate on or before the as-of "
-        "date: without one, every deal in it is quarantined and drops out of bookings.",
-        per_currency,
-        Expect("ExpectColumnValuesToNotBeNull", {"column": "newest_rate_date"}),
+        "`currency` is an ISO 4217 code (three upper-case letters): deals are matched to "
+        "their rate by it.",
+        name="currency_iso_code",
     ),
     make_check(
         "finance__freshness",
         FX_RATES,
         "warning",
-        "Freshness of the finance source: each known currency's newest rate on or before the "
-        "as-of date is at most `max_age_days['finance']` days old (older rates still convert, "
-        "at a stale value).",
+        "Freshness of the finance source: each currency's newest rate on or before the as-of "
+        "date is at most `max_age_days['finance']` days old (older rates still convert, at a "
+        "stale value). Whether every deal currency has a rate is `opportunity__currency_has_rate`.",
         per_currency,
         Expect(
             "ExpectColumnValuesToBeBetween",

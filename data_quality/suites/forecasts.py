@@ -110,10 +110,10 @@ CHECKS: list[GxCheck] = [
         submissions,
         SUBMISSIONS,
         "currency",
-        lambda p: list(p.config.known_currencies),
+        lambda p: list(p.currencies),
         "error",
-        "`currency` is a known currency: a call in an unknown one cannot be converted, and "
-        "nothing quarantines it.",
+        "`currency` is the corporate currency or one with an FX rate: a call in another one "
+        "cannot be converted, and nothing quarantines it.",
         name="currency_known",
     ),
     between(

@@ -112,6 +112,18 @@ HEADERS = {
         "IsActive",
         "SystemModstamp",
     ],
+    "OpportunityStage": [
+        "Id",
+        "MasterLabel",
+        "ApiName",
+        "IsActive",
+        "SortOrder",
+        "IsClosed",
+        "IsWon",
+        "DefaultProbability",
+        "ForecastCategoryName",
+        "SystemModstamp",
+    ],
 }
 TITLES = {
     "cro": "Chief Revenue Officer",
@@ -427,4 +439,33 @@ def write_crm(
         ],
         2,
     )
+    counts["crm/OpportunityStage.csv"] = write_stages(crm, hs)
     return counts
+
+
+STAGE_ID_OFFSET = 62**6 + 4_200
+"""Stage ids start at a fixed number: drawing it from the generator's random stream would
+change every record generated after it."""
+
+
+def write_stages(crm: Path, history_start: int) -> int:
+    """The stage setup (Setup > Opportunity Stages): the demo's stages in their sales order."""
+    n = len(stages.STAGES)
+    index = np.arange(n)
+    return write_csv(
+        crm / "OpportunityStage.csv",
+        HEADERS["OpportunityStage"],
+        [
+            col_bytes(sf_ids("OpportunityStage", index, STAGE_ID_OFFSET)),
+            col_bytes(_texts(list(stages.STAGES))),
+            col_bytes(_texts(list(stages.STAGES))),
+            col_const("true"),
+            col_int(index + 1),
+            col_bool(index >= stages.WON),
+            col_bool(index == stages.WON),
+            col_int(stages.PROBABILITY),
+            col_lookup(_texts(list(stages.CATEGORIES)), stages.DEFAULT_CATEGORY),
+            col_ts(np.full(n, (history_start - 600) * 86400 + 8 * 3600)),
+        ],
+        n,
+    )

@@ -26,6 +26,7 @@ PREFIXES = {
     "OpportunityLineItem": "00k",
     "OpportunitySplit": "04A",
     "OpportunitySplitType": "04B",
+    "OpportunityStage": "01J",
 }
 POD = b"8d"
 

@@ -78,6 +78,7 @@ def _checks_for(
                 settings.as_of,
                 settings.warehouse_dir / "quality_state",
                 only_assets=[original_key],
+                config=settings.quality_config(),
             )
         for result in results:
             if result.name not in by_name:

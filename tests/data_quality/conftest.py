@@ -103,6 +103,28 @@ insert into raw_crm.opportunity values
      '2026-02-10', '2026-01-01 10:00:00+00', false, false, 'Upsell', 'Web', true,
      '2026-01-20 10:00:00+00', '2026-01-20 10:00:00+00', 'l1', 'o5', '2026-01-20', null);
 
+create table raw_crm.opportunity_stage (
+    id varchar, master_label varchar, api_name varchar, is_active boolean, sort_order bigint,
+    is_closed boolean, is_won boolean, default_probability decimal(9,4),
+    forecast_category_name varchar, system_modstamp timestamptz,
+    _dlt_load_id varchar, _dlt_id varchar
+);
+insert into raw_crm.opportunity_stage values
+    ('01JS1', 'Prospecting', 'Prospecting', true, 1, false, false, 10, 'Pipeline',
+     '2024-01-01 00:00:00+00', 'l1', 's1'),
+    ('01JS2', 'Qualification', 'Qualification', true, 2, false, false, 20, 'Pipeline',
+     '2024-01-01 00:00:00+00', 'l1', 's2'),
+    ('01JS3', 'Discovery', 'Discovery', true, 3, false, false, 40, 'Best Case',
+     '2024-01-01 00:00:00+00', 'l1', 's3'),
+    ('01JS4', 'Proposal', 'Proposal', true, 4, false, false, 60, 'Best Case',
+     '2024-01-01 00:00:00+00', 'l1', 's4'),
+    ('01JS5', 'Negotiation', 'Negotiation', true, 5, false, false, 80, 'Commit',
+     '2024-01-01 00:00:00+00', 'l1', 's5'),
+    ('01JS6', 'Closed Won', 'Closed Won', true, 6, true, true, 100, 'Closed',
+     '2024-01-01 00:00:00+00', 'l1', 's6'),
+    ('01JS7', 'Closed Lost', 'Closed Lost', true, 7, true, false, 0, 'Omitted',
+     '2024-01-01 00:00:00+00', 'l1', 's7');
+
 create table raw_crm.opportunity_history (
     id varchar, opportunity_id varchar, stage_name varchar, amount decimal(18,2),
     close_date date, probability decimal(9,4), forecast_category varchar,

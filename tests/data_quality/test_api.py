@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import sys
@@ -34,6 +33,7 @@ CONTRACT_TABLES = {
         "opportunity_line_item",
         "opportunity_split",
         "opportunity_split_type",
+        "opportunity_stage",
     },
     "sales_analytics": {"activities"},
     "revenue_intelligence": {"forecast_submissions"},
@@ -114,7 +114,8 @@ def test_severity_follows_the_rule_of_the_readme() -> None:
     # rows dbt quarantines downstream: warn at the source
     for name in (
         "opportunity__amount_not_negative",
-        "opportunity__currency_known",
+        "opportunity__currency_iso_code",
+        "opportunity__currency_has_rate",
         "opportunity__close_not_before_created",
         "opportunity__owner_id_not_null",
         "opportunity__close_date_not_null",
@@ -176,7 +177,10 @@ def test_a_missing_table_fails_its_checks_with_a_clear_message(
     assert {r.name for r in blocking_failures(results)} == {
         r.name for r in fx if r.severity == "error"
     }
-    assert all(r.passed for r in results if r.asset_key != ("finance", "fx_rates"))
+    # the deal-currency check reads the rates too, and warns (its deals are quarantined)
+    others = [r for r in results if r.asset_key != ("finance", "fx_rates")]
+    assert [r.name for r in others if not r.passed] == ["opportunity__currency_has_rate"]
+    assert not blocking_failures(others)
 
 
 def test_a_missing_column_names_table_and_column(
@@ -275,21 +279,19 @@ def test_format_check_table_prints_every_column_and_the_failures() -> None:
     assert "    id=006B, currency_iso_code=CHF" in table
 
 
-def test_config_sets_match_the_dbt_stage_seed() -> None:
-    """One stage map: the GX sets must be the dbt seed that dim_stage publishes."""
-    seed = ROOT / "dbt_project" / "seeds" / "crm_stages.csv"
-    with seed.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    config = QualityConfig()
-    assert {r["stage_name"] for r in rows} == set(config.stages)
-    assert {r["forecast_category"] for r in rows} <= set(config.opportunity_forecast_categories)
+def test_config_knows_no_stage_or_currency_list() -> None:
+    """Stages and convertible currencies are the company's, read from its data at run time."""
+    config = QualityConfig(corporate_currency="CHF")
+    assert not hasattr(config, "stages")
+    assert not hasattr(config, "known_currencies")
+    assert config.corporate_currency == "CHF"
 
 
 def test_config_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="drift_tolerance"):
         QualityConfig(drift_tolerance=0)
     with pytest.raises(ValueError, match="corporate_currency"):
-        QualityConfig(corporate_currency="CHF")
+        QualityConfig(corporate_currency="chf")
     with pytest.raises(ValueError, match="max_age_days"):
         QualityConfig(max_age_days={"crm": 1})
 

@@ -90,10 +90,10 @@ FAULTS: list[Fault] = [
         {"id": "006O2", "probability": 150.0, "stage_name": "Negotiation"},
     ),
     Fault(
-        "opportunity__currency_known",
-        (opp("currency_iso_code = 'CHF'"),),
+        "opportunity__currency_iso_code",
+        (opp("currency_iso_code = 'Euro'"),),
         1,
-        {"id": "006O2", "currency_iso_code": "CHF"},
+        {"id": "006O2", "currency_iso_code": "Euro"},
     ),
     Fault(
         "opportunity__stage_name_in_set",
@@ -493,13 +493,13 @@ FAULTS: list[Fault] = [
         {"date": "2026-04-10", "currency": "EUR", "rate": 0.0},
     ),
     Fault(
-        "fx_rates__currency_known",
-        ("insert into raw_finance.fx_rates values ('2026-04-15', 'CHF', 1.1, 'l2', 'x')",),
+        "fx_rates__currency_iso_code",
+        ("insert into raw_finance.fx_rates values ('2026-04-15', 'chf', 1.1, 'l2', 'x')",),
         1,
-        {"date": "2026-04-15", "currency": "CHF"},
+        {"date": "2026-04-15", "currency": "chf"},
     ),
     Fault(
-        "fx_rates__known_currency_has_rate",
+        "opportunity__currency_has_rate",
         ("delete from raw_finance.fx_rates where currency = 'GBP'",),
         1,
         {"currency": "GBP", "newest_rate_date": None},

@@ -14,6 +14,7 @@ from data_quality.state import drift_tables, load_previous_counts
 
 DRIFT = "activities__row_count_drift"
 SHRINK = "activities__row_count_not_decreased"
+SHRINK_FORECASTS = "forecast_submissions__row_count_not_decreased"
 ACTIVITY_COPY = (
     "insert into raw_sales_analytics.activities "
     "select id || '_copy', type, user_id, opportunity_id, account_id, \"timestamp\", "
@@ -184,17 +185,47 @@ def test_freshness_window_against_as_of(
     assert "newest record of" in stale.message and newest in stale.message
 
 
-def test_freshness_fails_on_an_empty_source(
+def test_freshness_fails_on_a_source_emptied_since_the_last_publish(
     warehouse: Path, tmp_path: Path, as_of: dt.date, plant: Callable[..., None]
 ) -> None:
+    state = tmp_path / "state"
+    record_successful_counts(warehouse, state)
     plant(warehouse, "delete from raw_revenue_intelligence.forecast_submissions")
-    [result] = run_checks(
-        warehouse, as_of, tmp_path / "state", only_checks=["revenue_intelligence__freshness"]
+    results = _by_name(
+        run_checks(
+            warehouse,
+            as_of,
+            state,
+            only_checks=["revenue_intelligence__freshness", SHRINK_FORECASTS],
+        )
     )
+    result = results["revenue_intelligence__freshness"]
     assert not result.passed
     assert result.failing_rows == 1
     assert result.sample[0]["row_count"] == 0
     assert "holds no record" in result.message
+    # the system vanished: the shrink rule blocks the publish
+    assert not results[SHRINK_FORECASTS].passed
+    assert results[SHRINK_FORECASTS].severity == "error"
+
+
+def test_checks_on_a_source_that_never_landed_are_skipped(
+    warehouse: Path, tmp_path: Path, as_of: dt.date, plant: Callable[..., None]
+) -> None:
+    """A company without forecasts: the empty table's checks pass and say why."""
+    plant(warehouse, "delete from raw_revenue_intelligence.forecast_submissions")
+    results = run_checks(
+        warehouse,
+        as_of,
+        tmp_path / "state",
+        only_assets=["revenue_intelligence/forecast_submissions"],
+    )
+    assert results and all(r.passed for r in results)
+    for result in results:
+        assert result.message == (
+            "skipped: raw_revenue_intelligence.forecast_submissions never landed (no row now, "
+            "none at the last published load): its system or optional file is absent"
+        )
 
 
 def test_compensation_freshness_ignores_blank_months_and_old_versions(

@@ -14,7 +14,7 @@ from ingestion import notes
 from ingestion.convert import csv_row
 from ingestion.errors import LandingFileError
 from ingestion.fields import TableSpec
-from ingestion.landing import LandingFile, changed, landing_file, landing_files
+from ingestion.landing import LandingFile, changed, landing_files, optional_landing_file
 from ingestion.records import csv_records
 from ingestion.schema_contract import SCHEMA_CONTRACT
 from ingestion.sources.compensation.contract import (
@@ -32,11 +32,8 @@ _PAY_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 def _quota_rows(landing_dir: Path) -> Iterator[pa.Table]:
+    """Every changed quota workbook; none at all is a company without quotas (not an error)."""
     files = landing_files(landing_dir, FOLDER, QUOTA_FILE_GLOB)
-    if not files:
-        raise LandingFileError(
-            FOLDER, None, None, "no quota workbook quotas_FY<yyyy>.xlsx in the folder"
-        )
     for file in changed(files):
         notes.file_read(QUOTAS.table, file.relative)
         table = read_quota_workbook(file)
@@ -74,8 +71,11 @@ def _check_pay_months(table: pa.Table, file: LandingFile) -> None:
 
 
 def _csv_rows(landing_dir: Path, file_name: str, spec: TableSpec) -> Iterator[pa.Table]:
-    for file in changed([landing_file(landing_dir, f"{FOLDER}/{file_name}")]):
+    """An ICM export if present; absent or header-only files yield nothing (all optional)."""
+    for file in changed(optional_landing_file(landing_dir, f"{FOLDER}/{file_name}")):
         table = csv_records(file, spec)
+        if table.num_rows == 0:
+            continue
         if spec is PAYOUTS:
             _check_pay_months(table, file)
         yield for_dlt(table, spec)

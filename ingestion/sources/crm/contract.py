@@ -9,6 +9,7 @@ from ingestion.fields import (
     Field,
     TableSpec,
     amount,
+    bigint,
     boolean,
     date,
     key,
@@ -22,11 +23,17 @@ Disposition = Literal["scd2", "merge"]
 
 @dataclass(frozen=True)
 class CrmObject:
-    """A Salesforce object: its export file, raw table and how it is written."""
+    """A Salesforce object: its export file, raw table and how it is written.
+
+    `required`: the export must hold the file, with at least one row. Only users and
+    opportunities are: every other object may be absent or header-only, and its raw table
+    is then created empty (a company with no splits credits each deal to its owner).
+    """
 
     object_name: str
     spec: TableSpec
     disposition: Disposition
+    required: bool = False
 
     @property
     def file(self) -> str:
@@ -37,13 +44,15 @@ class CrmObject:
         return self.spec.table
 
 
-def _object(name: str, table: str, disposition: Disposition, *fields: object) -> CrmObject:
+def _object(
+    name: str, table: str, disposition: Disposition, *fields: object, required: bool = False
+) -> CrmObject:
     spec = TableSpec(
         table,
         (key("Id"), *fields, timestamp("SystemModstamp", nullable=False)),  # type: ignore[arg-type]
         ("id",),
     )
-    return CrmObject(name, spec, disposition)
+    return CrmObject(name, spec, disposition, required)
 
 
 OBJECTS: tuple[CrmObject, ...] = (
@@ -58,6 +67,7 @@ OBJECTS: tuple[CrmObject, ...] = (
         text("ManagerId"),
         boolean("IsActive"),
         timestamp("CreatedDate"),
+        required=True,
     ),
     _object("UserRole", "user_role", "merge", text("Name"), text("ParentRoleId")),
     _object(
@@ -92,6 +102,7 @@ OBJECTS: tuple[CrmObject, ...] = (
         text("LeadSource"),
         boolean("IsDeleted"),
         timestamp("LastModifiedDate"),
+        required=True,
     ),
     _object(
         "OpportunityHistory",
@@ -137,4 +148,22 @@ OBJECTS: tuple[CrmObject, ...] = (
         boolean("IsTotalValidated"),
         boolean("IsActive"),
     ),
+    # the company's own sales stages (Setup > Opportunity Stages): their order, whether a
+    # stage is closed or won, default probability and forecast category
+    _object(
+        "OpportunityStage",
+        "opportunity_stage",
+        "merge",
+        text("MasterLabel", nullable=False),
+        text("ApiName"),
+        boolean("IsActive"),
+        bigint("SortOrder"),
+        boolean("IsClosed", nullable=False),
+        boolean("IsWon", nullable=False),
+        percent("DefaultProbability"),
+        text("ForecastCategoryName"),
+    ),
 )
+
+REQUIRED_FILES: tuple[str, ...] = tuple(obj.file for obj in OBJECTS if obj.required)
+"""The CRM files every run needs: `crm/User.csv` and `crm/Opportunity.csv`."""

@@ -11,7 +11,7 @@ from dlt.extract.resource import DltResource
 
 from ingestion import notes
 from ingestion.dedup import keep_latest
-from ingestion.landing import changed, landing_file
+from ingestion.landing import changed, landing_file, optional_landing_file
 from ingestion.records import csv_records
 from ingestion.schema_contract import SCHEMA_CONTRACT
 from ingestion.sources.crm.contract import OBJECTS, CrmObject
@@ -21,9 +21,19 @@ CURSOR = "system_modstamp"
 
 
 def _rows(landing_dir: Path, obj: CrmObject) -> Iterator[pa.Table]:
-    """The object's export, typed and with one row per Id, if the file changed."""
-    for file in changed([landing_file(landing_dir, obj.file)]):
-        table = csv_records(file, obj.spec, unique=False)
+    """The object's export, typed and with one row per Id, if the file changed.
+
+    An optional object's absent or header-only file yields nothing: its raw table is created
+    empty after the load (`ingestion.raw_tables`).
+    """
+    if obj.required:
+        files = [landing_file(landing_dir, obj.file)]
+    else:
+        files = optional_landing_file(landing_dir, obj.file)
+    for file in changed(files):
+        table = csv_records(file, obj.spec, unique=False, rows_required=obj.required)
+        if table.num_rows == 0:
+            continue
         table, repeated = keep_latest(table, "id", CURSOR)
         notes.deduplicated(obj.table, file.relative, repeated)
         version = table.column_names if obj.disposition == "scd2" else None

@@ -18,7 +18,9 @@ from ingestion.tables import dlt_columns, for_dlt
 
 def _rates(landing_dir: Path) -> Iterator[pa.Table]:
     for file in changed([landing_file(landing_dir, FILE)]):
-        yield for_dlt(csv_records(file, FX_RATES), FX_RATES)
+        table = csv_records(file, FX_RATES)
+        if table.num_rows:  # a header-only file is valid: nothing to add
+            yield for_dlt(table, FX_RATES)
 
 
 def fx_rates_resource(landing_dir: Path) -> DltResource:

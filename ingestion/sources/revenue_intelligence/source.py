@@ -18,7 +18,9 @@ from ingestion.tables import dlt_columns, for_dlt
 
 def _submissions(landing_dir: Path) -> Iterator[pa.Table]:
     for file in changed([landing_file(landing_dir, FILE)]):
-        yield for_dlt(csv_records(file, FORECAST_SUBMISSIONS), FORECAST_SUBMISSIONS)
+        table = csv_records(file, FORECAST_SUBMISSIONS)
+        if table.num_rows:  # a header-only file is valid: nothing to add
+            yield for_dlt(table, FORECAST_SUBMISSIONS)
 
 
 def forecast_submissions_resource(landing_dir: Path) -> DltResource:

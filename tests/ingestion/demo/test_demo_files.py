@@ -28,6 +28,8 @@ CSV_HEADERS = {
     "IsDeleted,SystemModstamp",
     "crm/OpportunitySplitType.csv": "Id,DeveloperName,MasterLabel,IsTotalValidated,IsActive,"
     "SystemModstamp",
+    "crm/OpportunityStage.csv": "Id,MasterLabel,ApiName,IsActive,SortOrder,IsClosed,IsWon,"
+    "DefaultProbability,ForecastCategoryName,SystemModstamp",
     "revenue_intelligence/forecast_submissions.csv": "SubmissionId,SubmitterId,SubmitterRole,"
     "FiscalPeriod,ForecastCategory,Amount,Currency,SubmittedAt",
     "compensation/assignments.csv": "Email,UserId,TeamRoleId,Role,EffectiveFrom,EffectiveTo,"
@@ -45,7 +47,7 @@ ACTIVITY_FIELDS = [
 PREFIXES = {
     "User": "005", "UserRole": "00E", "Account": "001", "Product2": "01t", "Opportunity": "006",
     "OpportunityHistory": "008", "OpportunityLineItem": "00k", "OpportunitySplit": "04A",
-    "OpportunitySplitType": "04B",
+    "OpportunitySplitType": "04B", "OpportunityStage": "01J",
 }  # fmt: skip
 TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -144,6 +146,7 @@ def test_ids_are_valid_salesforce_ids_with_the_right_prefixes(company: Company):
         "OpportunitySplit": {"Id": "OpportunitySplit", "OpportunityId": "Opportunity",
                              "SplitOwnerId": "User", "SplitTypeId": "OpportunitySplitType"},
         "OpportunitySplitType": {"Id": "OpportunitySplitType"},
+        "OpportunityStage": {"Id": "OpportunityStage"},
     }  # fmt: skip
     for obj, cols in columns.items():
         df = company.frame(f"crm/{obj}.csv")
@@ -187,3 +190,18 @@ def test_bad_arguments_are_refused_with_a_clear_error(tmp_path):
     with pytest.raises(FileExistsError, match="already holds a landing folder"):
         generate(tmp_path, as_of=dt.date(2026, 11, 28))
     assert (tmp_path / "crm" / "User.csv").read_text() == "keep me"
+
+
+def test_stage_export_covers_every_stage_the_deals_carry(company: Company):
+    """The demo writes Salesforce's OpportunityStage setup for its own stages, in order."""
+    stages = company.frame("crm/OpportunityStage.csv")
+    assert list(stages["MasterLabel"]) == [
+        "Prospecting", "Qualification", "Discovery", "Proposal", "Negotiation",
+        "Closed Won", "Closed Lost",
+    ]  # fmt: skip
+    assert list(stages["SortOrder"]) == ["1", "2", "3", "4", "5", "6", "7"]
+    assert list(stages["IsWon"]) == ["false"] * 5 + ["true", "false"]
+    assert list(stages["IsClosed"]) == ["false"] * 5 + ["true", "true"]
+    assert list(stages["DefaultProbability"]) == ["10", "20", "40", "60", "80", "100", "0"]
+    deals = company.frame("crm/Opportunity.csv")
+    assert set(deals["StageName"]) <= set(stages["MasterLabel"])

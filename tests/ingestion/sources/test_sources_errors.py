@@ -121,18 +121,18 @@ CASES = {
         None,
         "file is empty",
     ),
-    "header but no rows": Case(
-        "compensation",
-        lambda land: _header_only(land, "compensation/payouts.csv"),
-        "compensation/payouts.csv",
+    "required file with a header but no rows": Case(
+        "crm",
+        lambda land: _header_only(land, "crm/Opportunity.csv"),
+        "crm/Opportunity.csv",
         2,
         None,
         "no data rows",
     ),
-    "missing file": Case(
+    "missing required file": Case(
         "crm",
-        lambda land: (land.root / "crm" / "Product2.csv").unlink(),
-        "crm/Product2.csv",
+        lambda land: (land.root / "crm" / "User.csv").unlink(),
+        "crm/User.csv",
         None,
         None,
         "file not found",
