@@ -111,6 +111,8 @@ close_before_created as (
 ),
 
 no_fx_rate as (
+    -- a deal is valued on its close date (the as-of date for an undated open deal); a closed
+    -- deal with no close date is a missing_date, not a rate problem
     select
         opportunity_id,
         'no_fx_rate' as rule,
@@ -118,29 +120,33 @@ no_fx_rate as (
             when currency_code is null or currency_code = ''
                 then 'CurrencyIsoCode is blank'
             else
-                'No ' || currency_code || ' rate on or before the close date '
-                || coalesce(cast(close_date as {{ dbt.type_string() }}), '(blank)')
+                'No ' || currency_code || ' rate on or before '
+                || case when close_date is null then 'the as-of date ' else 'the close date ' end
+                || cast(valuation_date as {{ dbt.type_string() }})
         end as detail,
         cast(null as {{ dbt.type_string() }}) as split_id,
         cast(null as {{ dbt.type_string() }}) as split_owner_id
     from opportunities
     where
         currency_code is null
-        or close_rate_to_corporate is null
+        or currency_code = ''
+        or (close_rate_to_corporate is null and valuation_date is not null)
 ),
 
 missing_dates as (
+    -- an open deal with a blank close date is undated pipeline, and a blank created date is
+    -- inferred (int_opportunities_converted): only what cannot be placed in time is set aside
     select
         opportunity_id,
         'missing_date' as rule,
         case
-            when close_date is null then 'CloseDate is blank'
-            else 'CreatedDate is blank'
+            when is_closed and close_date is null then 'CloseDate is blank on a closed deal'
+            else 'CreatedDate is blank and the deal has no history, close date or load date'
         end as detail,
         cast(null as {{ dbt.type_string() }}) as split_id,
         cast(null as {{ dbt.type_string() }}) as split_owner_id
     from opportunities
-    where close_date is null or created_date is null
+    where (is_closed and close_date is null) or created_date is null
 ),
 
 broken_rules as (

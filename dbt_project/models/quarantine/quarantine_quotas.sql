@@ -1,9 +1,9 @@
 {{ config(alias='quotas') }}
 {#-
     Quota workbook cells that cannot be used, one row per cell and broken rule, with the cell
-    (file, sheet row and column) and its values: an email that is no known rep, an email that
-    matches two users, a negative amount, or two cells for the same rep and month. The marts
-    exclude them (int_quotas_mapped).
+    (file, sheet row and column) and its values: an email (or, when matched by name, a name)
+    that is no known rep, an email or name that matches two users, a negative amount, or two
+    cells for the same rep and month. The marts exclude them (int_quotas_mapped).
 -#}
 with
 
@@ -15,7 +15,16 @@ unknown_rep_email as (
         'unknown_rep_email' as rule,
         'Email ''' || email_as_written || ''' matches no CRM user or assignment' as detail
     from quota_cells
-    where matched_rep_count = 0
+    where matched_rep_count = 0 and match_key = 'email'
+),
+
+unknown_rep_name as (
+    select
+        quota_cell_id,
+        'unknown_rep_name' as rule,
+        'Name ''' || coalesce(rep_name, '(blank)') || ''' matches no CRM user' as detail
+    from quota_cells
+    where matched_rep_count = 0 and match_key = 'name'
 ),
 
 ambiguous_rep_email as (
@@ -25,7 +34,17 @@ ambiguous_rep_email as (
         'Email ''' || email_as_written || ''' matches ' || cast(matched_rep_count as {{ dbt.type_string() }})
         || ' users' as detail
     from quota_cells
-    where matched_rep_count > 1
+    where matched_rep_count > 1 and match_key = 'email'
+),
+
+ambiguous_rep_name as (
+    select
+        quota_cell_id,
+        'ambiguous_rep_name' as rule,
+        'Name ''' || rep_name || ''' matches ' || cast(matched_rep_count as {{ dbt.type_string() }})
+        || ' CRM users (the CRM has no emails to tell them apart)' as detail
+    from quota_cells
+    where matched_rep_count > 1 and match_key = 'name'
 ),
 
 negative_quota as (
@@ -51,6 +70,10 @@ broken_rules as (
     select * from unknown_rep_email
     union all
     select * from ambiguous_rep_email
+    union all
+    select * from unknown_rep_name
+    union all
+    select * from ambiguous_rep_name
     union all
     select * from negative_quota
     union all

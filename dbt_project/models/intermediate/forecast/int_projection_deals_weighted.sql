@@ -15,7 +15,7 @@ pinned as (select * from {{ ref('int_opportunity_states_pinned') }}),
 credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 win_rates as (select * from {{ ref('int_projection_win_rates_estimated') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
-stages as (select * from {{ ref('crm_stages') }}),
+stages as (select * from {{ ref('int_crm_stages_resolved') }}),
 
 projected_quarters as (
     select *

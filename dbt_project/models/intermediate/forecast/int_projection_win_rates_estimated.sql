@@ -19,7 +19,7 @@ with
 snapshots as (select * from {{ ref('fct_pipeline_snapshots') }}),
 states as (select * from {{ ref('int_opportunity_states_sequenced') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
-stages as (select * from {{ ref('crm_stages') }}),
+stages as (select * from {{ ref('int_crm_stages_resolved') }}),
 
 projected_quarters as (
     select

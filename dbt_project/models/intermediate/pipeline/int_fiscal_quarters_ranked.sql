@@ -1,7 +1,7 @@
 {#-
     Fiscal quarters numbered from the as-of date: 0 is the quarter the as-of date is in, 1 the
     last complete quarter before it, 2 the one before, and so on (negative for future
-    quarters). "The trailing four quarters" of issue 4 are quarters_ago 1 to 4: the four
+    quarters). "The trailing four quarters" are quarters_ago 1 to 4: the four
     complete quarters before the current one.
 -#}
 with

@@ -1,37 +1,15 @@
 {#-
-    The open pipeline on the as-of date per credited rep and close month: every deal open at
+    The open pipeline on the as-of date per credited rep and pipeline month: every deal open at
     the end of the as-of date counts, for each rep of its revenue credit, in the fiscal month
-    of its close date (as open pipeline does in int_rep_months_aggregated), valued at the
-    close-date rate x credit share in cents. Also the counts by age bucket and by stage and
-    the day sums that averages are computed from, so every measure adds up over months,
-    reps and teams.
+    of its pipeline close date (its close date; the as-of date when it is undated or past
+    due), as open pipeline does in int_rep_months_aggregated, valued at the close-date rate x
+    credit share in cents. Also the counts by age bucket, the hygiene counts (undated, past
+    due, no amount) and the day sums that averages are computed from, so every measure adds
+    up over months, reps and teams. The same by stage: int_open_pipeline_rep_month_stages_measured.
 -#}
-{%- set open_stages = open_stage_names() -%}
-
 with
 
-pinned as (select * from {{ ref('int_opportunity_states_pinned') }}),
-credits as (select * from {{ ref('int_opportunity_credits_split') }}),
-
-open_credits as (
-    select
-        credits.rep_id,
-        {{ month_start('pinned.close_date') }} as fiscal_month_start,
-        pinned.opportunity_id,
-        pinned.stage_name,
-        pinned.forecast_category,
-        pinned.age_days,
-        pinned.days_in_stage,
-        {{ credited_cents('pinned.local_amount', 'pinned.valuation_rate', 'credits.credit_share') }}
-            as open_amount,
-        {{ cents(full_precision('cast(pinned.local_amount as decimal(38, 10)) * pinned.valuation_rate')
-            ~ ' * credits.credit_share * pinned.probability * cast(0.01 as decimal(3, 2))') }}
-            as weighted_amount
-    from pinned
-    inner join credits
-        on pinned.opportunity_id = credits.opportunity_id
-    where pinned.is_open and credits.credit_type = 'revenue'
-),
+open_credits as (select * from {{ ref('int_open_pipeline_credits_valued') }}),
 
 final as (
     select
@@ -49,11 +27,9 @@ final as (
         sum(case when age_days > 60 and age_days <= 90 then 1 else 0 end) as deals_61_90_count,
         sum(case when age_days > 90 then 1 else 0 end) as deals_90_plus_count,
         sum(age_days) as age_days_sum,
-        {% for stage in open_stages %}
-            sum(case when stage_name = '{{ stage }}' then 1 else 0 end) as {{ stage_column_stem(stage) }}_deal_count,
-            sum(case when stage_name = '{{ stage }}' then open_amount else 0 end)
-                as {{ stage_column_stem(stage) }}_amount,
-        {% endfor %}
+        sum(case when close_date_status = 'undated' then 1 else 0 end) as undated_deal_count,
+        sum(case when close_date_status = 'past_due' then 1 else 0 end) as past_due_deal_count,
+        sum(case when is_amount_missing then 1 else 0 end) as no_amount_deal_count,
         sum(days_in_stage) as days_in_stage_sum
     from open_credits
     group by rep_id, fiscal_month_start

@@ -4,6 +4,10 @@
     open, its age, how long it had been in its stage, and its amount in the corporate
     currency at the opportunity's close-date rate (as fct_opportunities values it). Deals
     created after the as-of date are not here.
+
+    An open deal whose amount was blank counts with amount 0 (`is_amount_missing`); one whose
+    close date was blank (`undated`) or before the as-of date (`past_due`) is pipeline of the
+    current period: its `pipeline_close_date` is the as-of date.
 -#}
 with
 
@@ -30,13 +34,28 @@ final as (
         is_won,
         not is_closed as is_open,
         close_date,
+        case
+            when is_closed then 'dated'
+            when close_date is null then 'undated'
+            when close_date < {{ as_of_date() }} then 'past_due'
+            else 'dated'
+        end as close_date_status,
+        case
+            when not is_closed and (close_date is null or close_date < {{ as_of_date() }})
+                then {{ as_of_date() }}
+            else close_date
+        end as pipeline_close_date,
         created_date,
         stage_entered_date,
         started_date as last_change_date,
         currency_code,
-        local_amount,
+        case when not is_closed then coalesce(local_amount, 0) else local_amount end as local_amount,
+        local_amount is null as is_amount_missing,
         valuation_rate,
-        {{ full_precision('cast(local_amount as decimal(38, 10)) * valuation_rate') }} as opportunity_amount,
+        {{ full_precision(
+            'cast(case when not is_closed then coalesce(local_amount, 0) else local_amount end'
+            ~ ' as decimal(38, 10)) * valuation_rate'
+        ) }} as opportunity_amount,
         cast({{ days_between('created_date', as_of_date()) }} as integer) as age_days,
         cast({{ days_between('stage_entered_date', as_of_date()) }} as integer) as days_in_stage
     from at_as_of

@@ -16,7 +16,7 @@ with
 
 states as (select * from {{ ref('int_opportunity_states_unioned') }}),
 opportunities as (select * from {{ ref('int_opportunities_validated') }}),
-stages as (select * from {{ ref('crm_stages') }}),
+stages as (select * from {{ ref('int_crm_stages_resolved') }}),
 
 ordered as (
     select

@@ -16,7 +16,7 @@
     Every amount is a state's amount x the opportunity's close-date rate x the rep's revenue
     credit share, rounded to cents; each flow adds or removes such a value, so for every row
     start + created + moved_in - won - lost - moved_out + amount_change = end holds exactly
-    (tests/issue4/pipeline_waterfall_balances.sql).
+    (tests/pipeline/pipeline_waterfall_balances.sql).
 -#}
 with
 

@@ -1,8 +1,11 @@
 {#-
     Who was in which team with which role, and when: the compensation system's effective-dated
-    assignments (valid_from/valid_to inclusive, null valid_to = still current). A CRM user with
-    no assignment at all falls back to their current CRM role, valid since ever, as a manager
-    when someone in the CRM reports to them, else as a rep.
+    assignments (valid_from/valid_to inclusive, null valid_to = still current),
+    `assignment_source` = compensation_assignments. A CRM user with no assignment at all (every
+    user, when the company has no assignments file) falls back to the CRM's role tree: their
+    current UserRole is their team, valid since ever, as a manager when someone in the CRM
+    reports to them (ManagerId), else as a rep; their hire date is the CRM user's CreatedDate
+    (`assignment_source` = crm_role_tree).
 -#}
 {%- set ramp_months = var('ramp_months') | int -%}
 
@@ -17,7 +20,7 @@ crm_managers as (
     where manager_id is not null
 ),
 
-employment as (
+assigned_employment as (
     select
         rep_id,
         min(hire_date) as hire_date,
@@ -34,16 +37,26 @@ from_compensation as (
         role,
         effective_from as valid_from,
         effective_to as valid_to,
-        'compensation' as assignment_source
+        'compensation_assignments' as assignment_source
     from assignments
 ),
 
 users_without_assignments as (
     select users.*
     from users
-    left join employment
-        on users.user_id = employment.rep_id
-    where employment.rep_id is null
+    left join assigned_employment
+        on users.user_id = assigned_employment.rep_id
+    where assigned_employment.rep_id is null
+),
+
+employment as (
+    select * from assigned_employment
+    union all
+    select
+        user_id as rep_id,
+        created_date as hire_date,
+        cast(null as date) as termination_date
+    from users_without_assignments
 ),
 
 from_crm as (
@@ -54,7 +67,7 @@ from_crm as (
         case when crm_managers.manager_id is not null then 'manager' else 'rep' end as role,
         cast('1900-01-01' as date) as valid_from,
         cast(null as date) as valid_to,
-        'crm' as assignment_source
+        'crm_role_tree' as assignment_source
     from users_without_assignments
     left join crm_managers
         on users_without_assignments.user_id = crm_managers.manager_id

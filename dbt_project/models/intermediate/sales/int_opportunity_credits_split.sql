@@ -92,6 +92,7 @@ credited as (
         opportunities.probability,
         opportunities.created_date,
         opportunities.close_date,
+        opportunities.pipeline_close_date,
         opportunities.sales_cycle_days,
         cast(
             opportunities.opportunity_amount * shares.split_percentage * cast(0.01 as decimal(3, 2))

@@ -1,8 +1,12 @@
 {#-
     Every filled quota workbook cell with the rep its email belongs to. Emails are compared
     trimmed and lower-cased (the workbook's `b@x.com` is the CRM's ` B@x.com`), against the CRM
-    users and the compensation assignments. A blank cell means no quota that month (the rep
-    was not employed): it is not a quota of 0, so it is not carried further.
+    users and the compensation assignments. When the CRM users have no emails at all (a CRM
+    export with names only), or the workbook row has no email, the row is matched by name
+    instead (trimmed, lower-cased, against the CRM user names); a name two users share is
+    ambiguous, like an email two users share (`match_key` says which was used). A blank cell
+    means no quota that month (the rep was not employed): it is not a quota of 0, so it is not
+    carried further.
 -#}
 with
 
@@ -47,20 +51,51 @@ email_matches as (
     group by email
 ),
 
+name_matches as (
+    select
+        lower(trim(user_name)) as name_key,
+        count(distinct user_id) as matched_rep_count,
+        max(user_id) as rep_id
+    from users
+    where user_name is not null and trim(user_name) <> ''
+    group by lower(trim(user_name))
+),
+
+crm_has_emails as (
+    select count(*) > 0 as has_emails
+    from user_emails
+),
+
 filled_cells as (
-    select *
+    select
+        quotas.*,
+        case
+            when quotas.email is not null and crm_has_emails.has_emails then 'email'
+            else 'name'
+        end as match_key
     from quotas
-    where quota_amount is not null
+    cross join crm_has_emails
+    where quotas.quota_amount is not null
 ),
 
 matched as (
     select
         filled_cells.*,
-        coalesce(email_matches.matched_rep_count, 0) as matched_rep_count,
-        case when email_matches.matched_rep_count = 1 then email_matches.rep_id end as rep_id
+        case
+            when filled_cells.match_key = 'email' then coalesce(email_matches.matched_rep_count, 0)
+            else coalesce(name_matches.matched_rep_count, 0)
+        end as matched_rep_count,
+        case
+            when filled_cells.match_key = 'email' and email_matches.matched_rep_count = 1
+                then email_matches.rep_id
+            when filled_cells.match_key = 'name' and name_matches.matched_rep_count = 1
+                then name_matches.rep_id
+        end as rep_id
     from filled_cells
     left join email_matches
         on filled_cells.email = email_matches.email
+    left join name_matches
+        on lower(trim(filled_cells.rep_name)) = name_matches.name_key
 ),
 
 final as (

@@ -30,7 +30,9 @@ closed_measures as (
         sum(case when credit_type = 'revenue' and not is_won then credited_amount else 0 end)
             as lost_amount,
         sum(case when credit_type = 'revenue' and is_won then sales_cycle_days else 0 end)
-            as won_cycle_days_sum
+            as won_cycle_days_sum,
+        sum(case when credit_type = 'revenue' and is_won and sales_cycle_days is not null then 1 else 0 end)
+            as won_cycle_count
     from credits_as_of
     where is_closed_as_of
     group by rep_id, close_month_start
@@ -219,6 +221,8 @@ final as (
         coalesce(closed_measures.lost_amount, 0) as lost_amount,
         cast(coalesce(closed_measures.won_cycle_days_sum, 0) as {{ dbt.type_bigint() }})
             as won_cycle_days_sum,
+        cast(coalesce(closed_measures.won_cycle_count, 0) as {{ dbt.type_bigint() }})
+            as won_cycle_count,
         coalesce(created_measures.pipeline_created_amount, 0) as pipeline_created_amount,
         cast(coalesce(created_measures.created_count, 0) as {{ dbt.type_bigint() }})
             as created_count,

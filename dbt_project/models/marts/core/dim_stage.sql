@@ -1,15 +1,22 @@
+{#-
+    The company's stages in its own order (int_crm_stages_resolved: the CRM's stage export,
+    else derived from the opportunities).
+-#}
 with
 
-stages as (select * from {{ ref('crm_stages') }}),
+stages as (select * from {{ ref('int_crm_stages_resolved') }}),
 
 final as (
     select
-        cast(stage_name as {{ dbt.type_string() }}) as stage_name,
-        cast(stage_order as integer) as stage_order,
-        cast(default_probability as decimal(9, 4)) as default_probability,
-        cast(forecast_category as {{ dbt.type_string() }}) as forecast_category,
-        cast(is_closed as {{ dbt.type_boolean() }}) as is_closed,
-        cast(is_won as {{ dbt.type_boolean() }}) as is_won
+        stage_name,
+        stage_label,
+        stage_order,
+        default_probability,
+        forecast_category,
+        is_closed,
+        is_won,
+        is_active,
+        stage_source
     from stages
 )
 

@@ -1,7 +1,10 @@
 {#-
     One row per valid opportunity (quarantined ones excluded), its current state as an
     accumulating snapshot: stage, dates, amounts in the local and corporate currency (full
-    precision), and its state as of `as_of_date`.
+    precision), and its state as of `as_of_date`. Messy open deals are kept and flagged: a
+    blank amount counts as 0 (`is_amount_missing`), an undated or past-due close date puts
+    the deal in the current period's pipeline (`close_date_status`, `pipeline_close_date`),
+    and an inferred created date says where it came from (`created_date_source`).
 -#}
 with
 
@@ -50,7 +53,10 @@ final as (
         with_state.lead_source,
         with_state.created_at,
         with_state.created_date,
+        with_state.created_date_source,
         with_state.close_date,
+        with_state.close_date_status,
+        with_state.pipeline_close_date,
         with_state.last_modified_at,
         created_days.fiscal_month_period as created_fiscal_month,
         close_days.fiscal_month_period as close_fiscal_month,
@@ -58,6 +64,7 @@ final as (
         close_days.fiscal_year_period as close_fiscal_year,
         with_state.currency_code,
         with_state.local_amount,
+        with_state.is_amount_missing,
         with_state.close_rate_to_corporate as fx_rate_to_corporate,
         with_state.opportunity_amount,
         {{ full_precision('with_state.opportunity_amount * with_state.probability * cast(0.01 as decimal(3, 2))') }}

@@ -1,9 +1,11 @@
 {#-
-    Rankings by attainment for every period that has started (period start on or before
-    `as_of_date`), ties broken by bookings (equal on both = same rank). Three boards: the
-    whole company, each team, and the ramping reps on their own, so new hires are compared
-    with each other as well as with everyone. Reps without a quota (null attainment) are not
-    ranked.
+    Rankings for every period that has started (period start on or before `as_of_date`).
+    Reps with a quota in the period are ranked by attainment, ties broken by bookings (equal on
+    both = same rank). Reps without one (a company with no quotas yet, or reps the quota
+    workbook leaves out) are ranked on a board of their own by bookings, ties broken by win
+    rate: `ranked_by` says which. Three boards each: the whole company, each team, and the
+    ramping reps on their own, so new hires are compared with each other as well as with
+    everyone. Win rate and deal counts are on every row.
 -#}
 with
 
@@ -19,10 +21,19 @@ company_root as (
 ),
 
 ranked_reps as (
-    select *
+    select
+        *,
+        case when attainment is not null then 'attainment' else 'bookings' end as ranked_by
     from rep_performance
-    where attainment is not null and period_start <= {{ as_of_date() }}
+    where period_start <= {{ as_of_date() }}
 ),
+
+{%- set board_order -%}
+    order by
+        case when ranked_reps.ranked_by = 'attainment' then ranked_reps.attainment end desc nulls last,
+        ranked_reps.bookings_amount desc,
+        case when ranked_reps.ranked_by = 'bookings' then ranked_reps.win_rate end desc nulls last
+{%- endset %}
 
 company_board as (
     select
@@ -30,9 +41,13 @@ company_board as (
         company_root.company_id as board_id,
         company_root.company_name as board_name,
         ranked_reps.*,
-        ranked_reps.rank_in_company as board_rank,
-        count(*) over (partition by ranked_reps.period_type, ranked_reps.fiscal_period)
-            as board_size
+        rank() over (
+            partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.ranked_by
+            {{ board_order }}
+        ) as board_rank,
+        count(*) over (
+            partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.ranked_by
+        ) as board_size
     from ranked_reps
     cross join company_root
 ),
@@ -43,10 +58,17 @@ team_board as (
         ranked_reps.team_id as board_id,
         ranked_reps.team_name as board_name,
         ranked_reps.*,
-        ranked_reps.rank_in_team as board_rank,
-        count(*)
-            over (partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.team_id)
-            as board_size
+        rank() over (
+            partition by
+                ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.team_id,
+                ranked_reps.ranked_by
+            {{ board_order }}
+        ) as board_rank,
+        count(*) over (
+            partition by
+                ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.team_id,
+                ranked_reps.ranked_by
+        ) as board_size
     from ranked_reps
 ),
 
@@ -57,10 +79,12 @@ ramping_board as (
         'Ramping reps' as board_name,
         ranked_reps.*,
         rank() over (
-            partition by ranked_reps.period_type, ranked_reps.fiscal_period
-            order by ranked_reps.attainment desc, ranked_reps.bookings_amount desc
+            partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.ranked_by
+            {{ board_order }}
         ) as board_rank,
-        count(*) over (partition by ranked_reps.period_type, ranked_reps.fiscal_period) as board_size
+        count(*) over (
+            partition by ranked_reps.period_type, ranked_reps.fiscal_period, ranked_reps.ranked_by
+        ) as board_size
     from ranked_reps
     where ranked_reps.is_ramping
 ),
@@ -80,6 +104,7 @@ final as (
         board,
         board_id,
         board_name,
+        ranked_by,
         period_type,
         fiscal_period,
         period_start,
@@ -93,6 +118,9 @@ final as (
         quota_amount,
         bookings_amount,
         attainment,
+        won_count,
+        lost_count,
+        win_rate,
         cast(board_rank as integer) as board_rank,
         cast(board_size as integer) as board_size,
         as_of_date

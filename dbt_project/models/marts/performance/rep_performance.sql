@@ -27,8 +27,9 @@ measured as (
             when rep_periods.won_count > 0
                 then {{ cents('rep_periods.bookings_amount / rep_periods.won_count') }}
         end as avg_deal_size,
-        {{ safe_ratio('rep_periods.won_cycle_days_sum', 'rep_periods.won_count') }}
+        {{ safe_ratio('rep_periods.won_cycle_days_sum', 'rep_periods.won_cycle_count') }}
             as avg_sales_cycle_days,
+        rep_periods.won_count - rep_periods.won_cycle_count as cycle_excluded_count,
         case
             when rep_periods.quota_amount - rep_periods.bookings_amount > 0
                 then {{ safe_ratio(
@@ -91,6 +92,7 @@ final as (
         ranked.avg_deal_size,
         ranked.won_cycle_days_sum,
         ranked.avg_sales_cycle_days,
+        cast(ranked.cycle_excluded_count as {{ dbt.type_bigint() }}) as cycle_excluded_count,
         {{ cents('ranked.pipeline_created_amount') }} as pipeline_created_amount,
         ranked.created_count,
         {{ cents('ranked.open_pipeline_amount') }} as open_pipeline_amount,

@@ -53,6 +53,7 @@ node_periods as (
         sum(rep_month_nodes.lost_count) as lost_count,
         sum(rep_month_nodes.lost_amount) as lost_amount,
         sum(rep_month_nodes.won_cycle_days_sum) as won_cycle_days_sum,
+        sum(rep_month_nodes.won_cycle_count) as won_cycle_count,
         sum(rep_month_nodes.pipeline_created_amount) as pipeline_created_amount,
         sum(rep_month_nodes.created_count) as created_count,
         sum(rep_month_nodes.open_pipeline_amount) as open_pipeline_amount,
@@ -84,8 +85,9 @@ measured as (
             when node_periods.won_count > 0
                 then {{ cents('node_periods.bookings_amount / node_periods.won_count') }}
         end as avg_deal_size,
-        {{ safe_ratio('node_periods.won_cycle_days_sum', 'node_periods.won_count') }}
+        {{ safe_ratio('node_periods.won_cycle_days_sum', 'node_periods.won_cycle_count') }}
             as avg_sales_cycle_days,
+        node_periods.won_count - node_periods.won_cycle_count as cycle_excluded_count,
         case
             when node_periods.quota_amount - node_periods.bookings_amount > 0
                 then {{ safe_ratio(
@@ -130,6 +132,7 @@ final as (
         measured.avg_deal_size,
         cast(measured.won_cycle_days_sum as {{ dbt.type_bigint() }}) as won_cycle_days_sum,
         measured.avg_sales_cycle_days,
+        cast(measured.cycle_excluded_count as {{ dbt.type_bigint() }}) as cycle_excluded_count,
         {{ cents('measured.pipeline_created_amount') }} as pipeline_created_amount,
         cast(measured.created_count as {{ dbt.type_bigint() }}) as created_count,
         {{ cents('measured.open_pipeline_amount') }} as open_pipeline_amount,

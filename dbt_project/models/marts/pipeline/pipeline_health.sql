@@ -3,23 +3,21 @@
     region, company) and every open fiscal period (month, quarter, year ending on or after the
     as-of date): open, weighted and commit pipeline as of the as-of date, coverage against
     the quota still to close, the coverage the rep or team needs (1 / their win rate over the
-    trailing four complete quarters), and the deals by age and by stage.
+    trailing four complete quarters), the deals by age, and the hygiene counts (undated, past
+    due, no amount: such deals are pipeline of the current period). The same by stage, one
+    row per stage: pipeline_by_stage.
 
     Pipeline is counted per rep-month (the close month, for each revenue-credited rep), and
     rolls up to nodes through the team of the rep-month (int_rep_period_teams_anchored), as
     quota and bookings do in team_performance, so node = sum of its reps' months. A rep's own
     quarter or year row shows the team they were in at the period's end.
 -#}
-{%- set open_stages = open_stage_names() -%}
 {%- set additive = [
     'open_pipeline_amount', 'weighted_pipeline_amount', 'commit_pipeline_amount',
     'best_case_pipeline_amount', 'open_deal_count', 'deals_0_30_count', 'deals_31_60_count',
     'deals_61_90_count', 'deals_90_plus_count', 'age_days_sum', 'days_in_stage_sum',
+    'undated_deal_count', 'past_due_deal_count', 'no_amount_deal_count',
 ] -%}
-{%- for stage in open_stages -%}
-    {%- do additive.append(stage_column_stem(stage) ~ '_deal_count') -%}
-    {%- do additive.append(stage_column_stem(stage) ~ '_amount') -%}
-{%- endfor -%}
 
 with
 
@@ -286,12 +284,9 @@ final as (
         cast(measured.deals_90_plus_count as {{ dbt.type_bigint() }}) as deals_90_plus_count,
         {{ safe_ratio('measured.age_days_sum', 'measured.open_deal_count') }} as avg_age_days,
         {{ safe_ratio('measured.days_in_stage_sum', 'measured.open_deal_count') }} as avg_days_in_stage,
-        {% for stage in open_stages %}
-            cast(measured.{{ stage_column_stem(stage) }}_deal_count as {{ dbt.type_bigint() }})
-                as {{ stage_column_stem(stage) }}_deal_count,
-            {{ cents('measured.' ~ stage_column_stem(stage) ~ '_amount') }}
-                as {{ stage_column_stem(stage) }}_amount,
-        {% endfor %}
+        cast(measured.undated_deal_count as {{ dbt.type_bigint() }}) as undated_deal_count,
+        cast(measured.past_due_deal_count as {{ dbt.type_bigint() }}) as past_due_deal_count,
+        cast(measured.no_amount_deal_count as {{ dbt.type_bigint() }}) as no_amount_deal_count,
         {{ as_of_date() }} as as_of_date
     from measured
     inner join teams

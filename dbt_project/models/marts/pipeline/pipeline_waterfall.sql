@@ -6,7 +6,7 @@
     rolls up to the team they were in at the period's end (a quarter's flows do not add up
     over its months, so they cannot follow the month-by-month team rule); each node is the
     sum of its reps, so the equation holds on every row
-    (tests/issue4/pipeline_waterfall_balances.sql).
+    (tests/pipeline/pipeline_waterfall_balances.sql).
 -#}
 {%- set measures = [
     'start_amount', 'created_amount', 'moved_in_amount', 'won_amount', 'lost_amount',

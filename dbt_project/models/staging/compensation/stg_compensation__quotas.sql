@@ -11,7 +11,7 @@ current_versions as (
 renamed as (
     select
         cast(email as {{ dbt.type_string() }}) as email_as_written,
-        lower(trim(email)) as email,
+        nullif(lower(trim(email)), '') as email,
         trim(name) as rep_name,
         cast(fiscal_year as integer) as workbook_fiscal_year,
         cast(month as date) as month_start,
@@ -25,11 +25,12 @@ renamed as (
 ),
 
 ranked as (
-    -- the raw key is (email as written, month); keep one version of each cell
+    -- the raw key is (email as written, month), the name when the email is blank; keep one
+    -- version of each cell
     select
         *,
         row_number() over (
-            partition by email_as_written, month_start
+            partition by coalesce(email_as_written, 'name:' || rep_name), month_start
             order by dlt_load_id desc, dlt_id desc
         ) as version_rank
     from renamed
@@ -37,7 +38,8 @@ ranked as (
 
 deduplicated as (
     select
-        email_as_written || '|' || cast(month_start as {{ dbt.type_string() }}) as quota_cell_id,
+        coalesce(nullif(email_as_written, ''), 'name:' || rep_name) || '|'
+        || cast(month_start as {{ dbt.type_string() }}) as quota_cell_id,
         email_as_written,
         email,
         rep_name,

@@ -1,5 +1,5 @@
 {#
-    The pipeline parameters of issue 4 as validated values, so a wrong var fails the compile
+    The pipeline parameters as validated values, so a wrong var fails the compile
     with a message naming it instead of producing an empty or silently different mart.
 #}
 
@@ -19,21 +19,6 @@
         {{ exceptions.raise_compiler_error("var stalled_after_days=" ~ raw ~ " is not a whole number of days >= 1") }}
     {%- endif -%}
     {{ return(raw | int) }}
-{%- endmacro %}
-
-{#-
-    The open stages of the CRM in stage order, as seeds/crm_stages.csv lists them. Marts that
-    give one column per stage (a contract needs its columns known at compile time) loop over
-    this list; the singular test tests/issue4/open_stage_names_match_the_stage_seed.sql fails
-    when the seed and this list disagree.
--#}
-{% macro open_stage_names() -%}
-    {{ return(['Prospecting', 'Qualification', 'Discovery', 'Proposal', 'Negotiation']) }}
-{%- endmacro %}
-
-{#- A stage name as a column-name stem: `Best Case` -> `best_case`. -#}
-{% macro stage_column_stem(stage_name) -%}
-    {{ return(stage_name | lower | replace(' ', '_')) }}
 {%- endmacro %}
 
 {#- Deal age buckets of pipeline_health and the projection's win rates (days since created). -#}
