@@ -10,6 +10,7 @@ faults the generator wrote into its manifest.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -154,6 +155,9 @@ def fixture_demo_builds(tmp_path_factory: pytest.TempPathFactory):
         )
         load_all(landing, warehouse)
         db = warehouse / "work.duckdb"
+        if start_month == 1:
+            # the loaded, not yet built warehouse, for the runs with systems left out
+            shutil.copy(db, root / "raw_only.duckdb")
         done = run_dbt(
             ["build", "--exclude", "test_type:unit"],
             work_db=db,
@@ -260,3 +264,167 @@ def test_duplicates_and_soft_deletes_never_reach_the_marts(demo_builds):
     )
     assert rows == distinct
     assert set(faults["duplicate_opportunities"]) <= opportunity_ids
+
+
+# ---- the same company with its optional systems left out ---------------------------------------
+
+OPTIONAL_SYSTEMS = ("raw_sales_analytics", "raw_revenue_intelligence", "raw_compensation")
+OPTIONAL_CRM_TABLES = (
+    "raw_crm.opportunity_split",
+    "raw_crm.opportunity_split_type",
+    "raw_crm.opportunity_history",
+    "raw_crm.opportunity_line_item",
+)
+# marts that only the left-out systems fill: empty without them
+MARTS_OF_OPTIONAL_SYSTEMS = (
+    "marts.fct_quotas",
+    "marts.fct_activities",
+    "marts.fct_forecast_submissions",
+    "marts.forecast_accuracy",
+    "marts.dim_comp_plan",
+    "marts_restricted.fct_payouts",
+)
+CRM_KPIS = (
+    "bookings_amount, won_count, lost_count, win_rate, avg_sales_cycle_days,"
+    " open_pipeline_amount, weighted_pipeline_amount, open_opportunity_count,"
+    " pipeline_created_amount, created_count"
+)
+
+
+def _build_without(
+    raw_db: Path, root: Path, schemas: tuple[str, ...], tables: tuple[str, ...] = ()
+) -> Path:
+    """The loaded demo warehouse with every table of `schemas` and each of `tables` emptied."""
+    db = root / "work.duckdb"
+    shutil.copy(raw_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        listed = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_name not like '\\_dlt%' escape '\\'"
+        ).fetchall()
+        for schema, table in listed:
+            if schema in schemas or f"{schema}.{table}" in tables:
+                con.execute(f'delete from {schema}."{table}"')
+    finally:
+        con.close()
+    done = run_dbt(
+        ["build", "--exclude", "test_type:unit"],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    return db
+
+
+def _mart_columns(db: Path) -> dict[str, list[str]]:
+    columns: dict[str, list[str]] = defaultdict(list)
+    for schema, table, column in _query(
+        db,
+        "select table_schema, table_name, column_name from information_schema.columns"
+        " where table_schema in ('marts', 'marts_restricted')"
+        " order by table_schema, table_name, ordinal_position",
+    ):
+        columns[f"{schema}.{table}"].append(column)
+    return dict(columns)
+
+
+@pytest.fixture(scope="module", name="crm_only_db")
+def fixture_crm_only_db(demo_builds, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _, _, full_db = demo_builds[1]
+    return _build_without(
+        full_db.parent.parent / "raw_only.duckdb",
+        tmp_path_factory.mktemp("crm_only"),
+        OPTIONAL_SYSTEMS,
+    )
+
+
+def test_a_crm_only_company_has_every_mart_with_its_columns(demo_builds, crm_only_db):
+    _, _, full_db = demo_builds[1]
+    assert _mart_columns(crm_only_db) == _mart_columns(full_db)
+    for mart in MARTS_OF_OPTIONAL_SYSTEMS:
+        assert _query(crm_only_db, f"select count(*) from {mart}") == [(0,)], mart
+    notes = dict(_query(crm_only_db, "select dataset, missing_note from marts.source_coverage"))
+    assert notes["quotas"] == (
+        "No quotas loaded: attainment, pace and leaderboards by attainment need"
+        " compensation/quotas_FY<yyyy>.xlsx"
+    )
+    assert notes["opportunities"] is None and notes["users"] is None
+
+
+def test_a_crm_only_company_keeps_its_crm_kpis_per_rep_and_period(demo_builds, crm_only_db):
+    _, _, full_db = demo_builds[1]
+    sql = (
+        f"select rep_id, period_type, fiscal_period, {CRM_KPIS} from marts.rep_performance"
+        " where won_count + lost_count + open_opportunity_count + created_count > 0"
+    )
+    full = {row[:3]: row[3:] for row in _query(full_db, sql)}
+    crm_only = {row[:3]: row[3:] for row in _query(crm_only_db, sql)}
+    assert len(full) > 100
+    differences = [
+        f"{key}: {full.get(key)} != {crm_only.get(key)}"
+        for key in sorted(set(full) | set(crm_only))
+        if full.get(key) != crm_only.get(key)
+    ]
+    assert not differences, "\n".join(differences[:20])
+
+
+def test_without_quotas_every_board_ranks_by_bookings(crm_only_db):
+    boards = _query(
+        crm_only_db,
+        "select ranked_by, count(*), count(win_rate) from marts.leaderboard group by ranked_by",
+    )
+    assert [board[0] for board in boards] == ["bookings"]
+    assert boards[0][1] > 100 and boards[0][2] > 0
+    # rank 1 of each company board has the most bookings of the period
+    mismatched = _query(
+        crm_only_db,
+        "select fiscal_period from marts.leaderboard where board = 'company' and board_rank = 1"
+        " and bookings_amount < (select max(p.bookings_amount) from marts.rep_performance p"
+        " where p.period_type = leaderboard.period_type"
+        " and p.fiscal_period = leaderboard.fiscal_period)",
+    )
+    assert not mismatched
+    sources = _query(crm_only_db, "select distinct assignment_source from marts.dim_rep")
+    assert sources == [("crm_role_tree",)]
+
+
+def test_without_finance_and_optional_crm_files_only_foreign_deals_drop_out(
+    demo_builds, tmp_path_factory: pytest.TempPathFactory
+):
+    landing, _, full_db = demo_builds[1]
+    db = _build_without(
+        full_db.parent.parent / "raw_only.duckdb",
+        tmp_path_factory.mktemp("crm_minimal"),
+        (*OPTIONAL_SYSTEMS, "raw_finance"),
+        OPTIONAL_CRM_TABLES,
+    )
+    opportunities = _latest(_read_csv(landing / "crm" / "Opportunity.csv"))
+    foreign = set(opportunities.loc[opportunities["CurrencyIsoCode"] != "USD", "Id"])
+    assert foreign, "the demo company sells in more than one currency"
+
+    sql = (
+        "select opportunity_id, stage_name, local_amount, opportunity_amount, close_date"
+        " from marts.fct_opportunities"
+    )
+    full = {row[0]: row[1:] for row in _query(full_db, sql)}
+    minimal = {row[0]: row[1:] for row in _query(db, sql)}
+    assert set(minimal) == set(full) - foreign
+    assert all(minimal[key] == full[key] for key in minimal)
+
+    no_rate = _query(
+        db,
+        "select opportunity_id, currency_code, detail from quarantine.opportunities"
+        " where rule = 'no_fx_rate'",
+    )
+    assert {row[0] for row in no_rate} >= foreign & set(full)
+    assert all(f"No {currency} rate" in detail for _, currency, detail in no_rate)
+
+    # no splits: every deal credits 100% to its owner
+    [(credits, owner_credits)] = _query(
+        db,
+        "select count(*), count(*) filter (where rep_id = owner_id and credit_share = 1)"
+        " from marts.fct_opportunity_credits",
+    )
+    assert credits == owner_credits == len(minimal)
