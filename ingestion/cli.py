@@ -28,6 +28,9 @@ def _print_result(result: LoadResult) -> None:
         print(f"raw_{result.system}.{table}: new columns not in the contract: {', '.join(columns)}")
     for table, ids in result.deduplicated.items():
         print(f"raw_{result.system}.{table}: {len(ids)} repeated ids, kept the latest row each")
+    for table, messages in result.warnings.items():
+        for message in messages:
+            print(f"raw_{result.system}.{table}: {message}")
     for table in result.created_empty:
         print(f"{table}: created empty (nothing landed for it)")
 

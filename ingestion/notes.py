@@ -18,11 +18,12 @@ log = logging.getLogger("ingestion")
 
 @dataclass
 class LoadNotes:
-    """Per resource (raw table): columns not in the contract, repeated ids, files read."""
+    """Per resource (raw table): columns not in the contract, repeated ids, files read, warnings."""
 
     new_columns: dict[str, list[str]] = field(default_factory=dict)
     deduplicated: dict[str, list[str]] = field(default_factory=dict)
     files_read: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 _current: ContextVar[LoadNotes | None] = ContextVar("ingestion_load_notes", default=None)
@@ -75,3 +76,11 @@ def file_read(resource: str, file: str) -> None:
     notes = _current.get()
     if notes is not None:
         notes.files_read.setdefault(resource, []).append(file)
+
+
+def warning(resource: str, message: str) -> None:
+    """Something the load did on the user's behalf that they should know (and may fix)."""
+    log.warning("%s: %s", resource, message)
+    notes = _current.get()
+    if notes is not None:
+        notes.warnings.setdefault(resource, []).append(message)

@@ -21,7 +21,7 @@ from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
-from ingestion.presence import absent_reason, system_present
+from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ SYSTEMS: tuple[str, ...] = (
 )
 
 _SOURCE_FUNCTIONS: dict[str, str] = {
-    "crm": "ingestion.sources.crm:crm_source",
+    "crm": "ingestion.sources.crm_export:crm_system_source",
     "sales_analytics": "ingestion.sources.sales_analytics:sales_analytics_source",
     "revenue_intelligence": "ingestion.sources.revenue_intelligence:revenue_intelligence_source",
     "compensation": "ingestion.sources.compensation:compensation_source",
@@ -97,9 +97,11 @@ class LoadResult(dict[str, int]):
 
     A `dict[str, int]` so callers can print or sum it; the attributes carry the rest:
     `new_columns` (columns not in the landing contract, per table), `deduplicated` (ids a CRM
-    export repeated, per table: the latest row was kept), `files_read` (per table), dlt's
-    `load_info`, `skipped` (why, when the system is absent) and `created_empty` (raw tables
-    created with no row because their system or file never landed).
+    export repeated, per table: the latest row was kept), `files_read` (per table),
+    `warnings` (per table: what the load did on the user's behalf, such as deal owners put in
+    an Unassigned team), dlt's `load_info`, `skipped` (why, when the system is absent) and
+    `created_empty` (raw tables created with no row because their system or file never
+    landed).
     """
 
     def __init__(
@@ -117,6 +119,7 @@ class LoadResult(dict[str, int]):
         self.new_columns = collected.new_columns
         self.deduplicated = collected.deduplicated
         self.files_read = collected.files_read
+        self.warnings = collected.warnings
         self.load_info = load_info
         self.skipped = skipped
         self.created_empty = list(created_empty or [])
@@ -165,7 +168,7 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     exists afterwards, empty when nothing landed for it (`ingestion.raw_tables`).
     """
     work_db = Path(warehouse_dir) / "work.duckdb"
-    if not system_present(landing_dir, system):
+    if not system_to_load(landing_dir, system):
         _check_system(system)
         reason = absent_reason(system, landing_dir, work_db)
         created = create_missing_raw_tables(work_db, [system])

@@ -28,6 +28,17 @@ def crm_export_present(landing_dir: Path) -> bool:
     return (Path(landing_dir) / CRM_EXPORT_FOLDER).is_dir()
 
 
+def system_to_load(landing_dir: Path, system: str) -> bool:
+    """Whether a run loads the system: its folder exists, or for the CRM, `crm_export/` does.
+
+    The CRM system's source reads `crm_export/` (any CRM's CSV export with a mapping) when
+    that folder exists (`ingestion.sources.crm_export.crm_system_source`).
+    """
+    if system == REQUIRED_SYSTEM and crm_export_present(landing_dir):
+        return True
+    return system_present(landing_dir, system)
+
+
 def absent_reason(system: str, landing_dir: Path, work_db: Path) -> str:
     """Why the load of an absent system is skipped; raise when it must not be skipped.
 

@@ -57,6 +57,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init_mapping(args: argparse.Namespace) -> int:
+    from ingestion.sources.crm_export.propose import write_proposal
+
+    deals = Path(args.file)
+    people = Path(args.people) if args.people else None
+    for path in (deals, people):
+        if path is not None and not path.is_file():
+            raise FileNotFoundError(f"{path}: file not found")
+    out = write_proposal(deals, people, Path(args.out) if args.out else None, overwrite=args.force)
+    print(f"proposed mapping: {out}")
+    print("check every guess in it, then run `spm check-landing` on the landing folder")
+    return 0
+
+
 def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
     report = outcome.report
     print("Rows loaded per table:")
@@ -256,6 +270,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing landing folder instead of refusing to write into it",
     )
     gen.set_defaults(func=cmd_generate)
+
+    mapping = sub.add_parser(
+        "init-mapping", help="propose crm_export/mapping.yml for any CRM's CSV export"
+    )
+    mapping.add_argument("file", help="the deals (opportunities) CSV of the export")
+    mapping.add_argument("--people", help="the CSV of who reports to whom (optional)")
+    mapping.add_argument("--out", help="where to write (default: mapping.yml beside FILE)")
+    mapping.add_argument("--force", action="store_true", help="replace an existing mapping")
+    mapping.set_defaults(func=cmd_init_mapping)
 
     run = sub.add_parser("run", help="ingest, build, check, publish, render")
     run.add_argument("--landing")

@@ -13,7 +13,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
-from ingestion.presence import absent_reason, system_present
+from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
@@ -55,7 +55,7 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
     )
     def _load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
         with warehouse_lock(settings.warehouse_dir):
-            if not system_present(settings.landing_dir, system):
+            if not system_to_load(settings.landing_dir, system):
                 # raises when the system landed before and vanished, or when there is no CRM
                 reason = absent_reason(system, settings.landing_dir, settings.work_db)
                 created = create_missing_raw_tables(settings.work_db, [system])

@@ -219,6 +219,16 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("rate", "decimal(18,8)"),
         *DLT,
     ],
+    # cells of a mapped CRM CSV export that could not be read (ingestion/sources/crm_export)
+    "raw_crm.crm_export_rejects": [
+        ("file_name", "varchar"),
+        ("file_row", "bigint"),
+        ("field_name", "varchar"),
+        ("cell_value", "varchar"),
+        ("reason", "varchar"),
+        ("deal_id", "varchar"),
+        *DLT,
+    ],
 }
 
 

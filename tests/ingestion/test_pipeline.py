@@ -43,6 +43,7 @@ def test_making_a_source_reads_nothing_so_definitions_load_before_files_land():
         "opportunity_split",
         "opportunity_split_type",
         "opportunity_stage",
+        "crm_export_rejects",
     ]
 
 

@@ -1,0 +1,18 @@
+with
+
+source as (select * from {{ source('crm', 'crm_export_rejects') }}),
+
+renamed as (
+    select
+        cast(file_name as {{ dbt.type_string() }}) as file_name,
+        cast(file_row as {{ dbt.type_bigint() }}) as file_row,
+        cast(field_name as {{ dbt.type_string() }}) as field_name,
+        cast(cell_value as {{ dbt.type_string() }}) as cell_value,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id
+    from source
+),
+
+final as (select * from renamed)
+
+select * from final
