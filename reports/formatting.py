@@ -74,6 +74,8 @@ def format_value(value: object, fmt: str | None, column: str = "", currency: str
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # the run report's times are UTC: say so
+            return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -329,7 +329,9 @@ def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) 
                 f"{r.adds} need {r.landing_pattern}",
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame["missing_note"] = frame["missing_note"].astype("string")
+    return frame
 
 
 def build_fixture_warehouse(
