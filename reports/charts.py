@@ -199,7 +199,19 @@ def _svg_of(spec_json: str) -> str:
     # The restricted site repeats every public chart: drawing each spec once halves the
     # time vl-convert takes for a pipeline run.
     _register_fonts()
-    return _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    svg = _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    return _MARK.sub(_with_title, svg)
+
+
+# A static SVG has no tooltip handler: each mark's aria-label (the spec's tooltip fields,
+# e.g. "Month: Mar 2026; Fiscal period: FY2026-M03; ...") becomes a <title>, which browsers
+# show on hover and screen readers read.
+_MARK = re.compile(r'<(path|rect|circle|symbol)([^<>]*?aria-label="([^"]*)"[^<>]*?)/>')
+
+
+def _with_title(match: re.Match[str]) -> str:
+    tag, attributes, label_text = match.group(1), match.group(2), match.group(3)
+    return f"<{tag}{attributes}><title>{label_text}</title></{tag}>"
 
 
 def to_png(spec: dict, scale: float = 2.0) -> bytes:
