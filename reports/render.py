@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
+from reports.glossary import build_glossary
 from reports.page_format import PLACEHOLDER_RE, Component, EachBlock, IfBlock, Page, parse_page
 from reports.site_config import PAGES_DIR, SiteConfig, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse, run_params_sql
@@ -49,6 +50,7 @@ _VAR_RE = re.compile(r"SPMV(\d+)X")
 _HREF = re.compile(r'href="(/[^"]*)"')
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
+GLOSSARY_PAGE = "glossary.html"
 
 
 @dataclass
@@ -130,6 +132,7 @@ def render_site(
                 )
             except PageBuildError as exc:
                 errors.append(exc)
+        rendered[GLOSSARY_PAGE] = _render_glossary(warehouse, allowed, nav, restricted)
     finally:
         warehouse.close()
     if errors:
@@ -184,6 +187,22 @@ def _render_page(
         )
     warnings.extend(dict.fromkeys(page_warnings))  # same notice on every rep page: say it once
     return out
+
+
+def _render_glossary(
+    warehouse: Warehouse, allowed: frozenset[str], nav: list[tuple[str, str]], restricted: bool
+) -> str:
+    """The KPI glossary page (linked from every page's footer), from the marts' YAML."""
+    glossary = build_glossary(warehouse.tables, allowed)
+    return env.get_template("page.html.j2").render(
+        title="KPI glossary",
+        body=env.get_template("glossary_body.html.j2").render(glossary=glossary),
+        root="",
+        nav=[{"href": h, "title": t, "current": False} for h, t in nav],
+        restricted=restricted,
+        source=warehouse.path.name,
+        built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 def _param_name(path: str) -> str | None:
