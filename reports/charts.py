@@ -99,7 +99,7 @@ def chart_spec(
         if is_money and len(y) > 1:
             y_title = f"Amount ({currency})"
     if x_title is None:
-        x_title = label(x)
+        x_title = "" if x == "measure" else label(x)
     axis_format = d3_format(fmt, currency) if fmt and fmt != "id" else None
     x_type = _field_type(data[x], continuous_numbers=kind == "line")
     whole = x_type == "quantitative" and pd.api.types.is_integer_dtype(data[x])

@@ -186,6 +186,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
     attainment = first(r["company_quarter"], "attainment")
     has_quotas = _has_rows(r["has_quotas"])
     has_forecasts = _has_rows(r["has_forecasts"])
+    has_activities = _has_rows(r["has_activities"])
     headline = quarter_headline(r["company_quarter"], r["quarter_pace"], currency, has_quotas)
     if has_forecasts:
         headline += [
@@ -300,9 +301,9 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "At-risk pipeline",
-            first(r["at_risk_summary"], "summary"),
+            first(r["at_risk_summary" if has_activities else "slipped_summary"], "summary"),
             [
-                stalled_deals(r["stalled"], currency),
+                *([stalled_deals(r["stalled"], currency)] if has_activities else []),
                 slipped_deals(r["slipped"], currency),
                 (
                     f"Teams with coverage below need, {quarter}",

@@ -391,7 +391,8 @@ def _write_site(out_dir: Path, rendered: dict[str, str]) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(out_dir / relative)
     (staging / "assets").mkdir(exist_ok=True)
-    shutil.copy2(STATIC_DIR / "style.css", staging / "assets" / "style.css")
+    for asset in ("style.css", "site.js"):
+        shutil.copy2(STATIC_DIR / asset, staging / "assets" / asset)
     (staging / SITE_MARKER).write_text("built by spm report\n", encoding="utf-8")
     os.chmod(staging, 0o755)
     old = None
