@@ -74,6 +74,8 @@ class Settings:
     email_from: str | None = None
     email_to: tuple[str, ...] = field(default_factory=tuple)
     email_timezone: str = "UTC"
+    # Where the report site is served; digests link there (never to a local file).
+    site_url: str | None = None
     # `spm run` keeps dbt's line-per-node console output in the run's target folder
     # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
     # step's captured output.
@@ -99,6 +101,7 @@ class Settings:
                 a.strip() for a in (os.environ.get("SPM_EMAIL_TO") or "").split(",") if a.strip()
             ),
             email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
+            site_url=(os.environ.get("SPM_SITE_URL") or "").strip() or None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -2,6 +2,11 @@
 
 vl-convert renders offline, escapes every label, and gives the same picture in the site
 (inline SVG) and in an email (PNG attachment), so the product never draws charts itself.
+
+A PNG has no text unless vl-convert finds the font the spec names: the product ships DejaVu
+Sans (`reports/fonts/`, free licence) and registers it, so email charts carry their title,
+axis labels and values on any machine. The SVG names the same family first, then the
+browser's usual sans-serif fonts.
 """
 
 from __future__ import annotations
@@ -9,15 +14,28 @@ from __future__ import annotations
 import functools
 import json
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import vl_convert
 
-from reports.formatting import d3_format, infer_format
+from reports.formatting import COMPACT, GAP, compact_money, d3_format, format_value, infer_format
 
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#64748b"]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>\s*")
+
+
+@functools.cache
+def _register_fonts() -> None:
+    vl_convert.register_font_directory(str(FONT_DIR))
+
+
+def money_title(column: str, currency: str) -> str:
+    """An axis title for an amount column: `bookings_amount` -> `Bookings (EUR)`."""
+    return f"{label(column)} ({currency})"
 
 
 def label(column: str) -> str:
@@ -48,8 +66,19 @@ def chart_spec(
     currency: str = "USD",
     width: int = 640,
     height: int = 260,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    label_size: int = 11,
+    values: bool = False,
 ) -> dict:
-    """A Vega-Lite spec for a bar or line chart of `y` (one or more columns) against `x`."""
+    """A Vega-Lite spec for a bar or line chart of `y` (one or more columns) against `x`.
+
+    Axes carry titles (`x_title`, `y_title`; by default the column names in words, money
+    with its currency code); `values=True` writes each bar's value on it as the tables do
+    (emails, where there is no tooltip; in grouped bars only the last measure's, so labels
+    never overlap). A `fiscal_period` column that is not the x axis goes into the
+    tooltip, so a month labelled "Mar 2026" still names its fiscal period.
+    """
     data = frame.copy()
     color_field = series
     value_field = y[0]
@@ -64,15 +93,22 @@ def chart_spec(
         )
         color_field, value_field = "measure", "value"
     fmt = y_fmt or infer_format(value_field if len(y) == 1 else y[0], 0.5)
+    is_money = fmt in (COMPACT, GAP) or (fmt or "").startswith(("cur", "usd", "eur", "gbp"))
+    if y_title is None:
+        y_title = money_title(y[0], currency) if is_money and len(y) == 1 else label(y[0])
+        if is_money and len(y) > 1:
+            y_title = f"Amount ({currency})"
+    if x_title is None:
+        x_title = "" if x == "measure" else label(x)
     axis_format = d3_format(fmt, currency) if fmt and fmt != "id" else None
     x_type = _field_type(data[x], continuous_numbers=kind == "line")
     whole = x_type == "quantitative" and pd.api.types.is_integer_dtype(data[x])
     x_axis = alt.Axis(tickMinStep=1, format="d") if whole else alt.Axis(labelAngle=-40)
-    x_enc = alt.X(x, type=x_type, sort=None, title=None, axis=x_axis)
+    x_enc = alt.X(x, type=x_type, sort=None, title=x_title, axis=x_axis)
     y_enc = alt.Y(
         value_field,
         type="quantitative",
-        title=None,
+        title=y_title,
         axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
         stack=None if kind == "line" or grouped else "zero",
     )
@@ -80,6 +116,8 @@ def chart_spec(
         alt.Tooltip(x, type=x_type),
         alt.Tooltip(value_field, type="quantitative", format=axis_format or ""),
     ]
+    if "fiscal_period" in data.columns and x != "fiscal_period":
+        tooltip.insert(1, alt.Tooltip("fiscal_period", type="nominal", title="Fiscal period"))
     if kind == "line":
         chart = alt.Chart(data).mark_line(point=True, strokeWidth=2)
     else:
@@ -89,10 +127,10 @@ def chart_spec(
                 alt.X(
                     value_field,
                     type="quantitative",
-                    title=None,
+                    title=y_title,
                     axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
                 ),
-                alt.Y(x, type=x_type, sort=None, title=None),
+                alt.Y(x, type=x_type, sort=None, title=x_title),
             )
     encodings = {"x": x_enc, "y": y_enc, "tooltip": tooltip}
     if color_field:
@@ -113,14 +151,40 @@ def chart_spec(
     else:
         chart = chart.encode(color=alt.value(PALETTE[0]))
     chart = chart.encode(**encodings).properties(width=width, height=height)
+    if values and kind == "bar":
+        text_encodings = {k: v for k, v in encodings.items() if k not in {"color", "tooltip"}}
+        text_encodings["text"] = alt.Text("value_label", type="nominal")
+        offset = {"dx": 3, "align": "left"} if swap_xy else {"dy": -3, "baseline": "bottom"}
+        labelled = data.assign(
+            value_label=[
+                compact_money(float(v), currency) if is_money else format_value(v, fmt, "")
+                for v in data[value_field]
+            ]
+        )
+        if color_field == "measure":  # grouped bars: label the last measure (bookings) only
+            labelled = labelled[labelled["measure"] == y[-1]]
+        labels = (
+            alt.Chart(labelled)
+            .mark_text(fontSize=label_size - 1, color="#0f172a", **offset)
+            .encode(**text_encodings)
+        )
+        chart = alt.layer(chart, labels).properties(width=width, height=height)
     if title:
         chart = chart.properties(title=title)
     spec = (
-        chart.configure_view(stroke=None)
+        chart.configure(font=FONT)
+        .configure_view(stroke=None)
         .configure_axis(
-            labelFont="Helvetica", titleFont="Helvetica", labelColor="#334155", gridColor="#e2e8f0"
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=label_size,
+            titleFontSize=label_size + 1,
+            labelColor="#334155",
+            titleColor="#334155",
+            gridColor="#e2e8f0",
         )
-        .configure_title(font="Helvetica", fontSize=14, anchor="start", color="#0f172a")
+        .configure_legend(labelFont=FONT, labelFontSize=label_size)
+        .configure_title(font=FONT, fontSize=14, anchor="start", color="#0f172a")
     )
     return spec.to_dict()
 
@@ -134,9 +198,23 @@ def to_svg(spec: dict) -> str:
 def _svg_of(spec_json: str) -> str:
     # The restricted site repeats every public chart: drawing each spec once halves the
     # time vl-convert takes for a pipeline run.
-    return _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    _register_fonts()
+    svg = _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
+    return _MARK.sub(_with_title, svg)
+
+
+# A static SVG has no tooltip handler: each mark's aria-label (the spec's tooltip fields,
+# e.g. "Month: Mar 2026; Fiscal period: FY2026-M03; ...") becomes a <title>, which browsers
+# show on hover and screen readers read.
+_MARK = re.compile(r'<(path|rect|circle|symbol)([^<>]*?aria-label="([^"]*)"[^<>]*?)/>')
+
+
+def _with_title(match: re.Match[str]) -> str:
+    tag, attributes, label_text = match.group(1), match.group(2), match.group(3)
+    return f"<{tag}{attributes}><title>{label_text}</title></{tag}>"
 
 
 def to_png(spec: dict, scale: float = 2.0) -> bytes:
-    """PNG bytes for an email attachment."""
+    """PNG bytes for an email attachment, drawn with the bundled font."""
+    _register_fonts()
     return vl_convert.vegalite_to_png(spec, scale=scale)

@@ -1,7 +1,8 @@
 """The parts the leadership digest and a manager's digest share, so both read their pages alike.
 
 Both digests read a page's query results the same way (first value, formatted table, inline
-chart), open with the same quarter headline (quota, bookings, attainment, pace gap), show the
+chart), open with the same quarter headline (quota, bookings, attainment, pace; or, with no
+quota loaded, bookings, win rate, deals won and pipeline), show the
 same monthly trend chart and list stalled and slipped deals with the same columns. Keeping
 those here means a change to, say, the deal columns reaches both emails at once.
 """
@@ -23,7 +24,13 @@ Section = tuple[str, dict[str, object] | None]
 DEAL_COLUMNS: Columns = [
     ("opportunity_name", "Deal", None),
     ("rep_name", "Rep", None),
-    ("amount", "Amount", "cur0"),
+    ("amount", "Amount", "cur"),
+]
+HYGIENE_COLUMNS: Columns = [
+    ("opportunity_name", "Deal", None),
+    ("rep_name", "Rep", None),
+    ("problem_text", "Problem", None),
+    ("amount", "Amount", "cur"),
 ]
 STALLED_COLUMNS: Columns = [*DEAL_COLUMNS, ("days_idle", "Days idle", "num0")]
 DEALS_SHOWN = 5
@@ -36,6 +43,7 @@ class InlineImage:
     cid: str
     png: bytes
     filename: str
+    alt: str = ""
 
 
 def first(result: Result, column: str) -> object:
@@ -56,6 +64,9 @@ def table(
         return {"pending": result.missing, "headers": [], "rows": []}
     if not isinstance(result, QueryResult):
         return None
+    missing = [c for c, _, _ in columns if c not in result.columns]
+    if missing:  # a digest must never show "–" for a column its query does not return
+        raise KeyError(f"query {result.name!r} has no column {missing} (it has {result.columns})")
     rows = [
         [format_value(r.get(c), f, c, currency) for c, _, f in columns]
         for r in result.records()[:limit]
@@ -76,40 +87,63 @@ def chart_image(
     """The chart `build` draws from `result` as a PNG, or None when there is nothing to draw."""
     if not isinstance(result, QueryResult) or not result.rows:
         return None
-    png = charts.to_png(build(result), scale=1.5)
-    return InlineImage(make_msgid(idstring=name, domain="spm.local")[1:-1], png, f"{name}.png")
+    spec = build(result)
+    png = charts.to_png(spec, scale=1.5)
+    title = spec.get("title")
+    alt = (title.get("text") if isinstance(title, dict) else title) or name
+    cid = make_msgid(idstring=name, domain="spm.local")[1:-1]
+    return InlineImage(cid, png, f"{name}.png", str(alt))
 
 
 def money(value: object, currency: str) -> str:
-    """An amount in thousands of `currency`, or the missing mark."""
-    return format_value(value, "cur0k", "", currency) if value is not None else MISSING
+    """An amount as a reader says it ($2.8M, $950k) in `currency`, or the missing mark."""
+    return format_value(value, "cur", "", currency) if value is not None else MISSING
 
 
-def quarter_headline(quarter: Result, pace: Result, currency: str) -> list[tuple[str, str]]:
-    """Quota, bookings, attainment and pace gap: the opening figures of every digest."""
+def quarter_headline(
+    quarter: Result, pace: Result, currency: str, has_quotas: bool
+) -> list[tuple[str, str]]:
+    """The opening figures of every digest.
+
+    With quotas: quota, bookings, attainment, pace and win rate. Without: bookings, win
+    rate, deals won and open pipeline (no dash where a quota would be).
+    """
+    if has_quotas:
+        return [
+            ("Quota", money(first(quarter, "quota_amount"), currency)),
+            ("Bookings", money(first(quarter, "bookings_amount"), currency)),
+            ("Attainment", format_value(first(quarter, "attainment"), "pct1")),
+            ("Pace", format_value(first(pace, "pace_gap_amount"), "gap", "", currency)),
+            ("Win rate", format_value(first(quarter, "win_rate"), "pct0")),
+        ]
     return [
-        ("Quota", money(first(quarter, "quota_amount"), currency)),
         ("Bookings", money(first(quarter, "bookings_amount"), currency)),
-        ("Attainment", format_value(first(quarter, "attainment"), "pct1")),
-        ("Pace gap", money(first(pace, "pace_gap_amount"), currency)),
+        ("Win rate", format_value(first(quarter, "win_rate"), "pct0")),
+        ("Deals won", format_value(first(quarter, "won_count"), "num0")),
+        ("Open pipeline", money(first(quarter, "open_pipeline_amount"), currency)),
     ]
 
 
-def trend_chart(result: Result, currency: str) -> InlineImage | None:
-    """Quota against bookings by fiscal month, as grouped bars."""
+def trend_chart(result: Result, currency: str, has_quotas: bool) -> InlineImage | None:
+    """Bookings (against quota when there is one) by month of this fiscal year."""
+    measures = ["quota_amount", "bookings_amount"] if has_quotas else ["bookings_amount"]
+    title = "Bookings against quota by month" if has_quotas else "Bookings by month"
     return chart_image(
         result,
         "trend",
         lambda q: charts.chart_spec(
             "bar",
             q.frame(),
-            "fiscal_period",
-            ["quota_amount", "bookings_amount"],
-            grouped=True,
-            y_fmt="usd0k",
+            "month",
+            measures,
+            grouped=has_quotas,
+            y_fmt="cur",
             currency=currency,
             width=520,
             height=200,
+            title=title,
+            x_title="Month",
+            values=True,
         ),
     )
 
@@ -122,3 +156,15 @@ def stalled_deals(result: Result, currency: str) -> Section:
 def slipped_deals(result: Result, currency: str) -> Section:
     """The 'Slipped deals' table: deal, rep and amount."""
     return ("Slipped deals", table(result, DEAL_COLUMNS, currency, DEALS_SHOWN))
+
+
+def hygiene_deals(result: Result, currency: str) -> Section:
+    """Open deals to clean up: no amount, no close date, close date passed."""
+    return ("Open deals to clean up in the CRM", table(result, HYGIENE_COLUMNS, currency, 10))
+
+
+def missing_notes(result: Result) -> list[str]:
+    """What each missing system would add (from `source_coverage.missing_note`)."""
+    if not isinstance(result, QueryResult):
+        return []
+    return [str(r["missing_note"]) for r in result.records() if r.get("missing_note")]

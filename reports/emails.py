@@ -6,6 +6,11 @@ plain-text alternative. Its numbers come from the very queries of the pages
 (`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager), so an email
 can never disagree with the site. A manager's digest runs the team page's queries for their
 own team only, so it never shows another team's reps.
+
+A company with no quota loaded gets digests led by bookings, win rate and pipeline, with no
+quota, attainment or pace; every digest names the systems that are missing and what they
+would add. Links point to `SPM_SITE_URL` (`Settings.site_url`); without it a digest names
+the page to open instead of linking to a file on the machine that rendered it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from reports.digest_parts import (
     InlineImage,
     chart_image,
     first,
+    hygiene_deals,
+    missing_notes,
     money,
     quarter_headline,
     slipped_deals,
@@ -76,7 +83,12 @@ class Digest:
         html_part = message.get_payload()[-1]
         for image in self.images:
             html_part.add_related(
-                image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename
+                image.png,
+                "image",
+                "png",
+                cid=f"<{image.cid}>",
+                filename=image.filename,
+                disposition="inline",
             )
         return message
 
@@ -106,9 +118,28 @@ def _results(page: Page, warehouse: Warehouse, params: dict[str, str], pending: 
     return queries.run_all(params)
 
 
-def _base_url(settings: Settings, site_url: str | None) -> str:
-    """Where the site's pages are linked from: `site_url`, else the local reports folder."""
-    return (site_url or settings.reports_dir.resolve().as_uri()).rstrip("/") + "/"
+@dataclass(frozen=True)
+class PageLink:
+    """A page of the site: its URL when the site is served (`SPM_SITE_URL`), else its name."""
+
+    url: str | None
+    name: str
+
+
+def _base_url(settings: Settings, site_url: str | None) -> str | None:
+    """The served site's base URL (`site_url`, else `SPM_SITE_URL`), or None: never a file."""
+    base = site_url or settings.site_url
+    if not base or base.lower().startswith("file:"):
+        return None
+    return base.rstrip("/") + "/"
+
+
+def _page_link(base: str | None, path: str, name: str) -> PageLink:
+    return PageLink(base + path if base else None, name)
+
+
+def _has_rows(result: object) -> bool:
+    return isinstance(result, QueryResult) and bool(result.rows)
 
 
 def render_digests(
@@ -153,57 +184,84 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
     r = _results(page, warehouse, {}, pending)
     quarter = first(r["current_periods"], "quarter") or "this quarter"
     attainment = first(r["company_quarter"], "attainment")
-    headline = [
-        *quarter_headline(r["company_quarter"], r["quarter_pace"], currency),
-        ("Commit call", money(first(r["forecast_calls"], "commit_amount"), currency)),
-        ("Best case call", money(first(r["forecast_calls"], "best_case_amount"), currency)),
-        (
-            "Projection",
-            money(first(r["projection"], "projected_amount"), currency)
-            if isinstance(r["projection"], QueryResult)
-            else "not available yet",
-        ),
-    ]
+    has_quotas = _has_rows(r["has_quotas"])
+    has_forecasts = _has_rows(r["has_forecasts"])
+    has_activities = _has_rows(r["has_activities"])
+    headline = quarter_headline(r["company_quarter"], r["quarter_pace"], currency, has_quotas)
+    if has_forecasts:
+        headline += [
+            ("Commit call", money(first(r["forecast_calls"], "commit_amount"), currency)),
+            ("Best case call", money(first(r["forecast_calls"], "best_case_amount"), currency)),
+            (
+                "Projection",
+                money(first(r["projection"], "projected_amount"), currency)
+                if isinstance(r["projection"], QueryResult)
+                else "not available yet",
+            ),
+        ]
+    forecast_chart = (
+        chart_image(
+            r["forecast_vs_quota"],
+            "forecast",
+            lambda q: charts.chart_spec(
+                "bar",
+                q.frame(),
+                "measure",
+                ["amount"],
+                swap_xy=True,
+                y_fmt="cur",
+                currency=currency,
+                width=520,
+                height=160,
+                title=f"Quota, closed and the latest calls, {quarter}",
+                x_title="",
+                values=True,
+            ),
+        )
+        if has_forecasts
+        else None
+    )
     images = [
         img
-        for img in (
-            chart_image(
-                r["forecast_vs_quota"],
-                "forecast",
-                lambda q: charts.chart_spec(
-                    "bar",
-                    q.frame(),
-                    "measure",
-                    ["amount"],
-                    swap_xy=True,
-                    y_fmt="usd0k",
-                    currency=currency,
-                    width=520,
-                    height=160,
-                ),
-            ),
-            trend_chart(r["monthly_trend"], currency),
-        )
+        for img in (forecast_chart, trend_chart(r["monthly_trend"], currency, has_quotas))
         if img
     ]
+    if has_quotas:
+        winners = (
+            f"Reps at or above quota, {quarter}",
+            table(
+                r["reps_at_quota"],
+                [
+                    ("rep_name", "Rep", None),
+                    ("team_name", "Team", None),
+                    ("attainment", "Attainment", "pct1"),
+                ],
+                currency,
+            ),
+        )
+    else:
+        winners = (
+            f"Top reps by bookings, {quarter}",
+            table(
+                r["top_reps_by_bookings"],
+                [
+                    ("rep_name", "Rep", None),
+                    ("bookings_amount", "Bookings", "cur"),
+                    ("win_rate", "Win rate", "pct0"),
+                ],
+                currency,
+            ),
+        )
     sections = [
         (
             "Successes",
-            first(r["successes_summary"], "summary"),
+            first(r["successes_summary"], "summary") if has_quotas else None,
             [
+                winners,
                 (
-                    "Reps at or above quota",
-                    table(
-                        r["reps_at_quota"],
-                        [
-                            ("rep_name", "Rep", None),
-                            ("team_name", "Team", None),
-                            ("attainment", "Attainment", "pct1"),
-                        ],
-                        currency,
-                    ),
+                    f"Top deals won, {quarter}",
+                    table(r["top_deals"], DEAL_COLUMNS, currency, DEALS_SHOWN),
                 ),
-                ("Top deals won", table(r["top_deals"], DEAL_COLUMNS, currency, DEALS_SHOWN)),
                 (
                     "Badges earned",
                     table(
@@ -225,8 +283,8 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                         [
                             ("rep_name", "Rep", None),
                             ("team_name", "Team", None),
-                            ("pace_gap_amount", "Gap", "cur0"),
-                            ("required_run_rate_amount", "Needed per day", "cur0"),
+                            ("pace_gap_amount", "Pace", "gap"),
+                            ("required_run_rate_amount", "Needed per day", "cur"),
                         ],
                         currency,
                     ),
@@ -235,7 +293,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                     "Teams behind pace",
                     table(
                         r["teams_behind"],
-                        [("team_name", "Team", None), ("pace_gap_amount", "Gap", "cur0")],
+                        [("team_name", "Team", None), ("pace_gap_amount", "Pace", "gap")],
                         currency,
                     ),
                 ),
@@ -243,12 +301,12 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "At-risk pipeline",
-            first(r["at_risk_summary"], "summary"),
+            first(r["at_risk_summary" if has_activities else "slipped_summary"], "summary"),
             [
-                stalled_deals(r["stalled"], currency),
+                *([stalled_deals(r["stalled"], currency)] if has_activities else []),
                 slipped_deals(r["slipped"], currency),
                 (
-                    "Coverage below need",
+                    f"Teams with coverage below need, {quarter}",
                     table(
                         r["coverage_below_need"],
                         [
@@ -262,7 +320,14 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
             ],
         ),
     ]
-    subject = f"Sales performance {quarter}: {format_value(attainment, 'pct0')} of quota"
+    if not has_quotas:
+        sections = [section for section in sections if section[0] != "Shortfalls"]
+        title, summary, tables = sections[-1]
+        sections[-1] = (title, summary, [t for t in tables if "coverage" not in t[0]])
+        booked = money(first(r["company_quarter"], "bookings_amount"), currency)
+        subject = f"Sales performance {quarter}: {booked} booked"
+    else:
+        subject = f"Sales performance {quarter}: {format_value(attainment, 'pct0')} of quota"
     return _digest(
         "leadership",
         subject,
@@ -272,8 +337,9 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         headline,
         sections,
         images,
-        base + "index.html",
+        _page_link(base, "index.html", "Overview"),
         None,
+        missing_notes(r["missing_sources"]),
     )
 
 
@@ -282,34 +348,34 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
     r = _results(page, warehouse, {"team_id": team_id}, pending)
     quarter = first(r["current_periods"], "quarter") or "this quarter"
     attainment = first(r["team_quarter"], "attainment")
-    headline = [
-        *quarter_headline(r["team_quarter"], r["team_pace"], currency),
-        (
-            "Needed per selling day",
-            format_value(first(r["team_pace"], "required_run_rate_amount"), "cur0", "", currency),
-        ),
-    ]
-    images = [img for img in (trend_chart(r["monthly_trend"], currency),) if img]
+    has_quotas = _has_rows(r["has_quotas"])
+    headline = quarter_headline(r["team_quarter"], r["team_pace"], currency, has_quotas)
+    if has_quotas:
+        headline.append(
+            (
+                "Needed per selling day",
+                money(first(r["team_pace"], "required_run_rate_amount"), currency),
+            )
+        )
+        rep_columns = [
+            ("rep_name", "Rep", None),
+            ("attainment", "Attainment", "pct1"),
+            ("pace_gap_amount", "Pace", "gap"),
+            ("required_run_rate_amount", "Needed per day", "cur"),
+        ]
+    else:
+        rep_columns = [
+            ("rep_name", "Rep", None),
+            ("bookings_amount", "Bookings", "cur"),
+            ("win_rate", "Win rate", "pct0"),
+            ("open_pipeline_amount", "Open pipeline", "cur"),
+        ]
+    images = [img for img in (trend_chart(r["monthly_trend"], currency, has_quotas),) if img]
     sections = [
         (
             "Your team",
-            first(r["team_summary"], "summary"),
-            [
-                (
-                    "Reps",
-                    table(
-                        r["team_reps"],
-                        [
-                            ("rep_name", "Rep", None),
-                            ("attainment", "Attainment", "pct1"),
-                            ("pace_gap_amount", "Pace gap", "cur0"),
-                            ("required_run_rate_amount", "Needed per day", "cur0"),
-                        ],
-                        currency,
-                        50,
-                    ),
-                ),
-            ],
+            first(r["team_summary"], "summary") if has_quotas else None,
+            [(f"Reps, {quarter}", table(r["team_reps"], rep_columns, currency, 50))],
         ),
         (
             "Deals that need attention",
@@ -317,12 +383,17 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
             [
                 stalled_deals(r["team_stalled"], currency),
                 slipped_deals(r["team_slipped"], currency),
+                hygiene_deals(r["team_hygiene"], currency),
             ],
         ),
     ]
     team_name = str(manager["team_name"])
-    subject = f"{team_name} team {quarter}: {format_value(attainment, 'pct0')} of quota"
-    link = base + output_path(team_page_name(), team_id)
+    if has_quotas:
+        subject = f"{team_name} team {quarter}: {format_value(attainment, 'pct0')} of quota"
+    else:
+        booked = money(first(r["team_quarter"], "bookings_amount"), currency)
+        subject = f"{team_name} team {quarter}: {booked} booked"
+    link = _page_link(base, output_path(team_page_name(), team_id), f"{team_name} team")
     return _digest(
         "manager",
         subject,
@@ -334,6 +405,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         images,
         link,
         team_id,
+        missing_notes(r["missing_sources"]),
     )
 
 
@@ -342,7 +414,7 @@ def team_page_name() -> str:
 
 
 def _digest(
-    kind, subject, recipients, heading, quarter, headline, sections, images, link, team_id
+    kind, subject, recipients, heading, quarter, headline, sections, images, link, team_id, notes
 ) -> Digest:
     context = {
         "heading": heading,
@@ -351,6 +423,7 @@ def _digest(
         "sections": sections,
         "images": images,
         "link": link,
+        "notes": notes,
     }
     html = env.get_template("email.html.j2").render(**context)
     text = env.get_template("email.txt.j2").render(**context)
@@ -373,7 +446,11 @@ def render_delayed_notice(
 ) -> Digest:
     """The short note sent instead of the digest when the last run did not publish."""
     base = _base_url(settings, site_url)
-    context = {"checks": list(failed_checks), "run_id": run_id, "link": base + "index.html"}
+    context = {
+        "checks": list(failed_checks),
+        "run_id": run_id,
+        "link": _page_link(base, "index.html", "Overview"),
+    }
     html = env.get_template("email_delayed.html.j2").render(**context)
     text = _plain(env.get_template("email_delayed.txt.j2").render(**context))
     return Digest(

@@ -1,4 +1,4 @@
-"""Read one Evidence page: frontmatter, named ```sql blocks, components and `{#each}` blocks.
+"""Read one Evidence page: frontmatter, named ```sql blocks, components, `{#each}` and `{#if}`.
 
 Evidence pages are markdown with named SQL fences (```sql name) and Svelte-style component
 tags (`<BarChart data={q} x=month y=bookings/>`). markdown-it-py finds the fences (so that a
@@ -25,6 +25,11 @@ _NAME = re.compile(r"[A-Za-z_][\w-]*")
 _QUERY_NAME = re.compile(r"^[A-Za-z_]\w*$")
 _EACH_OPEN = re.compile(r"\{#each\s+([A-Za-z_]\w*)\s+as\s+([A-Za-z_]\w*)\s*\}")
 _EACH_CLOSE = "{/each}"
+# Evidence (Svelte) conditionals on whether a query returned rows: `{#if q.length > 0}`,
+# `{#if q.length === 0}`, with an optional `{:else}`. A page shows what the data supports
+# (no quota loaded: no attainment) with one page for every company.
+_IF_OPEN = re.compile(r"\{#if\s+([A-Za-z_]\w*)\.length\s*(>|===|==|!==|!=)\s*0\s*\}")
+_IF_TOKEN = re.compile(r"\{#if\b|\{:else\}|\{/if\}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,20 @@ class EachBlock:
 
 
 @dataclass
+class IfBlock:
+    """`{#if query.length > 0}` ... `{:else}` ... `{/if}`: one branch shown, by row count."""
+
+    query: str
+    when_rows: bool  # True: the first branch shows when the query returned rows
+    then_markdown: str
+    then_parts: list[Component | EachBlock | IfBlock]
+    else_markdown: str
+    else_parts: list[Component | EachBlock | IfBlock]
+    line: int
+    block: bool
+
+
+@dataclass
 class Page:
     """A parsed page: `path` is relative to the pages folder, e.g. `reps/[rep_id].md`."""
 
@@ -81,7 +100,7 @@ class Page:
     frontmatter: dict[str, object]
     queries: dict[str, QueryBlock]
     markdown: str
-    parts: list[Component | EachBlock]
+    parts: list[Component | EachBlock | IfBlock]
 
     @property
     def title(self) -> str:
@@ -159,8 +178,8 @@ def _code_spans(body: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _extract_components(body: str, path: str) -> tuple[str, list[Component | EachBlock]]:
-    parts: list[Component | EachBlock] = []
+def _extract_components(body: str, path: str) -> tuple[str, list[Component | EachBlock | IfBlock]]:
+    parts: list[Component | EachBlock | IfBlock] = []
     out: list[str] = []
     spans = _code_spans(body)
     i = 0
@@ -176,6 +195,11 @@ def _extract_components(body: str, path: str) -> tuple[str, list[Component | Eac
             component.block = _is_block(body, i, end)
             parts.append(component)
             out.append(_placeholder(len(parts) - 1, component.block))
+            i = end
+        elif body.startswith("{#if", i):
+            conditional, end = _parse_if(body, i, path)
+            parts.append(conditional)
+            out.append(_placeholder(len(parts) - 1, conditional.block))
             i = end
         elif body.startswith("{#each", i):
             each, end = _parse_each(body, i, path)
@@ -224,6 +248,54 @@ def _parse_each(body: str, start: int, path: str) -> tuple[EachBlock, int]:
         match.group(1), match.group(2), body[match.end() : close], line, _is_block(body, start, end)
     )
     return each, end
+
+
+def _parse_if(body: str, start: int, path: str) -> tuple[IfBlock, int]:
+    """Parse `{#if q.length > 0}`..`{:else}`..`{/if}` (nested ifs allowed) from `start`."""
+    line = body.count("\n", 0, start) + 1
+    match = _IF_OPEN.match(body, start)
+    if not match:
+        raise PageBuildError(
+            path, line, "{#if", "write {#if query.length > 0} ... {:else} ... {/if}"
+        )
+    depth, split, close = 0, None, None
+    for token in _IF_TOKEN.finditer(body, match.end()):
+        text = token.group(0)
+        if text == "{#if":
+            depth += 1
+        elif text == "{/if}":
+            if depth == 0:
+                close = token
+                break
+            depth -= 1
+        elif depth == 0 and split is None:
+            split = token
+    if close is None:
+        raise PageBuildError(path, line, "{#if", "{#if} block is never closed with {/if}")
+    then_end = split.start() if split else close.start()
+    then_markdown, then_parts = _branch(body, match.end(), then_end, path)
+    else_markdown, else_parts = (
+        _branch(body, split.end(), close.start(), path) if split else ("", [])
+    )
+    end = close.end()
+    operator = match.group(2)
+    return IfBlock(
+        match.group(1),
+        operator in {">", "!==", "!="},
+        then_markdown,
+        then_parts,
+        else_markdown,
+        else_parts,
+        line,
+        _is_block(body, start, end),
+    ), end
+
+
+def _branch(body: str, start: int, end: int, path: str):
+    """One branch of an {#if}, parsed on its own; blank lines keep its error line numbers."""
+    padding = "\n" * body.count("\n", 0, start)
+    markdown, parts = _extract_components(padding + body[start:end], path)
+    return markdown[len(padding) :], parts
 
 
 def _parse_tag(body: str, start: int, path: str) -> tuple[Component, int]:

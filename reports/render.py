@@ -23,7 +23,8 @@ from markdown_it import MarkdownIt
 from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
-from reports.page_format import PLACEHOLDER_RE, EachBlock, Page, parse_page
+from reports.glossary import build_glossary
+from reports.page_format import PLACEHOLDER_RE, Component, EachBlock, IfBlock, Page, parse_page
 from reports.site_config import PAGES_DIR, SiteConfig, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse, run_params_sql
 
@@ -49,6 +50,7 @@ _VAR_RE = re.compile(r"SPMV(\d+)X")
 _HREF = re.compile(r'href="(/[^"]*)"')
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
+GLOSSARY_PAGE = "glossary.html"
 
 
 @dataclass
@@ -130,6 +132,7 @@ def render_site(
                 )
             except PageBuildError as exc:
                 errors.append(exc)
+        rendered[GLOSSARY_PAGE] = _render_glossary(warehouse, allowed, nav, restricted)
     finally:
         warehouse.close()
     if errors:
@@ -186,6 +189,22 @@ def _render_page(
     return out
 
 
+def _render_glossary(
+    warehouse: Warehouse, allowed: frozenset[str], nav: list[tuple[str, str]], restricted: bool
+) -> str:
+    """The KPI glossary page (linked from every page's footer), from the marts' YAML."""
+    glossary = build_glossary(warehouse.tables, allowed)
+    return env.get_template("page.html.j2").render(
+        title="KPI glossary",
+        body=env.get_template("glossary_body.html.j2").render(glossary=glossary),
+        root="",
+        nav=[{"href": h, "title": t, "current": False} for h, t in nav],
+        restricted=restricted,
+        source=warehouse.path.name,
+        built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
 def _param_name(path: str) -> str | None:
     match = re.search(r"\[(\w+)\]", path)
     return match.group(1) if match else None
@@ -211,15 +230,18 @@ def render_body(
     """The HTML of a page's content: markdown rendered, components and each-blocks filled in."""
     link = _linker(target)
     ctx = RenderContext(page.path, results, currency, link, warnings)
-    rendered_parts = [
-        _render_each(part, ctx) if isinstance(part, EachBlock) else render_component(part, ctx)
-        for part in page.parts
-    ]
-    body = _markdown.render(page.markdown)
+    body = _render_markdown(page.markdown, page.parts, ctx)
+    return _HREF.sub(lambda m: f'href="{html.escape(link(html.unescape(m.group(1))))}"', body)
+
+
+def _render_markdown(markdown: str, parts: list, ctx: RenderContext) -> str:
+    """Markdown with its components, each-blocks and if-blocks filled in, as HTML."""
+    rendered_parts = [_render_part(part, ctx) for part in parts]
+    body = _markdown.render(markdown)
 
     def fill_block(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        if page.parts[index].block:
+        if parts[index].block:
             return rendered_parts[index]
         return f"<p>{rendered_parts[index]}</p>"
 
@@ -227,8 +249,36 @@ def render_body(
         return rendered_parts[int(match.group(1))]
 
     body = re.sub(r"<p>\s*SPMX(\d+)X\s*</p>", fill_block, body)
-    body = PLACEHOLDER_RE.sub(fill_inline, body)
-    return _HREF.sub(lambda m: f'href="{html.escape(link(html.unescape(m.group(1))))}"', body)
+    return PLACEHOLDER_RE.sub(fill_inline, body)
+
+
+def _render_part(part: Component | EachBlock | IfBlock, ctx: RenderContext) -> str:
+    if isinstance(part, EachBlock):
+        return _render_each(part, ctx)
+    if isinstance(part, IfBlock):
+        return _render_if(part, ctx)
+    return render_component(part, ctx)
+
+
+def _render_if(block: IfBlock, ctx: RenderContext) -> str:
+    """The branch of an {#if} that the query's row count selects."""
+    data = ctx.results.get(block.query)
+    if data is None:
+        raise PageBuildError(
+            ctx.page,
+            block.line,
+            block.query,
+            f"{{#if {block.query}.length}} names a query this page does not define",
+        )
+    has_rows = isinstance(data, QueryResult) and bool(data.rows)
+    if block.when_rows == has_rows:
+        markdown, parts = block.then_markdown, block.then_parts
+    else:
+        markdown, parts = block.else_markdown, block.else_parts
+    html_text = _render_markdown(markdown, parts, ctx)
+    if block.block:
+        return html_text
+    return re.sub(r"^<p>(.*)</p>\s*$", r"\1", html_text.strip(), flags=re.DOTALL)
 
 
 def _render_each(each: EachBlock, ctx: RenderContext) -> str:
@@ -341,7 +391,8 @@ def _write_site(out_dir: Path, rendered: dict[str, str]) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(out_dir / relative)
     (staging / "assets").mkdir(exist_ok=True)
-    shutil.copy2(STATIC_DIR / "style.css", staging / "assets" / "style.css")
+    for asset in ("style.css", "site.js"):
+        shutil.copy2(STATIC_DIR / asset, staging / "assets" / asset)
     (staging / SITE_MARKER).write_text("built by spm report\n", encoding="utf-8")
     os.chmod(staging, 0o755)
     old = None

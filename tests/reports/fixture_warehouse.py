@@ -17,6 +17,7 @@ every data string is escaped.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,10 @@ def _measures(rows: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def _rep_months(people: list[Person], rng: random.Random) -> pd.DataFrame:
+def _rep_months(
+    people: list[Person], rng: random.Random, with_quota: set[str] | None = None
+) -> pd.DataFrame:
+    """Monthly rep figures; `with_quota` names the reps who carry a quota (None: all)."""
     rows = []
     for p in people:
         if p.role != "rep":
@@ -152,6 +156,8 @@ def _rep_months(people: list[Person], rng: random.Random) -> pd.DataFrame:
             ramp = min(1.0, max(0.25, (month - p.hire_date.month + 1) / 4))
             ramping = p.hire_date.year == FISCAL_YEAR
             quota = (50000.0 * (ramp if ramping else 1.0)) if employed else 0.0
+            if with_quota is not None and p.rep_id not in with_quota:
+                quota = 0.0
             closed = end <= AS_OF or start <= AS_OF <= end
             if closed and employed:
                 factor = p.skill * rng.uniform(0.6, 1.4) * (0.6 if start <= AS_OF <= end else 1)
@@ -214,51 +220,145 @@ def _year_bounds() -> tuple[dt.date, dt.date]:
     return dt.date(FISCAL_YEAR, 1, 1), dt.date(FISCAL_YEAR, 12, 31)
 
 
-def _leaderboard(perf: pd.DataFrame) -> pd.DataFrame:
-    """Company, team and ramping boards per started period, ranked like the real mart."""
-    started = perf[(perf.period_start <= AS_OF) & (perf.quota_amount > 0)]
+def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
+    """Company, team and ramping boards per started period, ranked like the real mart.
+
+    Reps with a quota are ranked by attainment; without quotas (none loaded, or none for
+    this rep in the period) a rep is on the board ranked by bookings.
+    """
+    started = perf[perf.period_start <= AS_OF]
     rows = []
     for fiscal_period, group in started.groupby("fiscal_period"):
         boards = [("company", COMPANY[0], COMPANY[1], group)]
         boards += [("team", tid, name, group[group.team_id == tid]) for tid, name, _ in TEAMS]
         boards.append(("ramping", "ramping", "Ramping reps", group[group.is_ramping]))
         for board, board_id, board_name, members in boards:
-            ordered = members.sort_values(["attainment", "bookings_amount"], ascending=False)
-            for position, r in enumerate(ordered.itertuples(), start=1):
-                rows.append(
-                    {
-                        "leaderboard_entry_id": f"{board}|{board_id}|{r.period_type}|"
-                        f"{fiscal_period}|{r.rep_id}",
-                        "board": board,
-                        "board_id": board_id,
-                        "board_name": board_name,
-                        "period_type": r.period_type,
-                        "fiscal_period": fiscal_period,
-                        "period_start": r.period_start,
-                        "period_end": r.period_end,
-                        "is_current_period": r.period_start <= AS_OF <= r.period_end,
-                        "rep_id": r.rep_id,
-                        "rep_name": r.rep_name,
-                        "team_id": r.team_id,
-                        "team_name": r.team_name,
-                        "is_ramping": r.is_ramping,
-                        "quota_amount": r.quota_amount,
-                        "bookings_amount": r.bookings_amount,
-                        "attainment": r.attainment,
-                        "board_rank": position,
-                        "board_size": len(ordered),
-                        "as_of_date": AS_OF,
-                    }
+            quota_holders = members[members.quota_amount > 0]
+            rest = members[members.quota_amount <= 0]
+            splits = [("attainment", quota_holders), ("bookings", rest)]
+            for ranked_by, ranked in splits:
+                keys = (
+                    ["attainment", "bookings_amount"]
+                    if ranked_by == "attainment"
+                    else ["bookings_amount"]
                 )
+                ordered = ranked.sort_values(keys, ascending=False)
+                for position, r in enumerate(ordered.itertuples(), start=1):
+                    rows.append(
+                        {
+                            "leaderboard_entry_id": f"{board}|{board_id}|{r.period_type}|"
+                            f"{fiscal_period}|{r.rep_id}",
+                            "board": board,
+                            "board_id": board_id,
+                            "board_name": board_name,
+                            "ranked_by": ranked_by,
+                            "period_type": r.period_type,
+                            "fiscal_period": fiscal_period,
+                            "period_start": r.period_start,
+                            "period_end": r.period_end,
+                            "is_current_period": r.period_start <= AS_OF <= r.period_end,
+                            "rep_id": r.rep_id,
+                            "rep_name": r.rep_name,
+                            "team_id": r.team_id,
+                            "team_name": r.team_name,
+                            "is_ramping": r.is_ramping,
+                            "quota_amount": r.quota_amount if ranked_by == "attainment" else None,
+                            "bookings_amount": r.bookings_amount,
+                            "attainment": r.attainment,
+                            "won_count": r.won_count,
+                            "win_rate": r.win_rate,
+                            "board_rank": position,
+                            "board_size": len(ordered),
+                            "as_of_date": AS_OF,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
-def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: int = 7) -> Path:
-    """Write the fixture published warehouse to `path` and return it."""
+# What each optional system feeds: empty when the system is absent.
+MARTS_OF_SYSTEM = {
+    "revenue_intelligence": ["marts.fct_forecast_submissions", "marts.forecast_accuracy"],
+    "sales_analytics": ["marts.stalled_deals", "marts.coaching_signals"],
+}
+# The checks of the last run, two of them warnings with the rows that broke them.
+FIXTURE_CHECKS = [
+    {
+        "name": "opportunities_amount_present_on_open_deals",
+        "asset": "stg_crm__opportunities",
+        "severity": "warn",
+        "passed": False,
+        "failing_rows": 3,
+    },
+    {
+        "name": "amount_outlier_for_team",
+        "asset": "fct_opportunities",
+        "severity": "warn",
+        "passed": False,
+        "failing_rows": 1,
+    },
+    {
+        "name": "unique_fct_opportunities_opportunity_id",
+        "asset": "fct_opportunities",
+        "severity": "error",
+        "passed": True,
+        "failing_rows": 0,
+    },
+]
+SEED_DATASETS = Path(__file__).resolve().parents[2] / "dbt_project/seeds/source_datasets.csv"
+
+
+def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
+    """`marts.source_coverage`: every dataset the product knows, loaded or not, and its cost."""
+    seed = pd.read_csv(SEED_DATASETS, dtype=str, keep_default_na=False)
+    rows = []
+    for r in seed.itertuples():
+        loaded = r.system not in missing_systems and (quotas or r.dataset != "quotas")
+        rows.append(
+            {
+                "system": r.system,
+                "dataset": r.dataset,
+                "raw_table": r.raw_table,
+                "landing_pattern": r.landing_pattern,
+                "is_required": r.is_required == "true",
+                "adds": r.adds,
+                "is_loaded": loaded,
+                "row_count": rows_loaded if loaded else 0,
+                "missing_note": None
+                if loaded
+                else f"No {r.dataset.replace('_', ' ')} loaded ({r.system.replace('_', ' ')}): "
+                f"{r.adds} need {r.landing_pattern}",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["missing_note"] = frame["missing_note"].astype("string")
+    return frame
+
+
+def build_fixture_warehouse(
+    path: Path,
+    *,
+    hostile_names: bool = False,
+    seed: int = 7,
+    quotas: bool = True,
+    reps_without_quota: tuple[str, ...] = (),
+    missing_systems: tuple[str, ...] = (),
+    stages: list[tuple[str, int, str]] | None = None,
+) -> Path:
+    """Write the fixture published warehouse to `path` and return it.
+
+    `quotas=False` is a company with no quota loaded (no attainment, no pace, boards by
+    bookings); `reps_without_quota` names reps who carry none while others do;
+    `missing_systems` leaves whole systems out (their marts are empty, `source_coverage` says
+    what they would add); `stages` replaces the open-stage vocabulary (name, probability,
+    forecast category), in the company's order.
+    """
     rng = random.Random(seed)
     people = _people(hostile_names)
     reps = [p for p in people if p.role == "rep"]
-    months = _rep_months(people, rng)
+    missing = set(missing_systems)
+    quotas = quotas and "compensation" not in missing
+    with_quota = {p.rep_id for p in reps if p.name not in reps_without_quota} if quotas else set()
+    months = _rep_months(people, rng, with_quota)
     team_name = {tid: name for tid, name, _ in TEAMS}
     team_region = {tid: rid for tid, _, rid in TEAMS}
     region_name = dict(REGIONS)
@@ -385,8 +485,13 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
         .rank(method="first", ascending=False)
         .astype(int)
     )
+    perf["is_current_period"] = (perf.period_start <= AS_OF) & (perf.period_end >= AS_OF)
     tables["marts.rep_performance"] = perf
-    tables["marts.team_performance"] = pd.DataFrame(team_perf_rows)
+    team_perf = pd.DataFrame(team_perf_rows)
+    team_perf["is_current_period"] = (team_perf.period_start <= AS_OF) & (
+        team_perf.period_end >= AS_OF
+    )
+    tables["marts.team_performance"] = team_perf
 
     # --- pacing: the open month, quarter and year ---------------------------------------------
     pacing_rows = []
@@ -436,9 +541,11 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 }
             )
     tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
+    if not quotas:
+        tables["marts.rep_pacing"] = tables["marts.rep_pacing"].iloc[0:0]
 
     # --- leaderboard and badges ---------------------------------------------------------------
-    tables["marts.leaderboard"] = _leaderboard(perf)
+    tables["marts.leaderboard"] = _leaderboard(perf, quotas)
     badge_rows = []
     for _, r in perf[(perf.period_type == "month") & (perf.attainment >= 1)].iterrows():
         badge_rows.append(
@@ -474,7 +581,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
     tables["marts.rep_badges"] = pd.DataFrame(badge_rows)
 
     # --- opportunities and accounts -----------------------------------------------------------
-    stages = [
+    stages = stages or [
         ("Prospecting", 10, "Pipeline"),
         ("Qualification", 20, "Pipeline"),
         ("Discovery", 40, "Best Case"),
@@ -536,6 +643,31 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
     tables["marts.fct_opportunities"] = opps
     open_opps = opps[~opps.is_closed].copy()
     rep_by_id = {p.rep_id: p for p in people}
+    account_name = {a["account_id"]: a["account_name"] for a in accounts}
+    # Open deals with hygiene problems: a blank amount, no close date, a close date passed.
+    problems = ["no_amount", "undated", "past_due", "created_date_inferred"]
+    hygiene = pd.DataFrame(
+        [
+            {
+                "opportunity_id": o.opportunity_id,
+                "opportunity_name": o.opportunity_name,
+                "account_name": account_name[o.account_id],
+                "rep_id": o.owner_id,
+                "rep_name": rep_by_id[o.owner_id].name,
+                "team_id": rep_by_id[o.owner_id].team_id,
+                "team_name": team_name[rep_by_id[o.owner_id].team_id],
+                "amount": None if problem == "no_amount" else o.opportunity_amount,
+                "close_date": (
+                    None
+                    if problem == "undated"
+                    else (AS_OF - dt.timedelta(days=12) if problem == "past_due" else o.close_date)
+                ),
+                "problem": problem,
+            }
+            for o, problem in zip(open_opps.iloc[8:12].itertuples(), problems, strict=True)
+        ]
+    )
+    tables["marts.pipeline_hygiene"] = hygiene
 
     # --- forecast submissions (issue 3) ---------------------------------------------------------
     quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
@@ -599,9 +731,51 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "deals_61_90_count": int(((ages > 60) & (ages <= 90)).sum()),
                 "deals_90_plus_count": int((ages > 90).sum()),
                 "avg_days_in_stage": 21.5,
+                **{
+                    f"{problem}_deal_count": int(
+                        ((hygiene.team_id == tid) & (hygiene.problem == problem)).sum()
+                    )
+                    for problem in ("undated", "past_due", "no_amount")
+                },
             }
         )
     tables["marts.pipeline_health"] = pd.DataFrame(ph_rows)
+    stage_order = {name: order for order, (name, _, _) in enumerate(stages, start=1)}
+    by_stage = []
+    qrow = next(p for p in _periods() if p[1] == quarter)
+    nodes = [("company", COMPANY[0], COMPANY[1], None, None, [r.rep_id for r in reps])]
+    nodes += [
+        ("team", tid, tname, None, None, [r.rep_id for r in reps if r.team_id == tid])
+        for tid, tname, _ in TEAMS
+    ]
+    nodes += [("rep", r.team_id, team_name[r.team_id], r.rep_id, r.name, [r.rep_id]) for r in reps]
+    for level, tid, tname, rid, rname, owners in nodes:
+        mine = open_opps[open_opps.owner_id.isin(owners)]
+        for name, probability, category in stages:
+            deals = mine[mine.stage_name == name]
+            by_stage.append(
+                {
+                    "hierarchy_level": level,
+                    "team_id": tid,
+                    "team_name": tname,
+                    "rep_id": rid,
+                    "rep_name": rname,
+                    "period_type": "quarter",
+                    "fiscal_period": quarter,
+                    "period_start": qrow[3],
+                    "period_end": qrow[4],
+                    "is_current_period": True,
+                    "stage_name": name,
+                    "stage_order": stage_order[name],
+                    "forecast_category": category,
+                    "deal_count": len(deals),
+                    "open_amount": round(float(deals.opportunity_amount.sum()), 2),
+                    "weighted_amount": round(
+                        float((deals.opportunity_amount * probability / 100).sum()), 2
+                    ),
+                }
+            )
+    tables["marts.pipeline_by_stage"] = pd.DataFrame(by_stage)
     stalled = open_opps.head(4)
     tables["marts.stalled_deals"] = pd.DataFrame(
         [
@@ -806,7 +980,7 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
                 "checks_passed": 120 + d,
                 "checks_warned": 2,
                 "checks_failed": 0,
-                "report_json": "{}",
+                "report_json": json.dumps({"checks": FIXTURE_CHECKS}),
             }
             for d in range(1, 5)
         ]
@@ -890,6 +1064,14 @@ def build_fixture_warehouse(path: Path, *, hostile_names: bool = False, seed: in
             for i, r in enumerate(reps)
         ]
     )
+
+    tables["marts.source_coverage"] = _source_coverage(missing, quotas, 5200)
+    for table in (
+        MARTS_OF_SYSTEM["revenue_intelligence"] if "revenue_intelligence" in missing else ()
+    ):
+        tables[table] = tables[table].iloc[0:0]
+    for table in MARTS_OF_SYSTEM["sales_analytics"] if "sales_analytics" in missing else ():
+        tables[table] = tables[table].iloc[0:0]
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():

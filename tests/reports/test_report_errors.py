@@ -155,7 +155,7 @@ def test_disabled_page_is_reported(tmp_path, report_warehouse):
     (pages / "b.md").write_text(GOOD_QUERY, encoding="utf-8")
     config = SiteConfig({"a.md": PageConfig("a.md"), "b.md": PageConfig("b.md", enabled=False)})
     result = render_site(report_warehouse, tmp_path / "out", config=config, pages_dir=pages)
-    assert [p.name for p in result.pages] == ["a.html"]
+    assert [p.name for p in result.pages] == ["a.html", "glossary.html"]
     assert "b.md: disabled in site.toml, not built" in result.warnings
 
 
@@ -171,7 +171,8 @@ def test_rebuild_replaces_the_previous_site(tmp_path, report_warehouse):
     build(tmp_path, report_warehouse, GOOD_QUERY, name="first.md")
     (tmp_path / "pages" / "first.md").unlink()
     build(tmp_path, report_warehouse, GOOD_QUERY, name="second.md")
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == ["second.html"]
+    built = sorted(p.name for p in (tmp_path / "out").glob("*.html"))
+    assert built == ["glossary.html", "second.html"]
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path):

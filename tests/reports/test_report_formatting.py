@@ -27,7 +27,21 @@ from reports.formatting import FormatError, format_value
         (float("nan"), "pct1", "", "–"),
         (True, None, "on_pace", "Yes"),
         (dt.date(2026, 5, 15), None, "close_date", "2026-05-15"),
-        (45000.0, None, "bookings_amount", "$45,000"),
+        (45000.0, None, "bookings_amount", "$45k"),
+        (10_000_000.0, "cur", "", "$10.0M"),
+        (2_840_000.0, "cur", "", "$2.8M"),
+        (950_123.0, "cur", "", "$950k"),
+        (999_600.0, "cur", "", "$1.0M"),
+        (4_540.0, "cur", "", "$4.5k"),
+        (900.0, "cur", "", "$900"),
+        (-120_000.0, "cur", "", "-$120k"),
+        (-0.4, "cur", "", "$0"),
+        (625_000.0, "gap", "", "+$625k ahead"),
+        (-120_000.0, "gap", "", "-$120k behind"),
+        (0.3, "gap", "", "$0 on pace"),
+        (-0.001, "pct0", "", "0%"),
+        (-0.0004, "pct1", "", "0.0%"),
+        (-0.25, "pct0", "", "-25%"),
         (0.912, None, "attainment", "91.2%"),
         (3.14, None, "coverage", "3.1×"),
         (7, None, "won_count", "7"),
@@ -40,7 +54,15 @@ def test_format_value(value, fmt, column, expected):
 
 
 def test_corporate_currency_symbol():
-    assert format_value(1500.0, None, "bookings_amount", currency="EUR") == "€1,500"
+    assert format_value(1500.0, None, "bookings_amount", currency="EUR") == "€1.5k"
+    assert format_value(2_840_000.0, "cur", currency="EUR") == "€2.8M"
+    assert format_value(-120_000.0, "gap", currency="EUR") == "-€120k behind"
+
+
+def test_any_other_currency_shows_its_code():
+    assert format_value(2_840_000.0, "cur", currency="SEK") == "SEK 2.8M"
+    assert format_value(1234.5, "cur0", currency="JPY") == "¥1,234"
+    assert format_value(950_000.0, "cur", currency="chf") == "CHF 950k"
 
 
 def test_unknown_format_is_an_error():

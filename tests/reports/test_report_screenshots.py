@@ -6,6 +6,7 @@ otherwise. Screenshots are kept in `test-artifacts/` for a person to look at.
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -42,8 +43,10 @@ def png_pixels(data: bytes) -> tuple[int, int, bytes]:
     return width, height, zlib.decompress(idat)
 
 
-def open_in_chromium(page: Path, shot: Path, profile: Path) -> tuple[str, str]:
-    """Load `page` from disk; return the rendered DOM and Chromium's log."""
+def open_in_chromium(
+    page: Path, shot: Path, profile: Path, width: int = 1280, fragment: str = ""
+) -> tuple[str, str]:
+    """Load `page` from disk (with `#fragment`); return the rendered DOM and Chromium's log."""
     command = [
         CHROMIUM,
         "--headless",
@@ -56,10 +59,12 @@ def open_in_chromium(page: Path, shot: Path, profile: Path) -> tuple[str, str]:
         f"--user-data-dir={profile}",
         "--enable-logging=stderr",
         "--v=0",
-        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        f"--window-size={width},2000",
+        "--virtual-time-budget=3000",
         f"--screenshot={shot}",
         "--dump-dom",
-        page.as_uri(),
+        page.as_uri() + (f"#{fragment}" if fragment else ""),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -78,8 +83,9 @@ def test_chromium_reports_console_errors(tmp_path):
     assert any("boom" in line for line in console_errors(log))
 
 
+@pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("which", ["index", "team", "rep"])
-def test_pages_render_in_chromium(which, public_site, report_warehouse, tmp_path):
+def test_pages_render_in_chromium(which, width, public_site, report_warehouse, tmp_path):
     import duckdb
 
     con = duckdb.connect(str(report_warehouse), read_only=True)
@@ -96,12 +102,62 @@ def test_pages_render_in_chromium(which, public_site, report_warehouse, tmp_path
         "rep": output_path("reps/[rep_id].md", rep_id),
     }[which]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / f"{which}.png"
+    shot = ARTIFACTS / f"{which}-{width}.png"
     shot.unlink(missing_ok=True)
-    dom, log = open_in_chromium(public_site.out_dir / relative, shot, tmp_path / "profile")
+    dom, log = open_in_chromium(
+        public_site.out_dir / relative, shot, tmp_path / "profile", width=width
+    )
     assert console_errors(log) == []
     assert dom.count("<svg") >= 1, "no chart was drawn"
     assert "<rect" in dom or "<path" in dom
-    width, height, pixels = png_pixels(shot.read_bytes())
-    assert (width, height) == (1280, 2000)
+    assert 'class="enhanced' in dom, "site.js did not run"
+    shot_width, height, pixels = png_pixels(shot.read_bytes())
+    assert (shot_width, height) == (width, 2000)
     assert len(set(pixels)) > 40, "the screenshot is blank"
+
+
+def _sections(dom: str) -> dict[str, bool]:
+    """data-period of each section and whether it is hidden."""
+    return {
+        m.group(2): "hidden" in m.group(1) + m.group(3)
+        for m in re.finditer(r'<section([^>]*)data-period="([^"]+)"([^>]*)>', dom)
+    }
+
+
+def test_period_selector_shows_one_period(public_site, tmp_path):
+    page = public_site.out_dir / "index.html"
+    raw = _sections(page.read_text(encoding="utf-8"))
+    assert raw == {"quarter": False, "previous-quarter": False, "year": False}  # no JS: all
+    dom, log = open_in_chromium(page, tmp_path / "a.png", tmp_path / "profile")
+    assert console_errors(log) == []
+    assert _sections(dom) == {"quarter": False, "previous-quarter": True, "year": True}
+    assert 'aria-pressed="true">This quarter<' in dom
+    dom, _ = open_in_chromium(
+        page, tmp_path / "b.png", tmp_path / "profile", fragment="period=year"
+    )
+    assert _sections(dom) == {"quarter": True, "previous-quarter": True, "year": False}
+    assert 'aria-pressed="true">This year<' in dom
+
+
+def _column_values(dom: str, title: str, column: str) -> list[float]:
+    table = dom.split(f">{title}</div>")[1].split("</table>")[0]
+    headers = re.findall(r'<th data-column="([^"]+)"', table)
+    index = headers.index(column)
+    values = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
+        cells = re.findall(r'<td[^>]*data-value="([^"]*)"', row)
+        values.append(float(cells[index]))
+    return values
+
+
+def test_sort_control_reorders_a_table(public_site, tmp_path):
+    page = public_site.out_dir / "leaderboard.html"
+    title = "Ranked by attainment, this quarter"
+    served = _column_values(page.read_text(encoding="utf-8"), title, "bookings_amount")
+    assert served != sorted(served)  # ranked by attainment, not by bookings
+    dom, log = open_in_chromium(
+        page, tmp_path / "s.png", tmp_path / "profile", fragment="sort=bookings_amount:asc"
+    )
+    assert console_errors(log) == []
+    assert _column_values(dom, title, "bookings_amount") == sorted(served)
+    assert 'aria-sort="ascending"' in dom and 'class="sort"' in dom

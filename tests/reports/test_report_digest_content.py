@@ -1,0 +1,174 @@
+"""What a digest's reader sees: amounts, links they can open, charts with words, and no
+quota figures for a company that has none."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import email
+from email import policy
+
+import duckdb
+import pytest
+
+from orchestration.settings import Settings
+from reports import charts
+from reports.emails import render_delayed_notice, render_digests
+from reports.sql_engine import QueryResult
+
+
+def _settings(tmp_path, **overrides) -> Settings:
+    return Settings(
+        landing_dir=tmp_path / "landing",
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "reports" / "build",
+        as_of=dt.date(2026, 5, 15),
+        email_from="spm@acme.example",
+        email_to=("vp@acme.example",),
+    ).with_overrides(**overrides)
+
+
+@pytest.fixture(scope="module")
+def digests_without_site_url(report_warehouse, tmp_path_factory):
+    return render_digests(report_warehouse, _settings(tmp_path_factory.mktemp("d")))
+
+
+@pytest.fixture(scope="module")
+def crm_only_digests(fixture_module, tmp_path_factory):
+    db = fixture_module.build_fixture_warehouse(
+        tmp_path_factory.mktemp("crm") / "spm.duckdb",
+        quotas=False,
+        missing_systems=("compensation", "sales_analytics", "revenue_intelligence"),
+    )
+    settings = _settings(tmp_path_factory.mktemp("d2"), corporate_currency="EUR")
+    return db, render_digests(db, settings, site_url="https://sales.acme.example/reports/")
+
+
+def _parts(digest):
+    message = email.message_from_bytes(
+        digest.to_message("spm@acme.example").as_bytes(), policy=policy.default
+    )
+    return list(message.walk())
+
+
+def test_images_are_inline(digests_without_site_url):
+    images = [
+        part
+        for digest in digests_without_site_url
+        for part in _parts(digest)
+        if part.get_content_type() == "image/png"
+    ]
+    assert images
+    for part in images:
+        assert part.get_content_disposition() == "inline"
+        assert part["Content-ID"]
+
+
+def test_without_a_site_url_the_digest_names_the_page(digests_without_site_url, tmp_path):
+    for digest in digests_without_site_url:
+        assert "file://" not in digest.html and "file://" not in digest.text
+        assert "Open the full report" not in digest.html
+    leadership = digests_without_site_url[0]
+    assert "the Overview page of the report site" in leadership.text
+    manager = digests_without_site_url[1]
+    assert "team page of the report site" in manager.text
+    notice = render_delayed_notice(_settings(tmp_path), ["stg_crm__opportunities unique_id"])
+    assert "file://" not in notice.html + notice.text
+    assert "Overview page" in notice.text
+
+
+def test_links_go_to_the_configured_site(report_warehouse, tmp_path):
+    settings = _settings(tmp_path, site_url="https://sales.acme.example/spm")
+    digests = render_digests(report_warehouse, settings)
+    assert 'href="https://sales.acme.example/spm/index.html"' in digests[0].html
+    team_id = digests[1].team_id
+    assert f'href="https://sales.acme.example/spm/teams/{team_id}.html"' in digests[1].html
+
+
+def test_top_deals_show_their_amounts(digests_without_site_url, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    start, end = con.execute(
+        "select period_start, period_end from marts.team_performance "
+        "where hierarchy_level = 'company' and period_type = 'quarter' and is_current_period"
+    ).fetchone()
+    deals = con.execute(
+        "select opportunity_name, opportunity_amount from marts.fct_opportunities "
+        "where is_won and close_date between ? and ? order by opportunity_amount desc limit 5",
+        [start, end],
+    ).fetchall()
+    con.close()
+    assert deals
+    text = digests_without_site_url[0].text
+    section = text.split("Top deals won")[1].split("\n\n")[0]
+    for name, amount in deals:
+        shown = f"${amount / 1000:,.0f}k" if amount >= 10_000 else f"${amount / 1000:,.1f}k"
+        assert f"{name} | " in section and shown in section, (name, shown, section)
+    assert "–" not in section
+
+
+def test_no_quota_digests_lead_with_bookings_and_name_missing_systems(crm_only_digests):
+    db, digests = crm_only_digests
+    con = duckdb.connect(str(db), read_only=True)
+    note = con.execute(
+        "select missing_note from marts.source_coverage where dataset = 'quotas'"
+    ).fetchone()[0]
+    hygiene = con.execute(
+        "select team_id, opportunity_name from marts.pipeline_hygiene "
+        "where problem in ('no_amount', 'undated', 'past_due')"
+    ).fetchall()
+    con.close()
+    for digest in digests:
+        head = digest.text.split("\n\n")[1]
+        assert "Quota" not in head and "Attainment" not in head and "Pace" not in head
+        assert "Bookings: €" in head and "Win rate: " in head
+        assert note in digest.text
+        assert "of quota" not in digest.subject and "0 of 0" not in digest.text
+        assert "https://sales.acme.example/reports/" in digest.html
+    managers = {d.team_id: d for d in digests if d.kind == "manager"}
+    for team_id, deal in hygiene:
+        assert deal in managers[team_id].text.split("Open deals to clean up in the CRM")[1]
+
+
+def _trend_spec(report_warehouse) -> dict:
+    frame = QueryResult(
+        "trend",
+        ["month", "fiscal_period", "quota_amount", "bookings_amount"],
+        [("Jan 2026", "FY2026-M01", 350000.0, 295000.0), ("Feb 2026", "FY2026-M02", 1.0, 2.0)],
+    ).frame()
+    return charts.chart_spec(
+        "bar",
+        frame,
+        "month",
+        ["quota_amount", "bookings_amount"],
+        grouped=True,
+        y_fmt="cur",
+        title="Bookings against quota by month",
+        x_title="Month",
+        values=True,
+        width=400,
+        height=160,
+    )
+
+
+def _without_ink(spec: dict) -> dict:
+    """The same chart with every text drawn in a transparent colour: same layout, no words."""
+    blank = copy.deepcopy(spec)
+    config = blank.setdefault("config", {})
+    config.setdefault("title", {})["color"] = "transparent"
+    for key in ("axis", "legend"):
+        ink = {"labelColor": "transparent", "titleColor": "transparent"}
+        config.setdefault(key, {}).update(ink)
+    config.setdefault("text", {})["color"] = "transparent"
+    for layer in blank.get("layer", []):
+        if isinstance(layer.get("mark"), dict) and layer["mark"].get("type") == "text":
+            layer["mark"]["color"] = "transparent"
+    return blank
+
+
+def test_email_charts_draw_their_words(report_warehouse):
+    spec = _trend_spec(report_warehouse)
+    svg = charts.to_svg(spec)
+    for words in ("Bookings against quota by month", "Month", "Amount (USD)", "Jan 2026", "$295k"):
+        assert f">{words}<" in svg, words
+    with_text = charts.to_png(spec)
+    assert with_text != charts.to_png(_without_ink(spec))

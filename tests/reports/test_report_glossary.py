@@ -1,0 +1,47 @@
+"""The footer's KPI glossary exists, is linked from every page, and carries the marts' own
+definitions (dbt YAML and doc blocks), never a restricted mart on the public site."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from reports.glossary import DBT_MODELS
+
+
+def _kpi_docs() -> dict[str, str]:
+    text = (DBT_MODELS / "marts" / "performance" / "_kpi_docs.md").read_text(encoding="utf-8")
+    return {
+        name: " ".join(body.split())
+        for name, body in re.findall(r"\{% docs (\w+) %\}(.*?)\{% enddocs %\}", text, re.S)
+    }
+
+
+def test_every_page_links_to_the_glossary(public_site):
+    site = public_site.out_dir
+    assert (site / "glossary.html").is_file()
+    for path in site.rglob("*.html"):
+        footer = path.read_text(encoding="utf-8").split("<footer>")[1]
+        href = re.search(r'href="([^"]*glossary\.html)"', footer).group(1)
+        assert (path.parent / href).resolve() == (site / "glossary.html").resolve()
+
+
+def test_glossary_defines_every_kpi_the_marts_document(public_site):
+    html = (public_site.out_dir / "glossary.html").read_text(encoding="utf-8")
+    for name, definition in _kpi_docs().items():
+        if name.startswith("kpi_"):
+            assert f'id="{name}"' in html, name
+            assert definition.replace("'", "&#39;").replace('"', "&#34;")[:60] in html, name
+    team_yaml = yaml.safe_load(
+        (DBT_MODELS / "marts" / "performance" / "team_performance.yml").read_text()
+    )
+    for column in team_yaml["models"][0]["columns"]:
+        assert f"<code>{column['name']}</code>" in html
+
+
+def test_public_glossary_names_no_restricted_mart(public_site, restricted_site):
+    public = (public_site.out_dir / "glossary.html").read_text(encoding="utf-8")
+    restricted = (restricted_site.out_dir / "glossary.html").read_text(encoding="utf-8")
+    assert "pay_for_performance" not in public and "marts_restricted" not in public
+    assert "marts_restricted.pay_for_performance" in restricted
