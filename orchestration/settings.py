@@ -74,6 +74,10 @@ class Settings:
     # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
     # step's captured output.
     dbt_console_to_file: bool = False
+    # how many runs' dbt target folders (~27 MB each) a warehouse keeps
+    keep_dbt_targets: int = 5
+    # a landing file no source recognises stops the run (instead of a warning)
+    landing_strict: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,6 +99,8 @@ class Settings:
                 a.strip() for a in (os.environ.get("SPM_EMAIL_TO") or "").split(",") if a.strip()
             ),
             email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
+            keep_dbt_targets=_int("SPM_KEEP_DBT_TARGETS", 5, 1, 1000),
+            landing_strict=_bool("SPM_LANDING_STRICT", False),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -117,6 +123,10 @@ class Settings:
     def dbt_target_dir(self, run: str) -> Path:
         """dbt's target folder for one run (compiled SQL, `dbt_console.log`), or `check`."""
         return self.warehouse_dir / "dbt_target" / run
+
+    def run_log(self, run: str) -> Path:
+        """The run's log file: warnings and errors with their full tracebacks."""
+        return self.runs_dir / f"{run}.log"
 
     def dbt_console_log(self, run: str) -> Path:
         """Where `spm run` keeps dbt's line-per-node output of one run."""

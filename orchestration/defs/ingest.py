@@ -12,7 +12,8 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
+from ingestion.pipeline import SYSTEMS, loading, make_pipeline, make_source
+from orchestration.root_cause import failure_with_root_cause, log_load_notes
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
@@ -52,8 +53,12 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
         pool=WRITER_POOL,
     )
     def _load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
-        with warehouse_lock(settings.warehouse_dir):
-            yield from dlt.run(context=context)
+        # the same load path as `ingestion.pipeline.load_system`: private files, notes,
+        # abort of half-extracted packages, errors that name file, row and field
+        with warehouse_lock(settings.warehouse_dir), failure_with_root_cause():
+            with loading(system, pipeline) as collected:
+                yield from dlt.run(context=context)
+            log_load_notes(context, collected)
 
     return _load
 
