@@ -1,9 +1,10 @@
 """A case's landing folder: the small demo company's files, linked, with one file changed.
 
-A case links every file of the untouched company (hard links: no copy, and the same modification
-time and size, so an incremental load skips them as unchanged; a load refuses symbolic links) and replaces only the file it
-breaks by a real, edited copy (`Landing.own`). Editing never writes through a link, so the
-session's company stays intact for every other case.
+A case links every file of the untouched company (hard links: no copy, and the same
+modification time and size, so an incremental load skips them as unchanged; a load refuses
+symbolic links) and replaces only the file it breaks by a real, edited copy (`Landing.own`).
+Editing never writes through a link, so the session's company stays intact for every other
+case.
 
 Edits are written as a user or an export would write them: CSV with LF line endings and
 minimal quoting, workbooks through openpyxl, JSON lines one object per line.
