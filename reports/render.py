@@ -338,7 +338,8 @@ def _write_site(out_dir: Path, rendered: dict[str, str], *, private: bool = Fals
             f"{out_dir} exists and is not a report site built by spm (no {SITE_MARKER}); "
             "refusing to replace it"
         )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # folders created above the site stay reachable (the public site may share its parent)
+    _make_dirs(Path(out_dir.anchor), out_dir.parent, PUBLIC_DIR)
     # mkdtemp creates the folder 0700: nothing in it is reachable by others while it is written
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     dir_mode, file_mode = (PRIVATE_DIR, PRIVATE_FILE) if private else (PUBLIC_DIR, PUBLIC_FILE)
