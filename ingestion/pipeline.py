@@ -116,6 +116,7 @@ class LoadResult(dict[str, int]):
         self.new_columns = collected.new_columns
         self.deduplicated = collected.deduplicated
         self.files_read = collected.files_read
+        self.conflicts = collected.conflicts
         self.load_info = load_info
 
 

@@ -70,6 +70,9 @@ def log_load_notes(context: dg.AssetExecutionContext, collected: LoadNotes) -> N
     """What the load noticed besides its rows, in the step's log (and so in the run's log)."""
     for table, columns in collected.new_columns.items():
         context.log.warning(f"{table}: new columns loaded as new raw columns: {columns}")
+    for table, messages in collected.conflicts.items():
+        for message in messages:
+            context.log.warning(f"{table}: {message}")
     for table, ids in collected.deduplicated.items():
         context.log.warning(f"{table}: {len(ids)} repeated id(s), the latest kept: {ids[:10]}")
 

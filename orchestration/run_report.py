@@ -59,12 +59,14 @@ def this_runs_quarantine(
     for entry in events:
         event = entry.dagster_event
         if event is not None and event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            built.add(event.event_specific_data.materialization.asset_key.path[-1])
+            path = event.event_specific_data.materialization.asset_key.path
+            if path[0] == "quarantine":  # the dbt models of schema quarantine
+                built.add(path[-1])
     counts = quarantine_counts(work_db)
     return {
         table: rules
         for table, rules in counts.items()
-        if table in built or f"quarantine_{table}" in built or table == "unavailable"
+        if f"quarantine_{table}" in built or table in built or table == "unavailable"
     }
 
 

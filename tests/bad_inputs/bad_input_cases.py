@@ -8,6 +8,7 @@ bad_input_faults), so no case lands on a record the generator already made fault
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import bad_input_faults as f
 from bad_input_case import Case
@@ -288,6 +289,26 @@ ERRORS = [
         lambda land: f.new_activity_file(land, NEW_DAY, b""),
         "error",
         says="file is empty",
+    ),
+    Case(
+        "symlink_to_a_file_outside",
+        "crm/Account.csv is a symbolic link to /etc/passwd: refused, naming the file, and no"
+        " line of the target is quoted",
+        "crm",
+        ACCOUNTS,
+        lambda land: f.symlink_outside(land, ACCOUNTS, Path("/etc/passwd")),
+        "error",
+        says="is a symbolic link, which a load never follows",
+    ),
+    Case(
+        "symlink_to_a_good_csv_elsewhere",
+        "crm/User.csv is a symbolic link to a good copy of the export in another folder: refused"
+        " (it used to load and publish with no message)",
+        "crm",
+        USERS,
+        lambda land: f.symlink_outside(land, USERS),
+        "error",
+        says="is a symbolic link",
     ),
     Case(
         "activity_invalid_json_line",

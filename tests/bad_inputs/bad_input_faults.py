@@ -8,6 +8,9 @@ so that the quarantine cases, which all go into one shared copy, each break thei
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+from pathlib import Path
 
 from bad_input_landing import BUMPED_MODSTAMP, Landing
 
@@ -199,6 +202,18 @@ def duplicate_key(landing: Landing, relative: str, row: int, of_row: int, column
     """Give row `row` the key of row `of_row` (its other values stay different)."""
     values = {c: landing.value(relative, of_row, c) for c in columns}
     landing.edit(relative, row, **values)
+
+
+def symlink_outside(landing: Landing, relative: str, target: Path | None = None) -> None:
+    """Replace a landing file by a symbolic link to `target`, or to a good copy of the file
+    kept outside the landing folder (a link a user made instead of copying the export)."""
+    path = landing.root / relative
+    if target is None:
+        target = landing.root.parent / "elsewhere" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    path.unlink()
+    os.symlink(target, path)
 
 
 # -- activities -------------------------------------------------------------------------------
