@@ -796,6 +796,16 @@ WARNINGS = [
         "warning",
         check="payouts__commission_amount_within_range",
     ),
+    Case(
+        "quota_blank_while_employed",
+        "A quota cell emptied (F4, 2026-04) in a month the rep is employed: it would load as no"
+        " quota for that month; the check names the cell",
+        "compensation",
+        QUOTAS,
+        lambda land: land_cell(land, "F4", None),
+        "warning",
+        check="quotas__quota_not_blank_while_employed",
+    ),
 ]
 
 ACCEPTED = [
