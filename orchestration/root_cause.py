@@ -11,6 +11,7 @@ stores it, and the full tracebacks go to the run's log file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from dagster._utils.error import SerializableErrorInfo
 
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
 from ingestion.notes import LoadNotes
-from orchestration.disk_space import DiskFullError
+from orchestration.disk_space import DiskFullError, is_disk_full
 
 ROOT_CAUSE_KEY = "root_cause"
 
@@ -121,6 +122,34 @@ def root_causes(events: Iterable[dg.EventLogEntry]) -> list[dict[str, Any]]:
         elif data.error is not None:
             causes.append(_from_error_info(data.error, step))
     return [{k: v for k, v in c.items() if v is not None} for c in causes]
+
+
+def dbt_root_cause(target_dir: Path, work_db: Path) -> dict[str, Any] | None:
+    """The first dbt node that errored (not a failed test: those are failed checks), from
+    dbt's `run_results.json`; a full disk is said as such."""
+    results_file = target_dir / "run_results.json"
+    if not results_file.exists():
+        return None
+    try:
+        results = json.loads(results_file.read_text()).get("results", [])
+    except ValueError:
+        return None
+    for result in results:
+        if result.get("status") != "error":
+            continue
+        message = " ".join(str(result.get("message") or "").split())
+        node = str(result.get("unique_id") or "?")
+        if is_disk_full(Exception(message)):
+            return describe(DiskFullError(work_db), "dbt_models") | {"node": node}
+        return {
+            "step": "dbt_models",
+            "error": "dbt",
+            "node": node,
+            "message": f"dbt {node}: {message}",
+            "fix": "see dbt's output in the run's target folder; fix the model or its input and"
+            " run again",
+        }
+    return None
 
 
 def format_root_cause(cause: dict[str, Any]) -> list[str]:

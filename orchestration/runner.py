@@ -25,7 +25,7 @@ from orchestration.leftovers import (
     prune_dbt_targets,
     remove_stale_temp_files,
 )
-from orchestration.root_cause import describe, root_causes, write_run_log
+from orchestration.root_cause import dbt_root_cause, describe, root_causes, write_run_log
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
@@ -156,6 +156,10 @@ def _run_pipeline(
     )
     report["landing"] = scan_landing(settings.landing_dir).as_report()
     report["root_causes"] = root_causes(events)
+    for cause in report["root_causes"]:
+        if cause.get("step") == "dbt_models":
+            found = dbt_root_cause(settings.dbt_target_dir(result.run_id), settings.work_db)
+            cause.update(found or {})
     report["log_file"] = str(write_run_log(settings.run_log(result.run_id), events))
     try:
         path = str(write_report(settings.runs_dir, report))
