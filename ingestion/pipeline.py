@@ -9,7 +9,6 @@ runs) never share state.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +21,7 @@ from dlt.common.schema.exceptions import DataValidationError
 from dlt.extract.source import DltSource
 
 from ingestion import notes
+from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
 from ingestion.file_modes import make_private_dir, private_umask
 
@@ -173,10 +173,7 @@ def loading(system: str, pipeline: dlt.Pipeline) -> Iterator[notes.LoadNotes]:
             if isinstance(cause, DataValidationError):
                 raise _schema_change(cause) from exc
             if is_disk_full(exc):
-                raise IngestionError(
-                    f"{system}: no space left on the disk of {pipeline.pipelines_dir} while"
-                    " loading; free space and run again (nothing of this load was kept)"
-                ) from exc
+                raise DiskFullError(Path(pipeline.pipelines_dir)) from exc
             raise
 
 
@@ -198,23 +195,6 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     result = LoadResult(system, rows, collected, info)
     log.info("%s: loaded %s", system, dict(result))
     return result
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """A full disk anywhere in dlt's chain of wrapped errors."""
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
-            return True
-        if "no space left on device" in str(current).lower():
-            return True
-        stack.extend([current.__cause__, current.__context__])
-    return False
 
 
 def load_all(

@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spm {args.command}: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        from orchestration.disk_space import DiskFullError, is_disk_full
+        from ingestion.disk_space import DiskFullError, is_disk_full
 
         if not is_disk_full(exc):
             raise

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
-from orchestration.disk_space import DiskFullError, is_disk_full
 from orchestration.leftovers import remove_stale_temp_files
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")

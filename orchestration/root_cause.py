@@ -20,9 +20,9 @@ from typing import Any
 import dagster as dg
 from dagster._utils.error import SerializableErrorInfo
 
+from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
 from ingestion.notes import LoadNotes
-from orchestration.disk_space import DiskFullError, is_disk_full
 
 ROOT_CAUSE_KEY = "root_cause"
 

@@ -16,7 +16,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration.disk_space import DiskFullError, is_disk_full
+from ingestion.disk_space import DiskFullError, is_disk_full
 
 
 def quarantine_counts(work_db: Path) -> dict[str, dict[str, int]]:

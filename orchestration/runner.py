@@ -14,11 +14,11 @@ from typing import Any
 
 import dagster as dg
 
+from ingestion.disk_space import DiskFullError
 from ingestion.file_modes import make_warehouse_dir, private_umask
 from ingestion.landing_files import scan_landing
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
-from orchestration.disk_space import DiskFullError
 from orchestration.leftovers import (
     abandoned_runs,
     mark_run_started,

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.disk_space import DiskFullError
 from orchestration import publish as publish_module
-from orchestration.disk_space import DiskFullError
 from orchestration.leftovers import abandoned_runs, prune_dbt_targets, remove_stale_temp_files
 from orchestration.publish import publish
 from orchestration.run_report import write_report

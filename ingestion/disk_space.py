@@ -34,9 +34,21 @@ class DiskFullError(OSError):
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return True
-    return NO_SPACE_TEXT.lower() in str(exc).lower()
+    """A full disk anywhere in the chain of wrapped errors (dlt and Dagster wrap deeply)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        if NO_SPACE_TEXT.lower() in str(current).lower():
+            return True
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(getattr(current, "exceptions", []) or [])
+    return False
 
 
 def mount_point(path: Path) -> str:
