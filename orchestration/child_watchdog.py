@@ -6,7 +6,7 @@ parent-death signal would need a hook in that `Popen`; instead a tiny watchdog p
 watches its own parent (the run) and, when the run is gone, terminates the child (SIGTERM,
 then SIGKILL). It exits by itself when the child ends first.
 
-Run as `python -m orchestration.child_watchdog <child pid>`.
+Run as `python -m orchestration.child_watchdog <child pid> <run pid>`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,13 @@ GRACE_SECONDS = 5.0
 def watch_child(child_pid: int) -> subprocess.Popen[bytes]:
     """Start the watchdog of `child_pid` for this process; terminate it when done with it."""
     return subprocess.Popen(
-        [sys.executable, "-m", __spec__.name if __spec__ else __name__, str(child_pid)],
+        [
+            sys.executable,
+            "-m",
+            __spec__.name if __spec__ else __name__,
+            str(child_pid),
+            str(os.getpid()),
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -49,8 +55,8 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _watch(child_pid: int) -> None:
-    parent = os.getppid()
+def _watch(child_pid: int, parent: int) -> None:
+    # `parent` comes from the command line: the run may be gone before this process starts
     while _alive(child_pid):
         if os.getppid() != parent:  # the run is gone: we were handed to another parent
             os.kill(child_pid, signal.SIGTERM)
@@ -65,4 +71,4 @@ def _watch(child_pid: int) -> None:
 
 if __name__ == "__main__":
     with contextlib.suppress(ProcessLookupError):
-        _watch(int(sys.argv[1]))
+        _watch(int(sys.argv[1]), int(sys.argv[2]))
