@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from ingestion.errors import LandingFileError
 from ingestion.fields import Field, TableSpec, snake
+from ingestion.value_problems import decimal_problem
 
 RowOf = Callable[[int], int]
 """Maps a 0-based record index to the row number a person sees in the file."""
@@ -102,12 +103,11 @@ def typed_column(
             result = _cast(array, field)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
             index = _first_bad(array, lambda part: _cast(part, field))
-            raise LandingFileError(
-                file,
-                row_of(index),
-                field.header,
-                f"{_show(array[index])} is not {field.type_label}",
-            ) from exc
+            bad = array[index]
+            message = f"{_show(bad)} is not {field.type_label}"
+            if field.kind == "decimal" and isinstance(bad.as_py(), str):
+                message = decimal_problem(_show(bad), bad.as_py(), field)
+            raise LandingFileError(file, row_of(index), field.header, message) from exc
     if not field.nullable and result.null_count:
         index = pc.index(pc.is_null(result), True).as_py()
         raise LandingFileError(

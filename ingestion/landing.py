@@ -36,9 +36,36 @@ class LandingFile:
     signature: tuple[int, int]
 
 
+def refuse_outside(landing_dir: Path, path: Path, relative: str) -> None:
+    """Refuse a symbolic link, or a path that resolves outside the landing root, naming it.
+
+    A link would load (and, on a parse error, quote) whatever it points to: `/etc/passwd`, or
+    a CSV from another folder published with no message. Neither the target nor its content
+    is echoed.
+    """
+    if path.is_symlink():
+        raise LandingFileError(
+            relative,
+            None,
+            None,
+            "is a symbolic link, which a load never follows: copy the file itself into the"
+            " landing folder",
+        )
+    if not path.resolve().is_relative_to(Path(landing_dir).resolve()):
+        raise LandingFileError(
+            relative,
+            None,
+            None,
+            "resolves to a place outside the landing folder (a linked folder?), which a load"
+            " never reads: copy the file itself into the landing folder",
+        )
+
+
 def landing_file(landing_dir: Path, relative: str) -> LandingFile:
     """A required file; its absence is an error naming it."""
     path = Path(landing_dir) / relative
+    if path.is_symlink() or path.exists():
+        refuse_outside(landing_dir, path, relative)
     if not path.is_file():
         raise LandingFileError(relative, None, None, f"file not found in {Path(landing_dir)}")
     stat = path.stat()
@@ -62,11 +89,13 @@ def landing_files(landing_dir: Path, folder: str, pattern: str) -> list[LandingF
     root = Path(landing_dir) / folder
     if not root.is_dir():
         raise LandingFileError(folder, None, None, f"folder not found in {Path(landing_dir)}")
+    refuse_outside(landing_dir, root, folder)
     found = []
     for path in sorted(root.glob(pattern)):
+        relative = path.relative_to(landing_dir).as_posix()
+        refuse_outside(landing_dir, path, relative)
         if path.is_file():
             stat = path.stat()
-            relative = path.relative_to(landing_dir).as_posix()
             found.append(LandingFile(path, relative, (stat.st_mtime_ns, stat.st_size)))
     return found
 

@@ -24,6 +24,8 @@ class LoadNotes:
     deduplicated: dict[str, list[str]] = field(default_factory=dict)
     files_read: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    # one sentence per id two files give different content (file and line of both)
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
 
 
 _current: ContextVar[LoadNotes | None] = ContextVar("ingestion_load_notes", default=None)
@@ -84,3 +86,14 @@ def warning(resource: str, message: str) -> None:
     notes = _current.get()
     if notes is not None:
         notes.warnings.setdefault(resource, []).append(message)
+def conflict(resource: str, record_id: str, first: str, second: str) -> None:
+    """Two files give one id different content; the later file's version is kept."""
+    message = (
+        f"id {record_id} has different content in {first} and in {second}; the later file's"
+        " version is kept"
+    )
+    log.warning("%s: %s", resource, message)
+    notes = _current.get()
+    if notes is not None:
+        notes.conflicts.setdefault(resource, []).append(message)
+        notes.deduplicated.setdefault(resource, []).append(record_id)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dlt
@@ -20,7 +21,9 @@ from dlt.common.schema.exceptions import DataValidationError
 from dlt.extract.source import DltSource
 
 from ingestion import notes
+from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
+from ingestion.file_modes import make_private_dir, private_umask
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
 
@@ -70,6 +73,8 @@ def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
     _configure_dlt()
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # dlt keeps every loaded package (raw compensation included) under pipelines_dir
+    make_private_dir(warehouse_dir / "dlt_pipelines")
     return dlt.pipeline(
         pipeline_name=f"spm_{system}",
         destination=dlt.destinations.duckdb(str(warehouse_dir / "work.duckdb")),
@@ -120,6 +125,7 @@ class LoadResult(dict[str, int]):
         self.deduplicated = collected.deduplicated
         self.files_read = collected.files_read
         self.warnings = collected.warnings
+        self.conflicts = collected.conflicts
         self.load_info = load_info
         self.skipped = skipped
         self.created_empty = list(created_empty or [])
@@ -156,6 +162,32 @@ def _schema_change(error: DataValidationError) -> SchemaChangeError:
     )
 
 
+@contextmanager
+def loading(system: str, pipeline: dlt.Pipeline) -> Iterator[notes.LoadNotes]:
+    """The one way a system is loaded, by `load_system` and by the Dagster dlt assets alike.
+
+    Inside the block: files are created owner-only (raw compensation is pay), the load's
+    notes (new columns, repeated ids, files read) are collected, and a failure aborts the
+    half-extracted packages (so the next run does not load them and the dlt state goes back to
+    before this run) and comes out as the error that names the file, row and field
+    (`LandingFileError`) or the resource and column (`SchemaChangeError`).
+    """
+    _check_system(system)
+    with private_umask(), notes.collecting() as collected:
+        try:
+            yield collected
+        except Exception as exc:
+            pipeline.abort_packages()
+            cause = _find_cause(exc)
+            if isinstance(cause, (LandingFileError, SchemaChangeError)):
+                raise cause from exc
+            if isinstance(cause, DataValidationError):
+                raise _schema_change(cause) from exc
+            if is_disk_full(exc):
+                raise DiskFullError(Path(pipeline.pipelines_dir)) from exc
+            raise
+
+
 def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResult:
     """Load one system's new and changed landing files; return rows loaded per table.
 
@@ -179,19 +211,8 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     pipeline = make_pipeline(system, warehouse_dir)
     source = make_source(system, landing_dir)
     tables = list(source.resources.keys())
-    with notes.collecting() as collected:
-        try:
-            info = pipeline.run(source)
-        except Exception as exc:
-            # a package that failed after extraction must not be loaded by the next run,
-            # and the dlt state (files read, cursors) goes back to before this run
-            pipeline.abort_packages()
-            cause = _find_cause(exc)
-            if isinstance(cause, (LandingFileError, SchemaChangeError)):
-                raise cause from exc
-            if isinstance(cause, DataValidationError):
-                raise _schema_change(cause) from exc
-            raise
+    with loading(system, pipeline) as collected:
+        info = pipeline.run(source)
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     row_counts = dict(normalize_info.row_counts) if normalize_info else {}
     rows = {table: int(row_counts.get(table, 0)) for table in tables}

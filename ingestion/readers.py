@@ -44,6 +44,15 @@ def read_csv_header(path: Path, file: str) -> list[str]:
         raise LandingFileError(file, 1, None, f"header row is unreadable: {exc}") from exc
     if not header or all(not h.strip() for h in header):
         raise LandingFileError(file, 1, None, "file is empty (no header row)")
+    if len(header) == 1 and header[0].count(";") >= 1:
+        raise LandingFileError(
+            file,
+            1,
+            None,
+            f"the file looks ';'-separated ({header[0].count(';') + 1} names in one header"
+            " cell), as a spreadsheet with a decimal comma saves it: the landing contract wants"
+            " ',' between fields and '.' before decimals; export it as CSV (comma-separated)",
+        )
     return header
 
 

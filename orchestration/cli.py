@@ -92,6 +92,13 @@ def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
         print("Not in the landing folder (the run went on without them):")
         for dataset in missing:
             print(f"  {dataset['message']}")
+    landing = report.get("landing") or {}
+    if landing.get("not_recognised") or landing.get("refused"):
+        print("Landing files not loaded:")
+        for relative in landing.get("not_recognised", []):
+            print(f"  {relative}: not recognised (no source loads a file of this name)")
+        for relative, why in landing.get("refused", {}).items():
+            print(f"  {relative}: refused, {why}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -125,7 +132,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{settings.work_db}",
         file=sys.stderr,
     )
+    _print_root_causes(outcome.report)
     return 1
+
+
+def _print_root_causes(report: dict) -> None:
+    """The last lines of a failed run: each failed step's root cause, and where the log is."""
+    from orchestration.root_cause import format_root_cause
+
+    for cause in report.get("root_causes", []):
+        for line in format_root_cause(cause):
+            print(line, file=sys.stderr)
+    if report.get("log_file"):
+        print(f"Full log with tracebacks: {report['log_file']}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -213,6 +232,7 @@ def cmd_run_with(settings: Settings) -> int:
     _print_run(outcome, settings)
     if not outcome.success:
         print("The pipeline did not publish; see the run report above.", file=sys.stderr)
+        _print_root_causes(outcome.report)
         return 1
     return 0
 
@@ -336,6 +356,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError, FileExistsError, WarehouseBusyError) as exc:
         print(f"spm {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        from ingestion.disk_space import DiskFullError, is_disk_full
+
+        if not is_disk_full(exc):
+            raise
+        path = getattr(exc, "path", None) or exc.filename or "a file"
+        print(f"spm {args.command}: {DiskFullError(path)}", file=sys.stderr)
         return 2
 
 

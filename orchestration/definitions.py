@@ -11,6 +11,7 @@ import dagster as dg
 from orchestration.dbt_manifest import load_manifest
 from orchestration.defs.automation import build_jobs, build_landing_sensor, build_schedules
 from orchestration.defs.ingest import build_ingest_assets, ingest_resources
+from orchestration.defs.landing_check import build_landing_check
 from orchestration.defs.publish import build_publish_asset
 from orchestration.defs.quality import build_quality_checks
 from orchestration.defs.reports import build_email_job, build_report_assets
@@ -26,7 +27,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     reports = build_report_assets(settings)
     assets = [*ingest, dbt, publish, *reports]
     known_keys = {key for a in assets for key in a.keys}
-    checks = build_quality_checks(settings, manifest, known_keys)
+    checks = [*build_quality_checks(settings, manifest, known_keys), build_landing_check(settings)]
     email_job = build_email_job(settings)
     return dg.Definitions(
         assets=assets,

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from ingestion.disk_space import DiskFullError, is_disk_full
+from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
+from orchestration.leftovers import remove_stale_temp_files
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")
 RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
@@ -174,22 +177,39 @@ def publish(
     """
     docs = docs or {}
     warehouse_dir.mkdir(parents=True, exist_ok=True)
+    # a publish killed earlier left its temp files (named after its pid): remove them
+    remove_stale_temp_files(warehouse_dir)
     published = warehouse_dir / PUBLISHED_NAME
     restricted = warehouse_dir / RESTRICTED_NAME
     public_tmp, restricted_tmp = _tmp_name(published), _tmp_name(restricted)
-    public_counts = _write_file(public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports)
-    # The restricted file is the public one plus the restricted schemas: copy, then add.
-    shutil.copyfile(public_tmp, restricted_tmp)
-    extra = [schema for schema in RESTRICTED_SCHEMAS if schema not in PUBLIC_SCHEMAS]
-    restricted_counts = {
-        **public_counts,
-        **_write_file(restricted_tmp, work_db, extra, docs, None),
-    }
-    os.chmod(restricted_tmp, 0o600)
-    os.chmod(public_tmp, 0o644)
-    # Both files are complete on disk before either is swapped in.
-    os.replace(restricted_tmp, restricted)
-    os.replace(public_tmp, published)
+    writing = public_tmp
+    try:
+        # Everything written here is owner-only until it is complete; the public file is
+        # opened to everyone just before the swap, the restricted one never is.
+        with private_umask():
+            public_counts = _write_file(public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports)
+            # The restricted file is the public one plus the restricted schemas: a copy that
+            # is 0600 before its first byte, then the restricted schemas added.
+            writing = restricted_tmp
+            copy_to_private_file(public_tmp, restricted_tmp)
+            extra = [schema for schema in RESTRICTED_SCHEMAS if schema not in PUBLIC_SCHEMAS]
+            restricted_counts = {
+                **public_counts,
+                **_write_file(restricted_tmp, work_db, extra, docs, None),
+            }
+        os.chmod(public_tmp, PUBLIC_FILE)
+        # Both files are complete on disk before either is swapped in.
+        os.replace(restricted_tmp, restricted)
+        os.replace(public_tmp, published)
+    except Exception as exc:
+        if is_disk_full(exc):
+            raise DiskFullError(writing) from exc
+        raise
+    finally:
+        # after a failure (a full disk, a bad table) nothing half-written stays behind
+        for tmp in (public_tmp, restricted_tmp):
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     return PublishResult(published, restricted, {**restricted_counts, **public_counts})
 
 

@@ -72,6 +72,7 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
     lines = [f"sent: {subject} -> {to}" for subject, to in outcome.sent]
     lines += [f"written: {path}" for path in outcome.eml_files]
     lines += [f"FAILED: {subject} -> {to}: {why}" for subject, to, why in outcome.failed]
+    lines += [f"SKIPPED: {subject} -> {to}: {why}" for subject, to, why in outcome.skipped]
     summary = "\n".join(lines) or "nothing to send"
     if not outcome.ok:
         raise EmailDeliveryError(summary)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
+
+from ingestion.disk_space import DiskFullError, is_disk_full
 
 
 def quarantine_counts(work_db: Path) -> dict[str, dict[str, int]]:
@@ -42,6 +45,29 @@ def quarantine_counts(work_db: Path) -> dict[str, dict[str, int]]:
         return result
     finally:
         con.close()
+
+
+def this_runs_quarantine(
+    work_db: Path, events: Iterable[dg.EventLogEntry]
+) -> dict[str, dict[str, int]]:
+    """Quarantine counts of the tables this run rebuilt; none when dbt did not build them.
+
+    The work warehouse keeps the last build's quarantine tables: a run that failed before dbt
+    must not show those counts as its own.
+    """
+    built = set()
+    for entry in events:
+        event = entry.dagster_event
+        if event is not None and event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            path = event.event_specific_data.materialization.asset_key.path
+            if path[0] == "quarantine":  # the dbt models of schema quarantine
+                built.add(path[-1])
+    counts = quarantine_counts(work_db)
+    return {
+        table: rules
+        for table, rules in counts.items()
+        if f"quarantine_{table}" in built or table in built or table == "unavailable"
+    }
 
 
 def facts_from_events(events: Iterable[dg.EventLogEntry]) -> dict[str, Any]:
@@ -127,11 +153,18 @@ def build_report(
 
 
 def write_report(runs_dir: Path, report: Mapping[str, Any]) -> Path:
+    """Write `<run id>.json` atomically; a full disk raises DiskFullError and leaves no tmp."""
     runs_dir.mkdir(parents=True, exist_ok=True)
     path = runs_dir / f"{report['run_id']}.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(report, indent=2, sort_keys=True, default=str))
-    tmp.replace(path)
+    tmp = runs_dir / f"{path.name}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(report, indent=2, sort_keys=True, default=str))
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise DiskFullError(path) from exc
+        raise
     return path
 
 
@@ -141,6 +174,8 @@ def previous_reports(runs_dir: Path, limit: int = 200) -> list[dict[str, Any]]:
         return []
     reports = []
     for path in runs_dir.glob("*.json"):
+        if path.name.startswith("."):  # a run's in-progress marker, not a report
+            continue
         try:
             reports.append(json.loads(path.read_text()))
         except json.JSONDecodeError as exc:

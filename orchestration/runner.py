@@ -15,13 +15,23 @@ from typing import Any
 import dagster as dg
 
 from ingestion.datasets import missing_report
+from ingestion.disk_space import DiskFullError
+from ingestion.file_modes import make_warehouse_dir, private_umask
+from ingestion.landing_files import scan_landing
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.leftovers import (
+    abandoned_runs,
+    mark_run_started,
+    prune_dbt_targets,
+    remove_stale_temp_files,
+)
+from orchestration.root_cause import dbt_root_cause, describe, root_causes, write_run_log
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
     facts_from_events,
-    quarantine_counts,
+    this_runs_quarantine,
     write_report,
 )
 from orchestration.settings import Settings
@@ -47,23 +57,65 @@ class RunOutcome:
 def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunOutcome:
     """Run the full-refresh job (or a selection of asset keys) on an ephemeral instance.
 
-    Raises WarehouseBusyError when another run holds the warehouse.
+    Raises WarehouseBusyError when another run holds the warehouse. Everything the run
+    creates is owner-only (pay is in the work warehouse, dlt's folders and the restricted
+    file); only the published `spm.duckdb` and the public site are opened to everyone.
     """
-    with warehouse_lock(settings.warehouse_dir):
-        return _run_pipeline(settings, selection)
+    make_warehouse_dir(settings.warehouse_dir)
+    with warehouse_lock(settings.warehouse_dir), private_umask():
+        _clean_up_after_killed_runs(settings)
+        started = dt.datetime.now(dt.UTC)
+        as_of = settings.as_of.isoformat()
+        marker = mark_run_started(settings.runs_dir, started.isoformat(), as_of)
+        outcome = _run_pipeline(settings, selection, started)
+        marker.unlink(missing_ok=True)
+        prune_dbt_targets(
+            settings.warehouse_dir / "dbt_target",
+            settings.keep_dbt_targets,
+            current=str(outcome.report.get("run_id")),
+        )
+        return outcome
 
 
-def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome:
+def _clean_up_after_killed_runs(settings: Settings) -> None:
+    """Remove the temp files of dead runs; record each run that never reported as aborted."""
+    remove_stale_temp_files(settings.warehouse_dir, settings.runs_dir)
+    for abandoned in abandoned_runs(settings.runs_dir):
+        began = abandoned.get("started_at") or dt.datetime.now(dt.UTC).isoformat()
+        report = build_report(
+            run_id=f"aborted-{abandoned['pid']}-{began.replace(':', '').replace('+', 'Z')}",
+            started_at=dt.datetime.fromisoformat(began),
+            as_of=dt.date.fromisoformat(abandoned.get("as_of_date") or settings.as_of.isoformat()),
+            facts={},
+            quarantined={},
+            published=False,
+            status="aborted",
+        )
+        report["finished_at"] = None
+        report["root_causes"] = [
+            {
+                "step": "run",
+                "error": "aborted",
+                "message": f"the run of process {abandoned['pid']} started at {began} ended"
+                " without a report (killed, or the machine stopped); nothing of it was published",
+            }
+        ]
+        write_report(settings.runs_dir, report)
+
+
+def _run_pipeline(
+    settings: Settings, selection: list[str] | None, started: dt.datetime
+) -> RunOutcome:
     from orchestration.definitions import build_definitions
 
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    # Dagster logs every step event at DEBUG; the CLI prints its own summary, so the console
-    # shows warnings and errors unless SPM_LOG_LEVEL asks for more.
-    log_level = (os.environ.get("SPM_LOG_LEVEL") or "WARNING").upper()
+    # Dagster logs every step event at DEBUG, and a failed step with its whole traceback at
+    # ERROR. The CLI prints its own summary ending with the root cause, and the run's log file
+    # keeps the warnings and tracebacks; the console shows Dagster's own lines only when
+    # SPM_LOG_LEVEL asks for them.
+    log_level = (os.environ.get("SPM_LOG_LEVEL") or "CRITICAL").upper()
     detailed = log_level in {"DEBUG", "INFO"}
     defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)
-    started = dt.datetime.now(dt.UTC)
     instance = dg.DagsterInstance.ephemeral()
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
     result = job.execute_in_process(
@@ -98,17 +150,29 @@ def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome
         started_at=started,
         as_of=settings.as_of,
         facts=facts,
-        quarantined=quarantine_counts(settings.work_db),
+        quarantined=this_runs_quarantine(settings.work_db, events),
         published=published,
         status=status,
         failed_steps=failed_steps,
         missing_datasets=missing_report(settings.landing_dir),
     )
-    path = write_report(settings.runs_dir, report)
+    report["landing"] = scan_landing(settings.landing_dir).as_report()
+    report["root_causes"] = root_causes(events)
+    for cause in report["root_causes"]:
+        if cause.get("step") == "dbt_models":
+            found = dbt_root_cause(settings.dbt_target_dir(result.run_id), settings.work_db)
+            cause.update(found or {})
+    report["log_file"] = str(write_run_log(settings.run_log(result.run_id), events))
+    try:
+        path = str(write_report(settings.runs_dir, report))
+    except DiskFullError as exc:
+        # the run's outcome still reaches the console; the report could not be kept
+        path = f"(not written: {exc})"
+        report["root_causes"].append(describe(exc, "run report"))
     return RunOutcome(
         success=bool(result.success) and published,
         published=published,
         report=report,
-        report_path=str(path),
+        report_path=path,
         failed_steps=failed_steps,
     )

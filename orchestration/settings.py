@@ -80,6 +80,10 @@ class Settings:
     # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
     # step's captured output.
     dbt_console_to_file: bool = False
+    # how many runs' dbt target folders (~27 MB each) a warehouse keeps
+    keep_dbt_targets: int = 5
+    # a landing file no source recognises stops the run (instead of a warning)
+    landing_strict: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +106,8 @@ class Settings:
             ),
             email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
             site_url=(os.environ.get("SPM_SITE_URL") or "").strip() or None,
+            keep_dbt_targets=_int("SPM_KEEP_DBT_TARGETS", 5, 1, 1000),
+            landing_strict=_bool("SPM_LANDING_STRICT", False),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -124,6 +130,10 @@ class Settings:
     def dbt_target_dir(self, run: str) -> Path:
         """dbt's target folder for one run (compiled SQL, `dbt_console.log`), or `check`."""
         return self.warehouse_dir / "dbt_target" / run
+
+    def run_log(self, run: str) -> Path:
+        """The run's log file: warnings and errors with their full tracebacks."""
+        return self.runs_dir / f"{run}.log"
 
     def dbt_console_log(self, run: str) -> Path:
         """Where `spm run` keeps dbt's line-per-node output of one run."""

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from orchestration.settings import Settings
 from reports import charts
+from reports.addresses import address_problem, shown
 from reports.components import env
 from reports.digest_parts import (
     DEAL_COLUMNS,
@@ -70,6 +71,21 @@ class Digest:
     text: str
     images: list[InlineImage] = field(default_factory=list)
     team_id: str | None = None
+    # recipient address -> the CRM user id it came from (named when the address is refused)
+    recipient_users: dict[str, str] = field(default_factory=dict)
+
+    def addressable(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """The recipients that can be addressed, and (shown address, why) for the others."""
+        good: list[str] = []
+        refused: list[tuple[str, str]] = []
+        for recipient in self.recipients:
+            problem = address_problem(recipient)
+            if problem is None:
+                good.append(recipient.strip())
+                continue
+            user = self.recipient_users.get(recipient)
+            refused.append((shown(recipient), problem + (f" (CRM user {user})" if user else "")))
+        return good, refused
 
     def to_message(self, sender: str, to: Sequence[str] | None = None) -> EmailMessage:
         message = EmailMessage()
@@ -100,10 +116,13 @@ class SendReport:
     sent: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)
     eml_files: list[Path] = field(default_factory=list)
+    # (subject, recipient as shown, why): an address that cannot be used; the digest to the
+    # other recipients still goes out, and one with no usable recipient is skipped
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.skipped
 
 
 def _header(value: str) -> str:
@@ -156,9 +175,9 @@ def render_digests(
     try:
         digests = [_leadership(index, warehouse, config.pending_marts, settings, base, currency)]
         for team in _managed_teams(warehouse):
-            digests.append(
-                _manager(team_page, team, warehouse, config.pending_marts, base, currency)
-            )
+            digest = _manager(team_page, team, warehouse, config.pending_marts, base, currency)
+            digest.recipient_users = dict(team.get("users", {}))
+            digests.append(digest)
     finally:
         warehouse.close()
     return digests
@@ -177,6 +196,7 @@ def _managed_teams(warehouse: Warehouse) -> list[dict]:
         )
         if manager["email"] not in team["emails"]:
             team["emails"].append(str(manager["email"]))
+            team.setdefault("users", {})[str(manager["email"])] = str(manager["rep_id"])
     return list(teams.values())
 
 
@@ -505,6 +525,10 @@ def send_digests(
         target.mkdir(parents=True, exist_ok=True)
         written: set[str] = set()
         for digest in digests:
+            good, refused = digest.addressable()
+            report.skipped.extend((digest.subject, shown_, why) for shown_, why in refused)
+            if refused and not good:
+                continue
             stem = safe_name(f"{digest.kind}-{digest.team_id or 'company'}")
             name, n = stem + ".eml", 1
             while name in written:  # never let one digest overwrite another
@@ -512,7 +536,7 @@ def send_digests(
                 name = f"{stem}-{n}.eml"
             written.add(name)
             path = target / name
-            path.write_bytes(digest.to_message(sender).as_bytes())
+            path.write_bytes(digest.to_message(sender, good or None).as_bytes())
             report.eml_files.append(path)
         return report
     connection: smtplib.SMTP | None = None
@@ -520,7 +544,9 @@ def send_digests(
         for digest in digests:
             if not digest.recipients:
                 report.failed.append((digest.subject, "", "no recipients (set SPM_EMAIL_TO)"))
-            for recipient in digest.recipients:
+            good, refused = digest.addressable()
+            report.skipped.extend((digest.subject, shown_, why) for shown_, why in refused)
+            for recipient in good:
                 message = digest.to_message(sender, [recipient])
                 for attempt in range(retries + 1):
                     try:

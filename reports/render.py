@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 
+from ingestion.file_modes import PRIVATE_DIR, PRIVATE_FILE, PUBLIC_DIR, PUBLIC_FILE
 from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
@@ -137,7 +138,7 @@ def render_site(
         warehouse.close()
     if errors:
         raise SiteBuildError(errors)
-    result.pages = _write_site(out_dir, rendered)
+    result.pages = _write_site(out_dir, rendered, private=restricted)
     return result
 
 
@@ -374,27 +375,43 @@ def _linker(target: str):
     return link
 
 
-def _write_site(out_dir: Path, rendered: dict[str, str]) -> list[Path]:
-    """Write the site into a fresh directory and swap it in, so readers never see half a site."""
+def _write_site(out_dir: Path, rendered: dict[str, str], *, private: bool = False) -> list[Path]:
+    """Write the site into a fresh directory and swap it in, so readers never see half a site.
+
+    A `private` site (the restricted one, with pay) is owner-only from its first byte: its
+    folders are 0700 and each file is created 0600. The public site is opened to everyone
+    (0755/0644) whatever the process umask.
+    """
     out_dir = out_dir.resolve()
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / SITE_MARKER).exists():
         raise FileExistsError(
             f"{out_dir} exists and is not a report site built by spm (no {SITE_MARKER}); "
             "refusing to replace it"
         )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # folders created above the site stay reachable (the public site may share its parent)
+    _make_dirs(Path(out_dir.anchor), out_dir.parent, PUBLIC_DIR)
+    # mkdtemp creates the folder 0700: nothing in it is reachable by others while it is written
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    dir_mode, file_mode = (PRIVATE_DIR, PRIVATE_FILE) if private else (PUBLIC_DIR, PUBLIC_FILE)
     written = []
     for relative, text in sorted(rendered.items()):
         path = staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        _make_dirs(staging, path.parent, dir_mode)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode), "w") as out:
+            out.write(text)
+        os.chmod(path, file_mode)
         written.append(out_dir / relative)
-    (staging / "assets").mkdir(exist_ok=True)
+    _make_dirs(staging, staging / "assets", dir_mode)
     for asset in ("style.css", "site.js"):
-        shutil.copy2(STATIC_DIR / asset, staging / "assets" / asset)
+        shutil.copyfile(STATIC_DIR / asset, staging / "assets" / asset)
     (staging / SITE_MARKER).write_text("built by spm report\n", encoding="utf-8")
-    os.chmod(staging, 0o755)
+    for extra in (
+        staging / "assets" / "style.css",
+        staging / "assets" / "site.js",
+        staging / SITE_MARKER,
+    ):
+        os.chmod(extra, file_mode)
+    os.chmod(staging, dir_mode)
     old = None
     if out_dir.exists():
         old = out_dir.parent / f".{out_dir.name}-old-{os.getpid()}"
@@ -403,3 +420,14 @@ def _write_site(out_dir: Path, rendered: dict[str, str]) -> list[Path]:
     if old is not None:
         shutil.rmtree(old)
     return written
+
+
+def _make_dirs(staging: Path, folder: Path, mode: int) -> None:
+    """Create `folder` and its parents below `staging`, each with `mode`."""
+    missing = []
+    while folder != staging and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=mode)
+        os.chmod(path, mode)

@@ -82,6 +82,50 @@ quota_employment = Frame(
     key=("email", "month"),
 )
 
+
+def _blank_quota_sql(params: Params) -> str:
+    # Every quota cell (blank ones included) with whether the rep was employed that month:
+    # a blank cell in such a month loads as "no quota", and attainment silently skips it.
+    del params
+    return """
+        with employment as (
+            select
+                lower(trim("email")) as email_key,
+                min("hire_date") as hire_date,
+                case when count(*) filter (where "termination_date" is null) > 0 then null
+                     else max("termination_date") end as termination_date
+            from "raw_compensation"."assignments"
+            group by 1
+        )
+        select
+            q."email", q."month",
+            q."source_file", q."source_row", q."source_column",
+            e.hire_date, e.termination_date,
+            case
+                when q."quota_amount" is null
+                    and e.hire_date is not null
+                    and q."month" >= date_trunc('month', e.hire_date)
+                    and (e.termination_date is null
+                         or q."month" <= date_trunc('month', e.termination_date))
+                then 1 else 0
+            end as blank_while_employed
+        from "raw_compensation"."quotas" as q
+        left join employment as e on lower(trim(q."email")) = e.email_key
+        where q."_dlt_valid_to" is null
+        order by q."email", q."month"
+    """
+
+
+blank_quotas = Frame(
+    name="compensation_blank_quota_months",
+    sql=_blank_quota_sql,
+    reads={
+        "raw_compensation.quotas": ("email", "month", "quota_amount", *CELL, "_dlt_valid_to"),
+        "raw_compensation.assignments": ("email", "hire_date", "termination_date"),
+    },
+    key=("email", "month"),
+)
+
 quota_checks: list[GxCheck] = [
     not_null(
         quotas,
@@ -146,6 +190,18 @@ quota_checks: list[GxCheck] = [
         name="quota_month_not_after_termination",
         max_value=0,
         context=["quota_amount", "termination_date", *CELL],
+    ),
+    between(
+        blank_quotas,
+        QUOTAS,
+        "blank_while_employed",
+        "warning",
+        "No blank quota cell in a month the rep is employed (hire month to termination month,"
+        " from the assignments history): a blank loads as no quota for that month, and a"
+        " formula saved without its value used to read as one. The sample names each cell.",
+        name="quota_not_blank_while_employed",
+        max_value=0,
+        context=["hire_date", *CELL],
     ),
 ]
 

@@ -12,9 +12,10 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
+from ingestion.pipeline import SYSTEMS, loading, make_pipeline, make_source
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
+from orchestration.root_cause import failure_with_root_cause, log_load_notes
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
@@ -54,7 +55,9 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
         pool=WRITER_POOL,
     )
     def _load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
-        with warehouse_lock(settings.warehouse_dir):
+        # the same load path as `ingestion.pipeline.load_system`: private files, notes,
+        # abort of half-extracted packages, errors that name file, row and field
+        with warehouse_lock(settings.warehouse_dir), failure_with_root_cause():
             if not system_to_load(settings.landing_dir, system):
                 # raises when the system landed before and vanished, or when there is no CRM
                 reason = absent_reason(system, settings.landing_dir, settings.work_db)
@@ -65,7 +68,9 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
                         asset_key=key, metadata={"skipped": reason, "rows_loaded": 0}
                     )
                 return
-            yield from dlt.run(context=context)
+            with loading(system, pipeline) as collected:
+                yield from dlt.run(context=context)
+            log_load_notes(context, collected)
             created = create_missing_raw_tables(settings.work_db, [system])
             if created:
                 context.log.info(f"{system}: raw tables created empty: {', '.join(created)}")

@@ -15,6 +15,7 @@ import dagster as dg
 from orchestration.defs.ingest import WRITER_POOL
 from orchestration.defs.transform import published_model_keys
 from orchestration.publish import docs_from_manifest, publish
+from orchestration.root_cause import failure_with_root_cause
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
@@ -60,7 +61,7 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             status="published",
         )
         earlier = [r for r in previous_reports(settings.runs_dir) if r["run_id"] != context.run_id]
-        with warehouse_lock(settings.warehouse_dir):
+        with warehouse_lock(settings.warehouse_dir), failure_with_root_cause():
             result = publish(settings.work_db, settings.warehouse_dir, docs, [*earlier, report])
         _record_counts_for_drift(settings)
         return dg.MaterializeResult(

@@ -21,6 +21,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ingestion.file_modes import private_umask
+from orchestration.child_watchdog import watch_child
 from orchestration.dbt_manifest import dbt_executable, ensure_manifest, os_environ_for_dbt
 from orchestration.defs.ingest import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
@@ -79,16 +81,22 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         # Unit tests check the SQL logic, not the data: they run in the test suite (dbt's
         # advice for production), which keeps the pipeline run to the data tests.
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
-        with warehouse_lock(settings.warehouse_dir):
+        with warehouse_lock(settings.warehouse_dir), private_umask():
             invocation = dbt.cli(args, context=context, target_path=target)
-            if settings.dbt_console_to_file:
-                # dagster-dbt echoes every dbt event to stdout (about 1,200 lines a run)
-                target.mkdir(parents=True, exist_ok=True)
-                console = settings.dbt_console_log(context.run_id).open("w", encoding="utf-8")
-                with console, contextlib.redirect_stdout(console):
+            # a kill -9 of the run must not leave `dbt build` writing to the warehouse
+            watchdog = watch_child(invocation.process.pid)
+            try:
+                if settings.dbt_console_to_file:
+                    # dagster-dbt echoes every dbt event to stdout (about 1,200 lines a run)
+                    target.mkdir(parents=True, exist_ok=True)
+                    console = settings.dbt_console_log(context.run_id).open("w", encoding="utf-8")
+                    with console, contextlib.redirect_stdout(console):
+                        yield from invocation.stream()
+                else:
                     yield from invocation.stream()
-            else:
-                yield from invocation.stream()
+            finally:
+                watchdog.kill()
+                watchdog.wait()
         _copy_if_exists(target / PARTIAL_PARSE, parse_state)
 
     return _dbt

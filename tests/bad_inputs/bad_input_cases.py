@@ -8,6 +8,7 @@ bad_input_faults), so no case lands on a record the generator already made fault
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import bad_input_faults as f
 from bad_input_case import Case
@@ -134,14 +135,13 @@ ERRORS = [
     Case(
         "semicolon_separated",
         "forecast_submissions.csv saved by a European spreadsheet with ';' between fields: the"
-        " header is one unknown column, every contract column is missing",
+        " message says so (it used to say every contract column is missing)",
         "revenue_intelligence",
         FORECASTS,
         lambda land: f.semicolon_separated(land, FORECASTS),
         "error",
         row=1,
-        field="SubmissionId",
-        says="missing",
+        says="the file looks ';'-separated",
     ),
     Case(
         "forecast_duplicate_id_different_values",
@@ -290,6 +290,26 @@ ERRORS = [
         says="file is empty",
     ),
     Case(
+        "symlink_to_a_file_outside",
+        "crm/Account.csv is a symbolic link to /etc/passwd: refused, naming the file, and no"
+        " line of the target is quoted",
+        "crm",
+        ACCOUNTS,
+        lambda land: f.symlink_outside(land, ACCOUNTS, Path("/etc/passwd")),
+        "error",
+        says="is a symbolic link, which a load never follows",
+    ),
+    Case(
+        "symlink_to_a_good_csv_elsewhere",
+        "crm/User.csv is a symbolic link to a good copy of the export in another folder: refused"
+        " (it used to load and publish with no message)",
+        "crm",
+        USERS,
+        lambda land: f.symlink_outside(land, USERS),
+        "error",
+        says="is a symbolic link",
+    ),
+    Case(
         "activity_invalid_json_line",
         "A day folder whose 3rd line is not JSON. A line that does not parse has no field to"
         " name; the message names the file and the line",
@@ -299,6 +319,79 @@ ERRORS = [
         "error",
         row=3,
         says="is not valid JSON",
+    ),
+    Case(
+        "semicolon_separated_with_decimal_commas",
+        "Opportunity.csv saved with ';' between fields and decimal commas (Amount '1234,50'):"
+        " the message says the file looks ';'-separated instead of 'row 2: has 2 fields'",
+        "crm",
+        OPP,
+        lambda land: f.semicolon_separated(land, OPP, decimal_comma_in="Amount"),
+        "error",
+        row=1,
+        says="looks ';'-separated",
+    ),
+    Case(
+        "amount_out_of_range",
+        "Amount 1e20: the message gives the range of an amount, not 'at most 2 decimals'",
+        "crm",
+        OPP,
+        lambda land: land.edit(OPP, 15, bump=False, Amount="1e20"),
+        "error",
+        row=15,
+        field="Amount",
+        says="'1e20' is out of range: Amount must be between -9,999,999,999,999,999.99 and",
+    ),
+    Case(
+        "amount_with_thousands_separators",
+        "Amount '16,290.00' (a spreadsheet's display format): the separators are named",
+        "crm",
+        OPP,
+        lambda land: land.edit(OPP, 16, bump=False, Amount="16,290.00"),
+        "error",
+        row=16,
+        field="Amount",
+        says="'16,290.00' has thousands separators: write the number without them (16290.00)",
+    ),
+    Case(
+        "quota_out_of_range",
+        "A quota cell of 1e20: named by cell with the range, not a raw pyarrow ArrowInvalid",
+        "compensation",
+        QUOTAS,
+        lambda land: land_cell(land, "F4", 1e20),
+        "error",
+        row=4,
+        field="2026-04",
+        sheet="FY2026",
+        cell="F4",
+        says="is out of range: a quota must be between",
+    ),
+    Case(
+        "quota_blank_row_above_header",
+        "A blank row inserted above the header: the message says where the header is, not"
+        " 'sheet is empty'",
+        "compensation",
+        QUOTAS,
+        lambda land: f.insert_quota_rows(land, 1),
+        "error",
+        row=1,
+        sheet="FY2026",
+        cell="A1",
+        says="row 1 is blank: the header (Email, Name, then the months) must be on row 1; the"
+        " first filled row is row 2",
+    ),
+    Case(
+        "quota_formula_without_saved_value",
+        "A quota cell '=C4' written by a tool that does not calculate (no cached value): it"
+        " used to read as a blank quota; now the cell is named",
+        "compensation",
+        QUOTAS,
+        lambda land: land_cell(land, "F4", "=C4"),
+        "error",
+        row=4,
+        sheet="FY2026",
+        cell="F4",
+        says="the formula '=C4' was saved without its value",
     ),
 ]
 
@@ -703,6 +796,16 @@ WARNINGS = [
         "warning",
         check="payouts__commission_amount_within_range",
     ),
+    Case(
+        "quota_blank_while_employed",
+        "A quota cell emptied (F4, 2026-04) in a month the rep is employed: it would load as no"
+        " quota for that month; the check names the cell",
+        "compensation",
+        QUOTAS,
+        lambda land: land_cell(land, "F4", None),
+        "warning",
+        check="quotas__quota_not_blank_while_employed",
+    ),
 ]
 
 ACCEPTED = [
@@ -830,9 +933,8 @@ ACCEPTED = [
         "activity_day_redelivered",
         "A day file already loaded, exported again with the same events (one line moved):"
         " read again and appended again, so raw holds each of its 713 activities twice."
-        " Deliberate and documented (ingestion/sources/sales_analytics/README.md, 'Caveat'):"
-        " stg_sales_analytics__activities keeps one row per id (the first load), so no count"
-        " doubles; a corrected event in a re-delivered file would be ignored",
+        " Documented (ingestion/sources/sales_analytics/README.md): stg_sales_analytics__activities"
+        " keeps one row per id (the latest file wins), so no count doubles",
         "sales_analytics",
         f.activities_file(DAY),
         lambda land: f.move_activity_line(land, DAY, 1),
@@ -840,6 +942,22 @@ ACCEPTED = [
         query="select count(*), count(distinct id) from raw_sales_analytics.activities"
         " where source_file = '" + f.activities_file(DAY) + "'",
         expected=[(1426, 713)],
+    ),
+    Case(
+        "activity_same_id_other_content_in_two_day_files",
+        "A new day file repeats an activity of an edited earlier day file with another"
+        " duration: reported with the file and line of both, and the later file's version"
+        " is kept",
+        "sales_analytics",
+        f.activities_file(NEW_DAY),
+        lambda land: f.conflicting_activity(land, DAY, NEW_DAY),
+        "accepted",
+        deduplicated={"activities": ["{key}"]},
+        query="select source_file, duration_seconds from ("
+        "select *, row_number() over (partition by id order by source_file desc,"
+        " _dlt_load_id desc) as n from raw_sales_analytics.activities where id = '{key}')"
+        " where n = 1",
+        expected=[(f.activities_file(NEW_DAY), 4321)],
     ),
     Case(
         "quota_email_other_case",

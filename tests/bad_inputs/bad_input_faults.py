@@ -8,6 +8,9 @@ so that the quarantine cases, which all go into one shared copy, each break thei
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+from pathlib import Path
 
 from bad_input_landing import BUMPED_MODSTAMP, Landing
 
@@ -134,6 +137,11 @@ def merge_quota_header(landing: Landing, cells: str) -> None:
         sheet.merge_cells(cells)
 
 
+def insert_quota_rows(landing: Landing, before: int, count: int = 1) -> None:
+    with landing.sheet(QUOTAS) as sheet:
+        sheet.insert_rows(before, count)
+
+
 def delete_quota_column(landing: Landing, column: int) -> None:
     with landing.sheet(QUOTAS) as sheet:
         sheet.delete_cols(column)
@@ -188,9 +196,16 @@ def latin1_cell(landing: Landing, relative: str, row: int, column: str, text: st
     landing.write_bytes(relative, data.replace(marker.encode("utf-8"), text.encode("latin-1")))
 
 
-def semicolon_separated(landing: Landing, relative: str) -> None:
-    """Rewrite a CSV with `;` between fields, as a European spreadsheet saves it."""
+def semicolon_separated(
+    landing: Landing, relative: str, decimal_comma_in: str | None = None
+) -> None:
+    """Rewrite a CSV with `;` between fields, as a European spreadsheet saves it (with a
+    decimal comma in column `decimal_comma_in`, when given)."""
     header, rows = landing.read_csv(relative)
+    if decimal_comma_in:
+        at = header.index(decimal_comma_in)
+        for row in rows:
+            row[at] = row[at].replace(".", ",")
     lines = [";".join(header), *(";".join(r) for r in rows)]
     landing.own(relative).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
@@ -199,6 +214,18 @@ def duplicate_key(landing: Landing, relative: str, row: int, of_row: int, column
     """Give row `row` the key of row `of_row` (its other values stay different)."""
     values = {c: landing.value(relative, of_row, c) for c in columns}
     landing.edit(relative, row, **values)
+
+
+def symlink_outside(landing: Landing, relative: str, target: Path | None = None) -> None:
+    """Replace a landing file by a symbolic link to `target`, or to a good copy of the file
+    kept outside the landing folder (a link a user made instead of copying the export)."""
+    path = landing.root / relative
+    if target is None:
+        target = landing.root.parent / "elsewhere" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    path.unlink()
+    os.symlink(target, path)
 
 
 # -- activities -------------------------------------------------------------------------------
@@ -263,6 +290,21 @@ def new_day_with_blank_line(landing: Landing, from_day: dt.date, day: dt.date) -
         event["timestamp"] = f"{day.isoformat()}T0{number + 8}:00:00.000Z"
         lines.append(json.dumps(event, separators=(",", ":")))
     landing.write_lines(activities_file(day), [lines[0], "", lines[1]])
+
+
+def conflicting_activity(landing: Landing, day: dt.date, new_day: dt.date) -> str:
+    """Edit `day`'s file (its third line: another outcome) and write a new day file holding a
+    copy of `day`'s first activity with another duration and a timestamp on `new_day`.
+
+    Both files are read by the same load; the activity id is returned."""
+    import json
+
+    edit_activity(landing, day, 3, outcome="edited")
+    event = json.loads(landing.read_lines(activities_file(day))[0])
+    event["duration_seconds"] = 4321
+    event["timestamp"] = f"{new_day.isoformat()}T10:00:00.000Z"
+    landing.write_lines(activities_file(new_day), [json.dumps(event, separators=(",", ":"))])
+    return event["id"]
 
 
 def move_activity_line(landing: Landing, day: dt.date, line: int) -> None:

@@ -1,9 +1,10 @@
 """A case's landing folder: the small demo company's files, linked, with one file changed.
 
-A case links every file of the untouched company (symlinks: no copy, and the same modification
-time and size, so an incremental load skips them as unchanged) and replaces only the file it
-breaks by a real, edited copy (`Landing.own`). Editing never writes through a link, so the
-session's company stays intact for every other case.
+A case links every file of the untouched company (hard links: no copy, and the same
+modification time and size, so an incremental load skips them as unchanged; a load refuses
+symbolic links) and replaces only the file it breaks by a real, edited copy (`Landing.own`).
+Editing never writes through a link, so the session's company stays intact for every other
+case.
 
 Edits are written as a user or an export would write them: CSV with LF line endings and
 minimal quoting, workbooks through openpyxl, JSON lines one object per line.
@@ -33,12 +34,12 @@ BUMPS = {"SystemModstamp": BUMPED_MODSTAMP, "SubmittedAt": BUMPED_SUBMITTED_AT}
 
 
 def link_tree(source: Path, target: Path) -> None:
-    """Mirror `source` under `target`: real folders, every file a symlink to the original."""
+    """Mirror `source` under `target`: real folders, every file a hard link to the original."""
     for folder, _dirs, files in os.walk(source):
         relative = Path(folder).relative_to(source)
         (target / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
-            os.symlink(Path(folder) / name, target / relative / name)
+            os.link(Path(folder) / name, target / relative / name)
 
 
 class Landing:
@@ -52,10 +53,11 @@ class Landing:
     def own(self, relative: str) -> Path:
         """The file as a real file of this case (a linked file is copied first), to edit."""
         path = self.root / relative
-        if path.is_symlink():
-            original = path.resolve()
-            path.unlink()
-            shutil.copyfile(original, path)
+        if path.exists() and path.stat().st_nlink > 1:
+            # a hard link shares its bytes with the company: write a copy, never through it
+            copy = path.with_name(path.name + ".own")
+            shutil.copyfile(path, copy)
+            os.replace(copy, path)
         return path
 
     def read_bytes(self, relative: str) -> bytes:
@@ -155,7 +157,7 @@ class Landing:
 
     def write_lines(self, relative: str, lines: list[str]) -> None:
         path = self.root / relative
-        if path.exists() or path.is_symlink():
+        if path.exists():
             path = self.own(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")

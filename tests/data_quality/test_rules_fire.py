@@ -391,6 +391,19 @@ FAULTS: list[Fault] = [
         },
     ),
     Fault(
+        "quotas__quota_not_blank_while_employed",
+        (table("raw_compensation.quotas", "quota_amount = null", BOB_FEB),),
+        1,
+        {
+            "email": "b@x.com",
+            "month": "2026-02-01",
+            "hire_date": "2026-02-10",
+            "source_file": "compensation/quotas_FY2026.xlsx",
+            "source_row": 3,
+            "source_column": "D",
+        },
+    ),
+    Fault(
         "quotas__quota_month_not_after_termination",
         (table("raw_compensation.assignments", "termination_date = date '2026-06-15'", ANN),),
         6,

@@ -23,10 +23,14 @@ from openpyxl.utils import get_column_letter
 from ingestion.errors import LandingFileError
 from ingestion.landing import LandingFile
 from ingestion.sources.compensation.contract import QUOTA_FILE, QUOTAS
+from ingestion.value_problems import decimal_range
 
 _MONTH_HEADER = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 _CENT = Decimal("0.01")
 _FLOAT_NOISE = Decimal("0.000001")
+QUOTA_FIELD = next(f for f in QUOTAS.fields if f.name == "quota_amount")
+# quota_amount is decimal(18,2): 16 digits before the point
+_LIMIT = Decimal(10) ** (QUOTA_FIELD.precision - QUOTA_FIELD.scale)  # type: ignore[operator]
 
 
 class _Sheet:
@@ -78,6 +82,10 @@ def _amount(value: object) -> Decimal | None:
         raise ValueError from exc
     if not exact.is_finite():
         raise ValueError
+    if abs(exact) >= _LIMIT:
+        raise ValueError(
+            f"{value!r} is out of range: a quota must be between {decimal_range(QUOTA_FIELD)}"
+        )
     cents = exact.quantize(_CENT, rounding=ROUND_HALF_EVEN)
     if abs(exact - cents) > _FLOAT_NOISE:
         raise ValueError
@@ -110,12 +118,56 @@ def read_quota_workbook(file: LandingFile) -> pa.Table:
         rows = list(workbook[expected_sheet].iter_rows(values_only=True))
     finally:
         workbook.close()
-    return _unpivot(rows, _Sheet(file.relative, expected_sheet), fiscal_year)
+    sheet = _Sheet(file.relative, expected_sheet)
+    _refuse_formulas_without_values(file, sheet, rows)
+    return _unpivot(rows, sheet, fiscal_year)
+
+
+def _refuse_formulas_without_values(
+    file: LandingFile, sheet: _Sheet, rows: list[tuple[object, ...]]
+) -> None:
+    """A formula saved without its computed value reads as a blank quota: refuse it, by cell.
+
+    Excel saves each formula's last value beside it; a workbook written by a script or a tool
+    that does not calculate has none, and the blank would load as "no quota that month".
+    Blank cells are looked up again with formulas (only when the sheet has blanks).
+    """
+    if not any(value is None for row in rows[1:] for value in row[2:]):
+        return
+    workbook = openpyxl.load_workbook(file.path, read_only=True, data_only=False)
+    try:
+        for row_number, cells in enumerate(workbook[sheet.sheet].iter_rows(values_only=True), 1):
+            for column, formula in enumerate(cells, start=1):
+                if not (isinstance(formula, str) and formula.startswith("=")):
+                    continue
+                cached = rows[row_number - 1] if row_number <= len(rows) else ()
+                if column > len(cached) or cached[column - 1] is None:
+                    raise sheet.error(
+                        row_number,
+                        column,
+                        None,
+                        f"the formula {formula!r} was saved without its value (the workbook"
+                        " was written by a tool that does not calculate): open and save it in"
+                        " Excel or LibreOffice, or type the number",
+                    )
+    finally:
+        workbook.close()
 
 
 def _header(rows: list[tuple[object, ...]], sheet: _Sheet) -> list[tuple[int, str, dt.date]]:
     """The month columns: (1-based column, header as written, first day of month)."""
     if not rows or all(v is None for v in rows[0]):
+        filled = next((n for n, row in enumerate(rows, 1) if any(v is not None for v in row)), 0)
+        if filled:
+            raise LandingFileError(
+                sheet.file,
+                1,
+                None,
+                "row 1 is blank: the header (Email, Name, then the months) must be on row 1;"
+                f" the first filled row is row {filled}",
+                sheet=sheet.sheet,
+                cell="A1",
+            )
         raise LandingFileError(sheet.file, 1, None, "sheet is empty", sheet=sheet.sheet)
     header = list(rows[0])
     while header and header[-1] is None:
@@ -209,8 +261,9 @@ def _unpivot(rows: list[tuple[object, ...]], sheet: _Sheet, fiscal_year: int) ->
             value = cells[column - 1]
             try:
                 quota = _amount(value)
-            except ValueError:
-                raise sheet.error(row_number, column, label, f"{value!r} is not a number") from None
+            except ValueError as exc:
+                why = str(exc) or f"{value!r} is not a number"
+                raise sheet.error(row_number, column, label, why) from None
             out["email"].append(email)
             out["name"].append(name)
             out["fiscal_year"].append(fiscal_year)

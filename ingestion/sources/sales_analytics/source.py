@@ -17,6 +17,7 @@ from ingestion.fields import TableSpec
 from ingestion.landing import LandingFile, changed, landing_files
 from ingestion.records import jsonl_records
 from ingestion.schema_contract import SCHEMA_CONTRACT
+from ingestion.sources.sales_analytics.conflicts import ConflictFinder
 from ingestion.sources.sales_analytics.contract import (
     ACTIVITIES,
     DAY_FILE_PATTERN,
@@ -73,8 +74,10 @@ def _activities(landing_dir: Path) -> Iterator[pa.Table]:
     """New and changed day files, oldest day first, validated one by one, yielded in batches."""
     pending: list[pa.Table] = []
     rows = 0
+    conflicts = ConflictFinder("activities")
     for file in changed(landing_files(landing_dir, FOLDER, DAY_FILE_PATTERN)):
         table = _day_table(file)
+        conflicts.add(file, table)
         if pending and (rows + table.num_rows > BATCH_ROWS or table.schema != pending[0].schema):
             yield pa.concat_tables(pending)
             pending, rows = [], 0

@@ -28,12 +28,14 @@ renamed as (
 ),
 
 ranked as (
-    -- the table is append-only: a re-delivered event keeps its first load
+    -- the table is append-only: an event delivered twice keeps the version of the latest
+    -- day file (paths sort by day), then of the latest load (a corrected file read again);
+    -- the load reports an id whose versions differ
     select
         *,
         row_number() over (
             partition by activity_id
-            order by dlt_load_id, dlt_id
+            order by source_file desc, dlt_load_id desc, dlt_id
         ) as version_rank
     from renamed
 ),
