@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from orchestration.publication import write_publication
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")
 RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
@@ -79,10 +81,12 @@ def _write_file(
     schemas: Sequence[str],
     docs: Mapping[str, Mapping[str, object]],
     run_reports: Sequence[Mapping[str, object]] | None,
+    publication: Mapping[str, object] | None = None,
 ) -> dict[str, int]:
     """Copy `schemas` of the work warehouse into the DuckDB file `tmp` (new or existing).
 
-    `run_reports` (when not None) become `marts.run_reports`.
+    `run_reports` (when not None) become `marts.run_reports`, `publication` the one row of
+    `marts.publication`.
     """
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp))
@@ -104,6 +108,8 @@ def _write_file(
         con.execute("detach work")
         if run_reports is not None:
             _write_run_reports(con, run_reports)
+        if publication is not None:
+            write_publication(con, publication)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -166,18 +172,23 @@ def publish(
     warehouse_dir: Path,
     docs: Mapping[str, Mapping[str, object]] | None = None,
     run_reports: Sequence[Mapping[str, object]] = (),
+    publication: Mapping[str, object] | None = None,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> PublishResult:
     """Copy marts and quarantine into fresh files and swap them in atomically.
 
     `docs` maps `schema.table` to `{"description": ..., "columns": {name: description}}` (from
-    the dbt manifest). `run_reports` are the reports of past runs and of this one.
+    the dbt manifest). `run_reports` are the reports of past runs and of this one;
+    `publication` the row of `marts.publication` (orchestration/publication.py).
+    `before_swap(restricted_file)` runs once both new files are complete and before either is
+    swapped in (the PostgreSQL publication): if it raises, the old files stay.
     """
     docs = docs or {}
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     published = warehouse_dir / PUBLISHED_NAME
     restricted = warehouse_dir / RESTRICTED_NAME
     public_tmp, restricted_tmp = _tmp_name(published), _tmp_name(restricted)
-    public_counts = _write_file(public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports)
+    public_counts = _write_file(public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports, publication)
     # The restricted file is the public one plus the restricted schemas: copy, then add.
     shutil.copyfile(public_tmp, restricted_tmp)
     extra = [schema for schema in RESTRICTED_SCHEMAS if schema not in PUBLIC_SCHEMAS]
@@ -187,6 +198,13 @@ def publish(
     }
     os.chmod(restricted_tmp, 0o600)
     os.chmod(public_tmp, 0o644)
+    if before_swap is not None:
+        try:
+            before_swap(restricted_tmp)
+        except BaseException:
+            public_tmp.unlink(missing_ok=True)
+            restricted_tmp.unlink(missing_ok=True)
+            raise
     # Both files are complete on disk before either is swapped in.
     os.replace(restricted_tmp, restricted)
     os.replace(public_tmp, published)
