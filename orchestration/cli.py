@@ -196,6 +196,29 @@ def cmd_run_with(settings: Settings) -> int:
     return 0
 
 
+def cmd_grant(args: argparse.Namespace) -> int:
+    from orchestration.publish_postgres import (
+        PostgresPublishError,
+        describe_url,
+        grant_reader_roles,
+    )
+
+    url = args.url or Settings.from_env().publish_postgres_url
+    if not url:
+        print("spm grant: no database: set SPM_PUBLISH_POSTGRES_URL or pass --url", file=sys.stderr)
+        return 2
+    try:
+        lines = grant_reader_roles(url)
+    except PostgresPublishError as exc:
+        print(f"spm grant: {exc}", file=sys.stderr)
+        return 1
+    print(f"PostgreSQL reader roles on {describe_url(url)}:")
+    for line in lines:
+        print(f"  {line}")
+    print("Give a login role read access with: grant spm_reader to <login role>;")
+    return 0
+
+
 def cmd_dbt_parse(args: argparse.Namespace) -> int:
     from orchestration.dbt_manifest import parse_project
 
@@ -260,6 +283,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate (if needed) + run, print where to look")
     demo.add_argument("--as-of", type=_date)
     demo.set_defaults(func=cmd_demo)
+
+    grant = sub.add_parser(
+        "grant",
+        help="create/update the PostgreSQL reader roles spm_reader and spm_pay_reader",
+    )
+    grant.add_argument("--url", help="libpq URL (default: SPM_PUBLISH_POSTGRES_URL)")
+    grant.set_defaults(func=cmd_grant)
 
     parse = sub.add_parser("dbt-parse", help="write dbt_project/target/manifest.json")
     parse.set_defaults(func=cmd_dbt_parse)

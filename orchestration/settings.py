@@ -74,6 +74,8 @@ class Settings:
     # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
     # step's captured output.
     dbt_console_to_file: bool = False
+    # When set, the publish step also publishes to this PostgreSQL database (libpq URL).
+    publish_postgres_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,6 +97,7 @@ class Settings:
                 a.strip() for a in (os.environ.get("SPM_EMAIL_TO") or "").split(",") if a.strip()
             ),
             email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
+            publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:
