@@ -14,6 +14,12 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.dagster_home import (
+    LAUNCHED_BY_TAG,
+    WAREHOUSE_TAG,
+    persistent_instance,
+    retire_dead_cli_runs,
+)
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
 from orchestration.run_lock import warehouse_lock
@@ -44,7 +50,8 @@ class RunOutcome:
 
 
 def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunOutcome:
-    """Run the full-refresh job (or a selection of asset keys) on an ephemeral instance.
+    """Run the full-refresh job (or a selection of asset keys) on the persistent Dagster
+    instance of `DAGSTER_HOME`, so the Dagster UI shows the run, its checks and its logs.
 
     Raises WarehouseBusyError when another run holds the warehouse.
     """
@@ -63,12 +70,14 @@ def _run_pipeline(settings: Settings, selection: list[str] | None) -> RunOutcome
     defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)
     started = dt.datetime.now(dt.UTC)
-    instance = dg.DagsterInstance.ephemeral()
+    instance = persistent_instance()
+    retire_dead_cli_runs(instance, settings.warehouse_dir)
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
         asset_selection=asset_selection,
+        tags={WAREHOUSE_TAG: str(settings.warehouse_dir.resolve()), LAUNCHED_BY_TAG: "spm run"},
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)
