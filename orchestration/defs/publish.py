@@ -13,6 +13,7 @@ from typing import Any
 
 import dagster as dg
 
+from orchestration.dbt_docs import DbtDocsError, build_dbt_docs
 from orchestration.defs.ingest import WRITER_POOL
 from orchestration.defs.transform import published_model_keys
 from orchestration.publication import build_publication
@@ -89,6 +90,11 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
                 publication=publication,
                 before_swap=publish_postgres,
             )
+            try:
+                metadata_docs = str(build_dbt_docs(settings, context.run_id))
+            except DbtDocsError as exc:
+                metadata_docs = "not built"
+                context.log.warning(f"The data is published, but dbt's docs were not built: {exc}")
         _record_counts_for_drift(settings)
         metadata: dict[str, Any] = {
             "published_db": dg.MetadataValue.path(str(result.published_db)),
@@ -97,6 +103,7 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             "rows_quarantined": report["rows_quarantined_total"],
             "as_of_date": str(publication["as_of_date"]),
             "models_git_revision": str(publication["models_git_revision"]),
+            "dbt_docs": metadata_docs,
         }
         if postgres:
             metadata["postgres"] = describe_url(settings.publish_postgres_url or "")
