@@ -129,6 +129,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Report site: {outcome['index']}")
     print(f"Restricted site (pay): {outcome['restricted_index']}")
+    if outcome.get("docs"):
+        print(f"dbt docs of the published run: {outcome['docs']}")
     return 0
 
 

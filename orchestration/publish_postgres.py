@@ -227,8 +227,10 @@ def ensure_roles(conn: psycopg.Connection) -> list[str]:
 
 def _grant_roles(conn: psycopg.Connection, schema: str, target_schema: str) -> None:
     """Grant the reader roles on `schema` (named `target_schema` once published)."""
-    roles = [READER_ROLE, PAY_READER_ROLE] if target_schema in PUBLIC_SCHEMAS else []
-    if target_schema in PAY_SCHEMAS:
+    roles: list[str] = []
+    if target_schema in PUBLIC_SCHEMAS:
+        roles = [READER_ROLE, PAY_READER_ROLE]
+    elif target_schema in PAY_SCHEMAS:
         roles = [PAY_READER_ROLE]
     for role in roles:
         conn.execute(
@@ -410,11 +412,14 @@ def publish_to_postgres(
     source_db: Path,
     keys: Mapping[str, str] | None = None,
     scratch_dir: Path | None = None,
+    schemas: Sequence[str] = SCHEMAS,
 ) -> PostgresPublishResult:
     """Replace schemas marts, quarantine and marts_restricted of `url` with those of the
     DuckDB file `source_db`, atomically for readers.
 
     `keys` maps `schema.table` to its unique key column (see `keys_from_manifest`).
+    `schemas`: the schemas to publish (the benchmark publishes the raw ones; only the three
+    published schemas get the reader roles' grants).
     `scratch_dir` holds one table's CSV at a time (a private folder is made inside it).
     Raises PostgresPublishError naming the database and the table; the old schemas then stay.
     """
@@ -423,7 +428,7 @@ def publish_to_postgres(
     duck = duckdb.connect(str(source_db), read_only=True)
     try:
         duck.execute("set TimeZone = 'UTC'")
-        tables = _read_tables(duck, SCHEMAS, keys or {})
+        tables = _read_tables(duck, schemas, keys or {})
         with (
             tempfile.TemporaryDirectory(prefix=".pg-publish-", dir=scratch_dir) as scratch,
             _connect(url) as conn,
