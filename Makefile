@@ -15,12 +15,12 @@ export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help setup browser demo test dev lint format bench evidence clean
+.PHONY: help setup browser postgres demo test dev lint format bench evidence clean
 
 help:
 	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make dev    Dagster UI on http://127.0.0.1:3000"
+	@echo "make dev    Dagster UI on http://127.0.0.1:3000 and the daemon (schedules, sensor)"
 	@echo "make lint   ruff + sqlfluff;  make bench  the benchmark;  make evidence  build with Evidence"
 
 $(UV):
@@ -48,7 +48,7 @@ demo: setup
 # stay on one worker (xdist_group), so that run happens once.
 PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Headless Chromium for the screenshot tests, from Debian's packages when we may install them.
@@ -60,6 +60,17 @@ browser:
 	      || echo "chromium could not be installed: the screenshot tests will be skipped"; \
 	  else echo "chromium not found (needs root + apt-get): the screenshot tests will be skipped"; fi; }
 
+# PostgreSQL's server binaries for the publication tests (each test run starts a throwaway
+# cluster of its own; the Debian default cluster stays down), when we may install them.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's postgresql for the publication tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "postgresql could not be installed: the PostgreSQL publication tests will be skipped"; \
+	  else echo "postgresql not found (needs root + apt-get): the PostgreSQL publication tests will be skipped"; fi; }
+
+# `dagster dev` runs the webserver and the daemon (schedules and sensors fire once turned on).
 dev: setup
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 

@@ -86,6 +86,8 @@ def warning(resource: str, message: str) -> None:
     notes = _current.get()
     if notes is not None:
         notes.warnings.setdefault(resource, []).append(message)
+
+
 def conflict(resource: str, record_id: str, first: str, second: str) -> None:
     """Two files give one id different content; the later file's version is kept."""
     message = (

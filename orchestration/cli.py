@@ -167,6 +167,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Report site: {outcome['index']}")
     print(f"Restricted site (pay): {outcome['restricted_index']}")
+    if outcome.get("docs"):
+        print(f"dbt docs of the published run: {outcome['docs']}")
     return 0
 
 
@@ -250,6 +252,29 @@ def cmd_check_landing(args: argparse.Namespace) -> int:
     )
     print(format_verdicts(landing, verdicts))
     return 0 if would_load(verdicts) else 2
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    from orchestration.publish_postgres import (
+        PostgresPublishError,
+        describe_url,
+        grant_reader_roles,
+    )
+
+    url = args.url or Settings.from_env().publish_postgres_url
+    if not url:
+        print("spm grant: no database: set SPM_PUBLISH_POSTGRES_URL or pass --url", file=sys.stderr)
+        return 2
+    try:
+        lines = grant_reader_roles(url)
+    except PostgresPublishError as exc:
+        print(f"spm grant: {exc}", file=sys.stderr)
+        return 1
+    print(f"PostgreSQL reader roles on {describe_url(url)}:")
+    for line in lines:
+        print(f"  {line}")
+    print("Give a login role read access with: grant spm_reader to <login role>;")
+    return 0
 
 
 def cmd_dbt_parse(args: argparse.Namespace) -> int:
@@ -340,6 +365,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every activity day file, not only the first and the last",
     )
     landing.set_defaults(func=cmd_check_landing)
+    grant = sub.add_parser(
+        "grant",
+        help="create/update the PostgreSQL reader roles spm_reader and spm_pay_reader",
+    )
+    grant.add_argument("--url", help="libpq URL (default: SPM_PUBLISH_POSTGRES_URL)")
+    grant.set_defaults(func=cmd_grant)
 
     parse = sub.add_parser("dbt-parse", help="write dbt_project/target/manifest.json")
     parse.set_defaults(func=cmd_dbt_parse)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import duckdb
 from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
 from orchestration.leftovers import remove_stale_temp_files
+from orchestration.publication import write_publication
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")
 RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
@@ -82,10 +83,12 @@ def _write_file(
     schemas: Sequence[str],
     docs: Mapping[str, Mapping[str, object]],
     run_reports: Sequence[Mapping[str, object]] | None,
+    publication: Mapping[str, object] | None = None,
 ) -> dict[str, int]:
     """Copy `schemas` of the work warehouse into the DuckDB file `tmp` (new or existing).
 
-    `run_reports` (when not None) become `marts.run_reports`.
+    `run_reports` (when not None) become `marts.run_reports`, `publication` the one row of
+    `marts.publication`.
     """
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp))
@@ -107,6 +110,8 @@ def _write_file(
         con.execute("detach work")
         if run_reports is not None:
             _write_run_reports(con, run_reports)
+        if publication is not None:
+            write_publication(con, publication)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -169,11 +174,16 @@ def publish(
     warehouse_dir: Path,
     docs: Mapping[str, Mapping[str, object]] | None = None,
     run_reports: Sequence[Mapping[str, object]] = (),
+    publication: Mapping[str, object] | None = None,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> PublishResult:
     """Copy marts and quarantine into fresh files and swap them in atomically.
 
     `docs` maps `schema.table` to `{"description": ..., "columns": {name: description}}` (from
-    the dbt manifest). `run_reports` are the reports of past runs and of this one.
+    the dbt manifest). `run_reports` are the reports of past runs and of this one;
+    `publication` the row of `marts.publication` (orchestration/publication.py).
+    `before_swap(restricted_file)` runs once both new files are complete and before either is
+    swapped in (the PostgreSQL publication): if it raises, the old files stay.
     """
     docs = docs or {}
     warehouse_dir.mkdir(parents=True, exist_ok=True)
@@ -187,7 +197,9 @@ def publish(
         # Everything written here is owner-only until it is complete; the public file is
         # opened to everyone just before the swap, the restricted one never is.
         with private_umask():
-            public_counts = _write_file(public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports)
+            public_counts = _write_file(
+                public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports, publication
+            )
             # The restricted file is the public one plus the restricted schemas: a copy that
             # is 0600 before its first byte, then the restricted schemas added.
             writing = restricted_tmp
@@ -198,6 +210,9 @@ def publish(
                 **_write_file(restricted_tmp, work_db, extra, docs, None),
             }
         os.chmod(public_tmp, PUBLIC_FILE)
+        if before_swap is not None:
+            # e.g. the PostgreSQL publication: a failure there keeps both old files
+            before_swap(restricted_tmp)
         # Both files are complete on disk before either is swapped in.
         os.replace(restricted_tmp, restricted)
         os.replace(public_tmp, published)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from orchestration.dbt_docs import install_docs
 from orchestration.publish import RESTRICTED_NAME
 from orchestration.run_report import previous_reports
 from orchestration.settings import Settings
@@ -40,12 +41,21 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         restricted=True,
         currency=currency,
     )
+    warnings = [*public.warnings, *restricted.warnings]
+    # dbt's docs of the published run, linked from every page's footer
+    docs = [install_docs(settings, site) for site in (public_index.parent, restricted_index.parent)]
+    if None in docs:
+        warnings.append(
+            "dbt docs are not in the site (the footer's link is broken): the last publish did "
+            "not build them; run `spm run` again"
+        )
     return {
         "index": public_index,
         "restricted_index": restricted_index,
+        "docs": docs[0],
         "pages": list(public.pages),
         "restricted_pages": list(restricted.pages),
-        "warnings": [*public.warnings, *restricted.warnings],
+        "warnings": warnings,
     }
 
 

@@ -18,6 +18,12 @@ from ingestion.datasets import missing_report
 from ingestion.disk_space import DiskFullError
 from ingestion.file_modes import make_warehouse_dir, private_umask
 from ingestion.landing_files import scan_landing
+from orchestration.dagster_home import (
+    LAUNCHED_BY_TAG,
+    WAREHOUSE_TAG,
+    persistent_instance,
+    retire_dead_cli_runs,
+)
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.publish import PUBLISH_KEY
 from orchestration.leftovers import (
@@ -55,7 +61,8 @@ class RunOutcome:
 
 
 def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunOutcome:
-    """Run the full-refresh job (or a selection of asset keys) on an ephemeral instance.
+    """Run the full-refresh job (or a selection of asset keys) on the persistent Dagster
+    instance of `DAGSTER_HOME`, so the Dagster UI shows the run, its checks and its logs.
 
     Raises WarehouseBusyError when another run holds the warehouse. Everything the run
     creates is owner-only (pay is in the work warehouse, dlt's folders and the restricted
@@ -116,12 +123,14 @@ def _run_pipeline(
     detailed = log_level in {"DEBUG", "INFO"}
     defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)
-    instance = dg.DagsterInstance.ephemeral()
+    instance = persistent_instance()
+    retire_dead_cli_runs(instance, settings.warehouse_dir)
     asset_selection = [dg.AssetKey.from_user_string(s) for s in selection] if selection else None
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
         asset_selection=asset_selection,
+        tags={WAREHOUSE_TAG: str(settings.warehouse_dir.resolve()), LAUNCHED_BY_TAG: "spm run"},
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)

@@ -84,6 +84,8 @@ class Settings:
     keep_dbt_targets: int = 5
     # a landing file no source recognises stops the run (instead of a warning)
     landing_strict: bool = False
+    # When set, the publish step also publishes to this PostgreSQL database (libpq URL).
+    publish_postgres_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -108,6 +110,7 @@ class Settings:
             site_url=(os.environ.get("SPM_SITE_URL") or "").strip() or None,
             keep_dbt_targets=_int("SPM_KEEP_DBT_TARGETS", 5, 1, 1000),
             landing_strict=_bool("SPM_LANDING_STRICT", False),
+            publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:

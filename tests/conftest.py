@@ -6,8 +6,11 @@ touch the user's `data/` or `warehouse/`.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,12 @@ import pytest
 SMALL_AS_OF = dt.date(2026, 11, 28)
 SMALL_SEED = 42
 
-os.environ.setdefault("DAGSTER_HOME", str(Path(__file__).resolve().parent.parent / ".dagster_home"))
+# `spm run` records its runs in the Dagster instance of DAGSTER_HOME: tests get their own (one
+# per test process, deleted at exit), never the developer's `.dagster_home`, which `make`
+# exports.
+_DAGSTER_HOME = tempfile.mkdtemp(prefix="spm-test-dagster-home-")
+os.environ["DAGSTER_HOME"] = _DAGSTER_HOME
+atexit.register(shutil.rmtree, _DAGSTER_HOME, ignore_errors=True)
 os.environ.setdefault("SEND_ANONYMOUS_USAGE_STATS", "no")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DLT_TELEMETRY", "false")

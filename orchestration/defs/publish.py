@@ -8,13 +8,17 @@ files atomically and records the run report.
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from orchestration.dbt_docs import DbtDocsError, build_dbt_docs
 from orchestration.defs.ingest import WRITER_POOL
 from orchestration.defs.transform import published_model_keys
+from orchestration.publication import build_publication
 from orchestration.publish import docs_from_manifest, publish
+from orchestration.publish_postgres import describe_url, keys_from_manifest, publish_to_postgres
 from orchestration.root_cause import failure_with_root_cause
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
@@ -23,13 +27,14 @@ from orchestration.run_report import (
     previous_reports,
     quarantine_counts,
 )
-from orchestration.settings import Settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 PUBLISH_KEY = dg.AssetKey("publish")
 
 
 def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.AssetsDefinition:
     docs = docs_from_manifest(manifest)
+    keys = keys_from_manifest(manifest)
 
     @dg.asset(
         key=PUBLISH_KEY,
@@ -40,7 +45,8 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
         description=(
             "Copies schemas marts and quarantine into a new spm.duckdb (and marts_restricted into "
             "spm_restricted.duckdb, mode 0600) and swaps them in atomically, only after every "
-            "blocking check passed."
+            "blocking check passed; with SPM_PUBLISH_POSTGRES_URL set, also replaces those "
+            "schemas in PostgreSQL, in one transaction, before the files are swapped."
         ),
     )
     def publish_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -61,17 +67,49 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             status="published",
         )
         earlier = [r for r in previous_reports(settings.runs_dir) if r["run_id"] != context.run_id]
+        publication = build_publication(report, settings.landing_dir, DBT_PROJECT_DIR / "models")
+        postgres: dict[str, Any] = {}
+
+        def publish_postgres(restricted_file: Path) -> None:
+            if not settings.publish_postgres_url:
+                return
+            done = publish_to_postgres(
+                settings.publish_postgres_url, restricted_file, keys, settings.warehouse_dir
+            )
+            postgres.update(seconds=round(done.seconds, 1), tables=len(done.tables))
+            context.log.info(
+                f"Published {len(done.tables)} tables to "
+                f"{describe_url(settings.publish_postgres_url)} in {done.seconds:.1f}s"
+            )
+
         with warehouse_lock(settings.warehouse_dir), failure_with_root_cause():
-            result = publish(settings.work_db, settings.warehouse_dir, docs, [*earlier, report])
+            result = publish(
+                settings.work_db,
+                settings.warehouse_dir,
+                docs,
+                [*earlier, report],
+                publication=publication,
+                before_swap=publish_postgres,
+            )
+            try:
+                metadata_docs = str(build_dbt_docs(settings, context.run_id))
+            except DbtDocsError as exc:
+                metadata_docs = "not built"
+                context.log.warning(f"The data is published, but dbt's docs were not built: {exc}")
         _record_counts_for_drift(settings)
-        return dg.MaterializeResult(
-            metadata={
-                "published_db": dg.MetadataValue.path(str(result.published_db)),
-                "restricted_db": dg.MetadataValue.path(str(result.restricted_db)),
-                "tables": dg.MetadataValue.json(result.tables),
-                "rows_quarantined": report["rows_quarantined_total"],
-            }
-        )
+        metadata: dict[str, Any] = {
+            "published_db": dg.MetadataValue.path(str(result.published_db)),
+            "restricted_db": dg.MetadataValue.path(str(result.restricted_db)),
+            "tables": dg.MetadataValue.json(result.tables),
+            "rows_quarantined": report["rows_quarantined_total"],
+            "as_of_date": str(publication["as_of_date"]),
+            "models_git_revision": str(publication["models_git_revision"]),
+            "dbt_docs": metadata_docs,
+        }
+        if postgres:
+            metadata["postgres"] = describe_url(settings.publish_postgres_url or "")
+            metadata["postgres_seconds"] = postgres["seconds"]
+        return dg.MaterializeResult(metadata=metadata)
 
     return publish_asset
 

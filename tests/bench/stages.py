@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench import limits
+from tests.bench import limits, postgres_publish
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,13 @@ STAGES: list[Stage] = [
         "ingest reload, nothing new",
         "all five systems again on the same landing folder: every file skipped",
         _reload_unchanged,
+    ),
+    Stage(
+        "publish postgres",
+        "the raw schemas -> PostgreSQL as the publish step does it: COPY, keys, indexes, "
+        "comments, swap (limit: the bare CSV export + COPY of the same tables)",
+        postgres_publish.publish_raw,
+        postgres_publish.copy_raw,
     ),
 ]
 
