@@ -27,10 +27,40 @@ def _pct(value: Any) -> str:
     return "-" if value is None else f"{float(value) * 100:.1f}%"
 
 
+def _reps_by_bookings(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple]:
+    return con.execute(
+        """
+        select rep_name, team_name, bookings_amount, win_rate
+        from marts.rep_performance
+        where period_type = 'quarter' and fiscal_period = ?
+        order by bookings_amount desc nulls last, rep_name
+        limit 3
+        """,
+        [period],
+    ).fetchall()
+
+
+def _no_quota_summary(
+    period: str, as_of: dt.date, bookings: Any, reps: list[tuple], show: Any
+) -> str:
+    """Without quotas there is no attainment to rank by: bookings and win rate lead."""
+    lines = [
+        f"Company, {period} (as of {as_of}; no quotas loaded):",
+        f"  bookings {show(bookings)}",
+        "Top 3 reps by bookings:",
+    ]
+    for name, team, rep_bookings, win_rate in reps:
+        lines.append(
+            f"  {name:<28} {team or '':<24} {show(rep_bookings):>12}  win rate {_pct(win_rate)}"
+        )
+    return "\n".join(lines)
+
+
 def current_quarter_summary(published_db: Path, as_of: dt.date, currency: str = "USD") -> str:
     """Company quota, bookings and attainment for the quarter of `as_of`; top/bottom 3 reps.
 
-    Amounts are in the corporate currency (`currency`, SPM_CORPORATE_CURRENCY).
+    Amounts are in the corporate currency (`currency`, SPM_CORPORATE_CURRENCY). Without
+    quotas (no rep has an attainment) it shows bookings and the top reps by bookings.
     """
 
     def _money(value: Any) -> str:
@@ -59,8 +89,11 @@ def current_quarter_summary(published_db: Path, as_of: dt.date, currency: str = 
             """,
             [period],
         ).fetchall()
+        by_bookings = [] if reps else _reps_by_bookings(con, period)
     finally:
         con.close()
+    if not reps:
+        return _no_quota_summary(period, as_of, company[2], by_bookings, _money)
     lines = [
         f"Company, {period} (as of {as_of}):",
         f"  quota {_money(company[1])}   bookings {_money(company[2])}   "

@@ -44,6 +44,7 @@ from data_quality.suites.mart_rules import col, fraction, least, not_negative
 from data_quality.table_rules import drift_checks
 
 PIPELINE_HEALTH = ("pipeline_health",)
+PIPELINE_BY_STAGE = ("pipeline_by_stage",)
 STALLED_DEALS = ("stalled_deals",)
 SLIPPED_DEALS = ("slipped_deals",)
 PIPELINE_WATERFALL = ("pipeline_waterfall",)
@@ -56,15 +57,6 @@ SNAPSHOT_MAX_AGE_DAYS = 6
 
 NODE_KEY = ["hierarchy_level", "team_id", "rep_id"]
 PERIOD = ["period_type", "fiscal_period"]
-# pipeline_health has one amount column per open stage of the demo's stage vocabulary; the
-# list goes when pipeline by stage becomes a long table (one row per company stage)
-STAGE_AMOUNTS = [
-    "prospecting_amount",
-    "qualification_amount",
-    "discovery_amount",
-    "proposal_amount",
-    "negotiation_amount",
-]
 CATEGORY_AMOUNTS = ["commit_pipeline_amount", "best_case_pipeline_amount"]
 
 health = table_frame(
@@ -74,7 +66,6 @@ health = table_frame(
         "open_pipeline_amount",
         "weighted_pipeline_amount",
         *CATEGORY_AMOUNTS,
-        *STAGE_AMOUNTS,
         "coverage",
         "trailing_win_rate",
         "avg_age_days",
@@ -90,7 +81,6 @@ health = table_frame(
             *(col(c) for c in CATEGORY_AMOUNTS),
             f"{col('open_pipeline_amount')} - " + " - ".join(col(c) for c in CATEGORY_AMOUNTS),
         ),
-        "smallest_stage_amount": least(*(col(c) for c in STAGE_AMOUNTS)),
         "stage_age_margin": least(
             col("avg_days_in_stage"), f"{col('avg_age_days')} - {col('avg_days_in_stage')}"
         ),
@@ -203,6 +193,34 @@ def _explain_age(row: Mapping[str, Any]) -> str:
     )
 
 
+# pipeline by stage is a long table: one row per node, period and company stage
+by_stage = table_frame(
+    "marts_pipeline_by_stage_all",
+    "marts.pipeline_by_stage",
+    ["stage_name", "deal_count", "open_amount", "weighted_amount"],
+    key=[*NODE_KEY, *PERIOD, "stage_name"],
+    derived={"weighted_margin": f"{col('open_amount')} - {col('weighted_amount')}"},
+)
+by_stage_checks: list[GxCheck] = [
+    not_negative(
+        by_stage,
+        PIPELINE_BY_STAGE,
+        "open_amount",
+        "a stage's open pipeline is a sum of open deal amounts, which quarantine keeps "
+        "non-negative.",
+    ),
+    between(
+        by_stage,
+        PIPELINE_BY_STAGE,
+        "weighted_margin",
+        "error",
+        "`weighted_amount` is not above `open_amount`: probabilities are at most 100%.",
+        name="weighted_within_open",
+        min_value=0,
+        context=["open_amount", "weighted_amount"],
+    ),
+]
+
 CHECKS: list[GxCheck] = [
     not_negative(
         health,
@@ -232,17 +250,6 @@ CHECKS: list[GxCheck] = [
         name="category_pipeline_within_open",
         min_value=0,
         context=["open_pipeline_amount", *CATEGORY_AMOUNTS],
-    ),
-    between(
-        health,
-        PIPELINE_HEALTH,
-        "smallest_stage_amount",
-        "error",
-        "The open amount of every stage (" + ", ".join(f"`{c}`" for c in STAGE_AMOUNTS) + ") is "
-        "not negative.",
-        name="stage_amounts_not_negative",
-        min_value=0,
-        context=STAGE_AMOUNTS,
     ),
     not_negative(
         health,
@@ -377,4 +384,5 @@ CHECKS: list[GxCheck] = [
         explain=_explain_age,
     ),
     *drift_checks(PIPELINE_SNAPSHOTS, SNAPSHOTS_TABLE, shrink_severity=None),
+    *by_stage_checks,
 ]

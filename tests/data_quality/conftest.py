@@ -312,6 +312,18 @@ insert into marts.pipeline_health values
     ('company|00ER0|quarter|FY2026-Q2', 'company', '00ER0', null, 'quarter', 'FY2026-Q2',
      540.00, 432.00, 540.00, 0.00, 0.00, 0.00, 0.00, 0.00, 540.00, 0.09, 0.5, 22.5, 22.5);
 
+-- pipeline by stage, long: one row per node, period and the company's own stage
+create table marts.pipeline_by_stage (
+    pipeline_by_stage_id varchar, hierarchy_level varchar, team_id varchar, rep_id varchar,
+    period_type varchar, fiscal_period varchar, stage_name varchar, stage_order integer,
+    deal_count bigint, open_amount decimal(18,2), weighted_amount decimal(18,2)
+);
+insert into marts.pipeline_by_stage values
+    ('rep|005U2|quarter|FY2026-Q2|Engaging', 'rep', '00ER1', '005U2', 'quarter', 'FY2026-Q2',
+     'Engaging', 2, 1, 540.00, 432.00),
+    ('team|00ER1|quarter|FY2026-Q2|Engaging', 'team', '00ER1', null, 'quarter', 'FY2026-Q2',
+     'Engaging', 2, 1, 540.00, 432.00);
+
 create table marts.stalled_deals (
     opportunity_id varchar, rep_id varchar, amount decimal(18,2), age_days integer,
     days_idle integer

@@ -18,7 +18,6 @@ from data_quality import all_checks, record_successful_counts, run_checks
 RAW_SYSTEMS = {"crm", "sales_analytics", "revenue_intelligence", "compensation", "finance"}
 PLANTED = {
     "negative_amounts": "opportunity__amount_not_negative",
-    "unknown_currency": "opportunity__currency_known",
     "close_before_created": "opportunity__close_not_before_created",
 }
 
@@ -55,6 +54,21 @@ def test_planted_faults_are_reported_as_warnings(
     assert result.outcome == "warned"
     assert result.failing_rows == len(planted)
     assert {row["id"] for row in result.sample} == planted
+
+
+def test_deals_in_a_currency_without_rate_are_reported_as_one_warning(
+    raw_results: dict, small_landing: Path
+) -> None:
+    """The planted CHF deals: a valid ISO code with no FX rate, so quarantined downstream."""
+    manifest = json.loads((small_landing / "_manifest.json").read_text(encoding="utf-8"))
+    planted = set(manifest["faults"]["unknown_currency"])
+    result = raw_results["opportunity__currency_has_rate"]
+    assert result.outcome == "warned"
+    assert result.failing_rows == 1
+    assert result.sample == [
+        {"currency": "CHF", "deal_count": len(planted), "newest_rate_date": None}
+    ]
+    assert raw_results["opportunity__currency_iso_code"].passed
 
 
 def test_soft_deleted_records_are_not_judged(raw_results: dict, small_landing: Path) -> None:

@@ -52,6 +52,7 @@ PL1 = "plan_id = 'PL1'"
 EUR_APR_10 = "currency = 'EUR' and \"date\" = date '2026-04-10'"
 U1_Q1 = "rep_id = '005U1' and period_type = 'quarter'"
 HEALTH = "marts.pipeline_health"
+BY_STAGE = "marts.pipeline_by_stage"
 ACCURACY = "marts.forecast_accuracy"
 PROJECTION = "marts.forecast_projection"
 PAY = "marts_restricted.pay_for_performance"
@@ -585,10 +586,16 @@ FAULTS: list[Fault] = [
         {"team_id": "00ER0", "commit_pipeline_amount": 540.0, "category_margin": -100.0},
     ),
     Fault(
-        "pipeline_health__stage_amounts_not_negative",
-        (table(HEALTH, "proposal_amount = -1", "rep_id = '005U2'"),),
+        "pipeline_by_stage__open_amount_not_negative",
+        (table(BY_STAGE, "open_amount = -1", "rep_id = '005U2'"),),
         1,
-        {"rep_id": "005U2", "proposal_amount": -1.0, "smallest_stage_amount": -1.0},
+        {"rep_id": "005U2", "stage_name": "Engaging", "open_amount": -1.0},
+    ),
+    Fault(
+        "pipeline_by_stage__weighted_within_open",
+        (table(BY_STAGE, "weighted_amount = 600", "rep_id = '005U2'"),),
+        1,
+        {"rep_id": "005U2", "open_amount": 540.0, "weighted_amount": 600.0},
     ),
     Fault(
         "pipeline_health__coverage_not_negative",

@@ -139,3 +139,33 @@ def test_the_console_summary_prints_the_corporate_currency(tmp_path: Path) -> No
     assert "quota €100,000   bookings €80,000   attainment 80.0%" in summary
     assert "€80,000 of €100,000" in summary
     assert "$" not in summary
+
+
+def test_without_quotas_the_summary_ranks_by_bookings(tmp_path: Path) -> None:
+    db = tmp_path / "spm.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.team_performance as select 'company' as hierarchy_level,"
+        " 'quarter' as period_type, 'FY2026-Q2' as fiscal_period, date '2026-04-01' as"
+        " period_start, date '2026-06-30' as period_end, null::decimal as quota_amount,"
+        " 90000.0 as bookings_amount, null::double as attainment"
+    )
+    con.execute(
+        "create table marts.rep_performance as select * from (values"
+        " ('Ana', 'Team A', null::double, 60000.0, null::decimal, 'quarter', 'FY2026-Q2', 0.5),"
+        " ('Bo', 'Team A', null::double, 30000.0, null::decimal, 'quarter', 'FY2026-Q2', 0.25))"
+        " as t(rep_name, team_name, attainment, bookings_amount, quota_amount, period_type,"
+        " fiscal_period, win_rate)"
+    )
+    con.close()
+
+    summary = current_quarter_summary(db, dt.date(2026, 4, 15), "GBP")
+
+    assert summary.splitlines()[:3] == [
+        "Company, FY2026-Q2 (as of 2026-04-15; no quotas loaded):",
+        "  bookings £90,000",
+        "Top 3 reps by bookings:",
+    ]
+    assert "Ana" in summary.splitlines()[3] and "win rate 50.0%" in summary.splitlines()[3]
+    assert "attainment" not in summary and "quota" not in summary.replace("no quotas", "")

@@ -41,7 +41,9 @@ history_observations as (
     where
         history.stage_name is not null
         and history.stage_name <> ''
-        and history.stage_name not in (select distinct stage_name from version_observations)
+        and history.stage_name not in (
+            select distinct version_observations.stage_name from version_observations
+        )
 ),
 
 observations as (
@@ -92,7 +94,7 @@ derived as (
         on observed_stages.stage_name = typical_closed.stage_name
     left join typical_won
         on observed_stages.stage_name = typical_won.stage_name
-    where observed_stages.stage_name not in (select stage_name from exported)
+    where observed_stages.stage_name not in (select exported.stage_name from exported)
 ),
 
 from_export as (

@@ -48,8 +48,12 @@ dated as (
         case
             when crm_opportunities.created_date is not null then 'crm'
             when first_changes.first_changed_at is not null then 'history'
-            when crm_opportunities.close_date is not null
-                and (first_seen.first_seen_date is null or crm_opportunities.close_date <= first_seen.first_seen_date)
+            when
+                crm_opportunities.close_date is not null
+                and (
+                    first_seen.first_seen_date is null
+                    or crm_opportunities.close_date <= first_seen.first_seen_date
+                )
                 then 'close_date'
             when first_seen.first_seen_date is not null then 'first_load'
         end as created_date_source,
