@@ -281,7 +281,9 @@ MARTS_OF_OPTIONAL_SYSTEMS = (
     "marts.fct_activities",
     "marts.fct_forecast_submissions",
     "marts.forecast_accuracy",
-    "marts.dim_comp_plan",
+    "marts_restricted.dim_comp_plan",
+    "marts_restricted.commission_audit",
+    "marts_restricted.pay_for_performance",
     "marts_restricted.fct_payouts",
 )
 CRM_KPIS = (
@@ -410,8 +412,18 @@ def test_without_finance_and_optional_crm_files_only_foreign_deals_drop_out(
     )
     full = {row[0]: row[1:] for row in _query(full_db, sql)}
     minimal = {row[0]: row[1:] for row in _query(db, sql)}
-    assert set(minimal) == set(full) - foreign
-    assert all(minimal[key] == full[key] for key in minimal)
+    # without split rows, a deal set aside only for its splits is counted again
+    split_faults = {
+        opportunity_id
+        for opportunity_id, rules in _query(
+            full_db,
+            "select opportunity_id, list(distinct rule) from quarantine.opportunities"
+            " group by opportunity_id",
+        )
+        if set(rules) <= {"unknown_split_owner", "unknown_split_type", "revenue_splits_not_100"}
+    }
+    assert set(minimal) == (set(full) - foreign) | (split_faults - foreign)
+    assert all(minimal[key] == full[key] for key in set(minimal) & set(full))
 
     no_rate = _query(
         db,
