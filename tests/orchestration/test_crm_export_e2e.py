@@ -31,12 +31,17 @@ from tests.ingestion.sources.crm_export_landing import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crm_export_pipeline")]
 
+# A run's as-of date is today, as for a user: a deal the export gives neither a created nor a
+# close date is known to exist from the day the warehouse first saw it (the first load), so
+# with an as-of date in the past it would not yet be open pipeline.
+AS_OF = dt.datetime.now(dt.UTC).date()
+
 
 @pytest.fixture(scope="module")
 def export_run(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("crm_export_run")
-    export = write_crm_export(root / "landing", SMALL_AS_OF)
-    settings = make_settings(export.root, root)
+    export = write_crm_export(root / "landing", AS_OF)
+    settings = make_settings(export.root, root, as_of=AS_OF)
     outcome = run_pipeline(settings)
     return export, settings, outcome
 
@@ -127,14 +132,14 @@ def test_open_deals_count_with_the_undated_ones(export_run) -> None:
     assert outcome.published, outcome.report
     deals = _expected(export)
     open_deals = deals[deals["deal_stage"].isin(["Prospecting", "Engaging"])]
-    year_end = pd.Timestamp(dt.date(SMALL_AS_OF.year, 12, 31))
+    year_end = pd.Timestamp(dt.date(AS_OF.year, 12, 31))
     this_year = open_deals[open_deals["close"].isna() | (open_deals["close"] <= year_end)]
     expected = this_year.groupby("sales_agent").size()
     assert open_deals["close"].isna().sum() > 0, "the fixture has no undated open deal"
     actual = _published(
         settings,
         "select rep_name, open_opportunity_count from marts.rep_performance"
-        f" where period_type = 'year' and fiscal_year = {SMALL_AS_OF.year}",
+        f" where period_type = 'year' and fiscal_year = {AS_OF.year}",
     ).set_index("rep_name")["open_opportunity_count"]
     for rep, count in expected.items():
         assert int(actual.get(rep, 0)) == count, rep

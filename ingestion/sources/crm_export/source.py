@@ -46,6 +46,20 @@ SCD2_TABLES = {obj.table for obj in OBJECTS if obj.disposition == "scd2"}
 CRM_FOLDER = "crm"
 
 _cache: dict[tuple[str, tuple[int, int]], ExportTables] = {}
+_digests: dict[tuple[str, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's content, computed once per (path, modification time, size)."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.digest()
+    return _digests[key]
 
 
 def raw_table_names() -> list[str]:
@@ -75,9 +89,9 @@ def export_signature(landing_dir: Path) -> LandingFile:
     digest = hashlib.sha256()
     size = 0
     for relative in mapping.files:
-        data = (landing_dir / relative).read_bytes()
-        digest.update(relative.encode("utf-8") + b"\x00" + hashlib.sha256(data).digest())
-        size += len(data)
+        path = landing_dir / relative
+        digest.update(relative.encode("utf-8") + b"\x00" + _file_digest(path))
+        size += path.stat().st_size
     signature = (int(digest.hexdigest()[:15], 16), size)
     return LandingFile(landing_dir / FOLDER, FOLDER, signature)
 
