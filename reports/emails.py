@@ -301,7 +301,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "At-risk pipeline",
-            first(r["at_risk_summary" if has_activities else "slipped_summary"], "summary"),
+            first(r["at_risk_summary"], "summary") if has_activities else None,
             [
                 *([stalled_deals(r["stalled"], currency)] if has_activities else []),
                 slipped_deals(r["slipped"], currency),
