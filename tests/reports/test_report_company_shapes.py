@@ -310,3 +310,56 @@ def test_data_quality_times_match_the_run_report(public_site, report_warehouse):
     for moment in (started, finished):
         utc = moment.astimezone(dt.UTC)
         assert utc.strftime("%Y-%m-%d %H:%M:%S UTC") in text
+
+
+def _figures(path: Path) -> dict[str, list[float]]:
+    """data-value of every big figure on a page, by column, in page order."""
+    html = path.read_text(encoding="utf-8")
+    found: dict[str, list[float]] = {}
+    for column, value in re.findall(
+        r'<div class="big-value" data-column="([^"]+)" data-value="([^"]*)"', html
+    ):
+        found.setdefault(column, []).append(float(value) if value else float("nan"))
+    return found
+
+
+def test_team_and_rep_page_figures_equal_their_marts(public_site, report_warehouse):
+    quarter = _current_quarter(report_warehouse)
+    columns = ["quota_amount", "bookings_amount", "attainment", "win_rate", "coverage"]
+    for team_file in (p for p in (public_site.out_dir / "teams").glob("*.html")):
+        if team_file.stem == "index":
+            continue
+        expected = _query(
+            report_warehouse,
+            f"select {', '.join(columns)} from marts.team_performance "
+            "where team_id = ? and fiscal_period = ?",
+            [team_file.stem, quarter],
+        )[0]
+        shown = _figures(team_file)
+        for column, value in zip(columns, expected, strict=True):
+            assert shown[column][0] == pytest.approx(float(value)), (team_file.stem, column)
+    rep_columns = ["attainment", "bookings_amount", "win_rate", "rank_in_team"]
+    for rep_file in (p for p in (public_site.out_dir / "reps").glob("*.html")):
+        if rep_file.stem == "index":
+            continue
+        expected = _query(
+            report_warehouse,
+            f"select {', '.join(rep_columns)} from marts.rep_performance "
+            "where rep_id = ? and fiscal_period = ?",
+            [rep_file.stem, quarter],
+        )[0]
+        pace = _query(
+            report_warehouse,
+            "select pace_gap_amount, required_run_rate_amount, projected_attainment "
+            "from marts.rep_pacing where rep_id = ? and period_type = 'quarter'",
+            [rep_file.stem],
+        )[0]
+        shown = _figures(rep_file)
+        for column, value in zip(rep_columns, expected, strict=True):
+            assert shown[column][0] == pytest.approx(float(value)), (rep_file.stem, column)
+        for column, value in zip(
+            ["pace_gap_amount", "required_run_rate_amount", "projected_attainment"],
+            pace,
+            strict=True,
+        ):
+            assert shown[column][0] == pytest.approx(float(value)), (rep_file.stem, column)
