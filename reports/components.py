@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -137,6 +138,13 @@ def _raw(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _tone(value: object, fmt: str | None) -> str:
+    """`ahead`/`behind` for a signed gap (coloured by the stylesheet), else nothing."""
+    if fmt != "gap" or not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        return ""
+    return "ahead" if value > 0 else ("behind" if value < 0 else "")
+
+
 def big_value(component: Component, data: QueryResult, ctx: RenderContext) -> str:
     column = _column(component, "value", data, ctx)
     fmt = _text(component, "fmt")
@@ -146,6 +154,7 @@ def big_value(component: Component, data: QueryResult, ctx: RenderContext) -> st
     comp_value = row.get(comparison) if comparison else None
     return env.get_template("big_value.html.j2").render(
         title=_text(component, "title") or column.replace("_", " ").capitalize(),
+        tone=_tone(value, fmt),
         column=column,
         raw=_raw(value),
         text=_fmt(value, fmt, column, component, ctx),
@@ -196,7 +205,12 @@ def data_table(component: Component, data: QueryResult, ctx: RenderContext) -> s
             v = record[column_id]
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
             cells.append(
-                {"text": _fmt(v, fmt, column_id, owner, ctx), "raw": _raw(v), "numeric": numeric}
+                {
+                    "text": _fmt(v, fmt, column_id, owner, ctx),
+                    "raw": _raw(v),
+                    "numeric": numeric,
+                    "tone": _tone(v, fmt),
+                }
             )
         href = ctx.link(str(record[link])) if link and record.get(link) else None
         body.append({"cells": cells, "href": href})

@@ -321,7 +321,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
         ),
         (
             "At-risk pipeline",
-            first(r["at_risk_summary" if has_activities else "slipped_summary"], "summary"),
+            first(r["at_risk_summary"], "summary") if has_activities else None,
             [
                 *([stalled_deals(r["stalled"], currency)] if has_activities else []),
                 slipped_deals(r["slipped"], currency),
@@ -369,6 +369,11 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
     quarter = first(r["current_periods"], "quarter") or "this quarter"
     attainment = first(r["team_quarter"], "attainment")
     has_quotas = _has_rows(r["has_quotas"])
+    missing = r["missing_sources"]
+    has_activities = not (
+        isinstance(missing, QueryResult)
+        and any(row.get("dataset") == "activities" for row in missing.records())
+    )
     headline = quarter_headline(r["team_quarter"], r["team_pace"], currency, has_quotas)
     if has_quotas:
         headline.append(
@@ -401,7 +406,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
             "Deals that need attention",
             None,
             [
-                stalled_deals(r["team_stalled"], currency),
+                *([stalled_deals(r["team_stalled"], currency)] if has_activities else []),
                 slipped_deals(r["team_slipped"], currency),
                 hygiene_deals(r["team_hygiene"], currency),
             ],

@@ -7,6 +7,7 @@ reader sees it (visible text and the data-value of each figure), against the mar
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -285,3 +286,80 @@ def test_no_minus_zero_and_months_read_as_words(public_site):
     assert "Jan 2026" in axis_text and not any("FY2026-M" in t for t in axis_text)
     tooltips = re.findall(r"<title>([^<]*)</title>", html)
     assert any("Jan 2026" in t and "Fiscal period: FY2026-M01" in t for t in tooltips)
+
+
+def test_data_quality_lists_every_warning_with_its_rows(public_site, fixture_module):
+    page = read(public_site.out_dir / "data-quality.html")
+    rows = page.tables["Every warning, with the rows that broke it"]
+    warned = [c for c in fixture_module.FIXTURE_CHECKS if c["severity"] == "warn"]
+    assert len(rows) == len(warned)
+    shown = {row[3]: (row[0], int(row[2])) for row in rows}
+    for check in warned:
+        words, failing = shown[check["name"]]
+        assert failing == check["failing_rows"]
+        assert "_" not in words and words.lower() == check["name"].replace("_", " ")
+    assert "Negative amount" in page.visible and "negative_amount" not in page.visible
+
+
+def test_data_quality_times_match_the_run_report(public_site, report_warehouse):
+    started, finished = _query(
+        report_warehouse,
+        "select started_at, finished_at from marts.run_reports order by started_at desc limit 1",
+    )[0]
+    text = read(public_site.out_dir / "data-quality.html").visible
+    for moment in (started, finished):
+        utc = moment.astimezone(dt.UTC)
+        assert utc.strftime("%Y-%m-%d %H:%M:%S UTC") in text
+
+
+def _figures(path: Path) -> dict[str, list[float]]:
+    """data-value of every big figure on a page, by column, in page order."""
+    html = path.read_text(encoding="utf-8")
+    found: dict[str, list[float]] = {}
+    for column, value in re.findall(
+        r'<div class="big-value" data-column="([^"]+)" data-value="([^"]*)"', html
+    ):
+        found.setdefault(column, []).append(float(value) if value else float("nan"))
+    return found
+
+
+def test_team_and_rep_page_figures_equal_their_marts(public_site, report_warehouse):
+    quarter = _current_quarter(report_warehouse)
+    columns = ["quota_amount", "bookings_amount", "attainment", "win_rate", "coverage"]
+    for team_file in (p for p in (public_site.out_dir / "teams").glob("*.html")):
+        if team_file.stem == "index":
+            continue
+        expected = _query(
+            report_warehouse,
+            f"select {', '.join(columns)} from marts.team_performance "
+            "where team_id = ? and fiscal_period = ?",
+            [team_file.stem, quarter],
+        )[0]
+        shown = _figures(team_file)
+        for column, value in zip(columns, expected, strict=True):
+            assert shown[column][0] == pytest.approx(float(value)), (team_file.stem, column)
+    rep_columns = ["attainment", "bookings_amount", "win_rate", "rank_in_team"]
+    for rep_file in (p for p in (public_site.out_dir / "reps").glob("*.html")):
+        if rep_file.stem == "index":
+            continue
+        expected = _query(
+            report_warehouse,
+            f"select {', '.join(rep_columns)} from marts.rep_performance "
+            "where rep_id = ? and fiscal_period = ?",
+            [rep_file.stem, quarter],
+        )[0]
+        pace = _query(
+            report_warehouse,
+            "select pace_gap_amount, required_run_rate_amount, projected_attainment "
+            "from marts.rep_pacing where rep_id = ? and period_type = 'quarter'",
+            [rep_file.stem],
+        )[0]
+        shown = _figures(rep_file)
+        for column, value in zip(rep_columns, expected, strict=True):
+            assert shown[column][0] == pytest.approx(float(value)), (rep_file.stem, column)
+        for column, value in zip(
+            ["pace_gap_amount", "required_run_rate_amount", "projected_attainment"],
+            pace,
+            strict=True,
+        ):
+            assert shown[column][0] == pytest.approx(float(value)), (rep_file.stem, column)

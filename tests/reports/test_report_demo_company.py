@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import html
+import re
 from email import policy
 
 import duckdb
@@ -104,7 +105,8 @@ def test_hostile_names_from_the_landing_files_render_as_text_on_pages(demo_site)
         page = path.read_text(encoding="utf-8")
         where = path.relative_to(demo_site.out_dir)
         assert SCRIPT not in page, f"{where} holds a live script tag from a rep's name"
-        assert "<script" not in page.lower().replace("&lt;script", ""), where
+        own_script = re.sub(r'<script src="(\.\./)*assets/site\.js" defer></script>', "", page)
+        assert "<script" not in own_script.lower().replace("&lt;script", ""), where
         shown_script += page.count(SCRIPT_AS_TEXT)
         shown_formula += sum(page.count(form) for form in formula_as_text)
     assert shown_script >= 3, "the rep named <script> is shown (as text) on their pages"

@@ -172,3 +172,14 @@ def test_email_charts_draw_their_words(report_warehouse):
         assert f">{words}<" in svg, words
     with_text = charts.to_png(spec)
     assert with_text != charts.to_png(_without_ink(spec))
+
+
+def test_site_url_comes_from_the_environment(monkeypatch, report_warehouse, tmp_path):
+    monkeypatch.setenv("SPM_SITE_URL", " https://bi.acme.example/sales/ ")
+    monkeypatch.setenv("SPM_REPORTS_DIR", str(tmp_path / "build"))
+    settings = Settings.from_env()
+    assert settings.site_url == "https://bi.acme.example/sales/"
+    digest = render_digests(report_warehouse, settings)[0]
+    assert 'href="https://bi.acme.example/sales/index.html"' in digest.html
+    monkeypatch.setenv("SPM_SITE_URL", "")
+    assert Settings.from_env().site_url is None

@@ -178,3 +178,67 @@ def test_rebuild_replaces_the_previous_site(tmp_path, report_warehouse):
 def test_missing_warehouse_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `spm run` first"):
         render_site(tmp_path / "absent.duckdb", tmp_path / "out")
+
+
+CONDITIONAL = """---
+title: T
+---
+
+```sql some
+select team_name from marts.dim_team where hierarchy_level = 'team'
+```
+
+```sql none
+select team_name from marts.dim_team where false
+```
+
+{#if some.length > 0}
+
+Teams exist: <Value data={some} column=team_name/>.
+
+{#if none.length === 0}
+
+Nested: nothing in none.
+
+{/if}
+
+{:else}
+
+NOT SHOWN ONE
+
+{/if}
+
+{#if none.length > 0}
+
+NOT SHOWN TWO
+
+{:else}
+
+None has no rows.
+
+{/if}
+"""
+
+
+def test_if_blocks_show_the_branch_the_row_count_selects(tmp_path, report_warehouse):
+    build(tmp_path, report_warehouse, CONDITIONAL, name="cond.md")
+    html = (tmp_path / "out" / "cond.html").read_text(encoding="utf-8")
+    assert "Teams exist:" in html and "Nested: nothing in none." in html
+    assert "None has no rows." in html
+    assert "NOT SHOWN" not in html
+
+
+def test_unclosed_if_names_its_line(tmp_path, report_warehouse):
+    text = GOOD_QUERY + "\n\n{#if reps.length > 0}\n\nnever closed\n"
+    with pytest.raises(SiteBuildError) as excinfo:
+        build(tmp_path, report_warehouse, text)
+    error = only_error(excinfo)
+    assert "{#if} block is never closed with {/if}" in str(error)
+    assert error.line == text.count("\n", 0, text.index("{#if")) + 1
+
+
+def test_if_on_an_unknown_query_is_an_error(tmp_path, report_warehouse):
+    text = GOOD_QUERY + "\n\n{#if nosuch.length > 0}\n\nx\n\n{/if}\n"
+    with pytest.raises(SiteBuildError) as excinfo:
+        build(tmp_path, report_warehouse, text)
+    assert "names a query this page does not define" in str(only_error(excinfo))
