@@ -70,7 +70,8 @@ def test_no_file_holding_pay_is_readable_by_others(small_pipeline) -> None:
     for path in open_to_others:
         if path == settings.published_db:
             with duckdb.connect(str(path), read_only=True) as con:
-                schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()")}
+                rows = con.execute("select schema_name from duckdb_schemas()").fetchall()
+                schemas = {r[0] for r in rows}
             assert not {"marts_restricted", "raw_compensation"} & schemas, schemas
         elif path.is_relative_to(settings.reports_dir):
             text = path.read_text(errors="replace")
