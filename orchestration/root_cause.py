@@ -103,7 +103,13 @@ def _from_error_info(error: SerializableErrorInfo, step: str) -> dict[str, Any]:
                 "fix": _FIXES.get(link.cls_name),
             }
     inner = _innermost(error)
-    return {"step": step, "error": inner.cls_name, "message": inner.message.strip()}
+    cause = {"step": step, "error": inner.cls_name, "message": inner.message.strip()}
+    if inner.cls_name == "DagsterAssetCheckFailedError":
+        cause["fix"] = (
+            "the failed blocking checks are listed above with their failing rows (samples in the"
+            " run report); fix the data they name and run again"
+        )
+    return cause
 
 
 def root_causes(events: Iterable[dg.EventLogEntry]) -> list[dict[str, Any]]:

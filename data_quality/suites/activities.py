@@ -11,7 +11,16 @@ break it.
 
 from __future__ import annotations
 
-from data_quality.rules import GxCheck, between, date_literal, in_set, not_null, table_frame
+from data_quality.rules import (
+    Frame,
+    GxCheck,
+    Params,
+    between,
+    date_literal,
+    in_set,
+    not_null,
+    table_frame,
+)
 from data_quality.table_rules import drift_checks, freshness_check
 
 ACTIVITIES = ("sales_analytics", "activities")
@@ -43,6 +52,44 @@ recent = table_frame(
         )
     },
     where=lambda p: f'"timestamp" >= cast({date_literal(p.as_of)} as timestamptz)',
+)
+
+CONTENT = (
+    "type",
+    "user_id",
+    "opportunity_id",
+    "account_id",
+    "timestamp",
+    "duration_seconds",
+    "direction",
+    "outcome",
+)
+
+
+def _repeated_sql(params: Params) -> str:
+    # Ids delivered more than once (in two day files, or one file read again) and how many
+    # different contents they carry: staging keeps the latest file's version, so a second
+    # content means a version was dropped. Catches repeats across loads, which the load's own
+    # report (file and line of both) sees only within one load.
+    del params
+    content = ", ".join(f'"{c}"' for c in CONTENT)
+    return f"""
+        select
+            "id",
+            count(distinct ({content})) as versions,
+            string_agg(distinct "source_file", ', ' order by "source_file") as files
+        from {TABLE}
+        group by "id"
+        having count(*) > 1
+        order by "id"
+    """
+
+
+repeated = Frame(
+    name="sales_analytics_activities_repeated_ids",
+    sql=_repeated_sql,
+    reads={TABLE: ("id", *CONTENT, "source_file")},
+    key=("id",),
 )
 
 CHECKS: list[GxCheck] = [
@@ -101,6 +148,18 @@ CHECKS: list[GxCheck] = [
         name="timestamp_not_after_as_of",
         max_value=0,
         context=["timestamp", "user_id"],
+    ),
+    between(
+        repeated,
+        ACTIVITIES,
+        "versions",
+        "warning",
+        "An activity id delivered more than once has one content: two contents mean a day file"
+        " changed an event (staging keeps the latest file's version); the sample names the"
+        " files.",
+        name="one_content_per_id",
+        max_value=1,
+        context=["files"],
     ),
     freshness_check(
         "sales_analytics",

@@ -806,6 +806,16 @@ WARNINGS = [
         "warning",
         check="quotas__quota_not_blank_while_employed",
     ),
+    Case(
+        "activity_changed_in_a_later_load",
+        "A new day file repeats an activity loaded by an earlier run, with another duration:"
+        " the load cannot compare it with a file it does not read again, so the check does",
+        "sales_analytics",
+        f.activities_file(NEW_DAY),
+        lambda land: f.activity_changed_on_new_day(land, DAY, NEW_DAY),
+        "warning",
+        check="activities__one_content_per_id",
+    ),
 ]
 
 ACCEPTED = [

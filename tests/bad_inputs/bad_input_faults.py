@@ -307,6 +307,18 @@ def conflicting_activity(landing: Landing, day: dt.date, new_day: dt.date) -> st
     return event["id"]
 
 
+def activity_changed_on_new_day(landing: Landing, day: dt.date, new_day: dt.date) -> str:
+    """A new day file holding `day`'s first activity (same id) with another duration: the
+    earlier version was loaded by an earlier run."""
+    import json
+
+    event = json.loads(landing.read_lines(activities_file(day))[0])
+    event["duration_seconds"] = 4321
+    event["timestamp"] = f"{new_day.isoformat()}T10:00:00.000Z"
+    landing.write_lines(activities_file(new_day), [json.dumps(event, separators=(",", ":"))])
+    return event["id"]
+
+
 def move_activity_line(landing: Landing, day: dt.date, line: int) -> None:
     """Move line `line` of a day file to its end: the same events, another file."""
     relative = activities_file(day)

@@ -85,7 +85,7 @@ def test_spm_run_ends_with_the_root_cause(case, small_pipeline, small_landing, t
     (cause,) = report["root_causes"]
     assert (cause["file"], cause.get("row"), cause.get("cell"), cause.get("field")) == (
         case.file,
-        None if case.cell else case.row,
+        case.row,
         case.cell,
         case.field,
     )

@@ -229,6 +229,17 @@ FAULTS: list[Fault] = [
         {"id": "act_03", "duration_seconds": 3600000, "type": "meeting"},
     ),
     Fault(
+        "activities__one_content_per_id",
+        (
+            "insert into raw_sales_analytics.activities select * replace ("
+            " duration_seconds + 60 as duration_seconds,"
+            " 'sales_analytics/2026/04/15/activities.jsonl' as source_file)"
+            " from raw_sales_analytics.activities where id = 'act_02'",
+        ),
+        1,
+        {"id": "act_02", "versions": 2},
+    ),
+    Fault(
         "activities__timestamp_not_after_as_of",
         (
             table(

@@ -48,27 +48,30 @@ def test_no_file_holding_pay_is_readable_by_others(small_pipeline) -> None:
 
     restricted_pages = [p for p in _walk(settings.restricted_reports_dir) if p.suffix == ".html"]
     assert any(a in p.read_text() for p in restricted_pages for a in pay), "pay is shown there"
-    private_roots = (
-        settings.restricted_reports_dir,
-        settings.warehouse_dir / "dlt_pipelines",
-        settings.warehouse_dir / "dbt_target",
-        settings.runs_dir,
-    )
-    for root in private_roots:
+    # what holds pay is private file by file
+    for root in (settings.restricted_reports_dir, settings.warehouse_dir / "dlt_pipelines"):
         for path in _walk(root):
             mode = stat.S_IMODE(path.lstat().st_mode)
             assert not mode & OTHERS, f"{path} is {oct(mode)}: readable by others"
+    # compiled SQL, dbt's parse state and the run logs hold no pay; their folders are closed
+    for folder in (settings.warehouse_dir / "dbt_target", settings.runs_dir):
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        assert mode == 0o700, f"{folder} is {oct(mode)}"
 
+    closed = (settings.warehouse_dir / "dbt_target", settings.runs_dir)
     open_to_others = [
         path
         for root in (settings.warehouse_dir, settings.reports_dir)
         for path in _walk(root)
-        if path.is_file() and stat.S_IMODE(path.stat().st_mode) & OTHERS
+        if path.is_file()
+        and not any(path.is_relative_to(c) for c in closed)
+        and stat.S_IMODE(path.stat().st_mode) & OTHERS
     ]
     for path in open_to_others:
         if path == settings.published_db:
             with duckdb.connect(str(path), read_only=True) as con:
-                schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()")}
+                rows = con.execute("select schema_name from duckdb_schemas()").fetchall()
+                schemas = {r[0] for r in rows}
             assert not {"marts_restricted", "raw_compensation"} & schemas, schemas
         elif path.is_relative_to(settings.reports_dir):
             text = path.read_text(errors="replace")

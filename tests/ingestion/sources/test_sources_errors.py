@@ -77,7 +77,7 @@ CASES = {
         "crm/Opportunity.csv",
         4,
         "Amount",
-        "'1,000.00' is not a decimal number with at most 2 decimals",
+        "'1,000.00' has thousands separators: write the number without them (1000.00)",
     ),
     "fraction of a cent": Case(
         "finance",
@@ -85,7 +85,7 @@ CASES = {
         "finance/fx_rates.csv",
         2,
         "rate",
-        "at most 8 decimals",
+        "'1.123456789' has more than 8 decimals",
     ),
     "unparseable timestamp": Case(
         "revenue_intelligence",
