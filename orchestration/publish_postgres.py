@@ -454,7 +454,7 @@ def publish_to_postgres(
                         _grant_roles(conn, schema + LOADING_SUFFIX, schema)
                     current = "(swap)"
                     _swap(conn, present)
-            except psycopg.Error as exc:
+            except (psycopg.Error, duckdb.Error, OSError) as exc:
                 raise PostgresPublishError(
                     f"publishing to {describe_url(url)} failed at {current}: {exc}; "
                     "the previous publication is unchanged"
