@@ -47,6 +47,7 @@ RETIRED_SUFFIX = "__retired"
 FILTER_COLUMNS = ("fiscal_period", "period_start", "team_id", "rep_id")
 # Readers holding the old tables delay the swap; past this the publish fails, old data stays.
 SWAP_LOCK_TIMEOUT = "120s"
+NOWAIT_SECONDS = 30.0
 # Any number will do as long as every publisher uses it: one publish per database at a time.
 _ADVISORY_LOCK_KEY = 7_412_006_001
 
@@ -304,13 +305,7 @@ def _swap(conn: psycopg.Connection, schemas: Sequence[str]) -> None:
         [list(schemas)],
     ).fetchall()
     if old_tables:
-        # Wait for readers of the old tables to finish; later readers wait for the commit and
-        # then resolve the names again, to the new tables.
-        conn.execute(
-            sql.SQL("lock table {} in access exclusive mode").format(
-                sql.SQL(", ").join(sql.Identifier(s, t) for s, t in old_tables)
-            )
-        )
+        _lock_old_tables(conn, old_tables)
     for schema in schemas:
         loading, retired = schema + LOADING_SUFFIX, schema + RETIRED_SUFFIX
         if schema_exists(conn, schema):
@@ -326,6 +321,29 @@ def _swap(conn: psycopg.Connection, schemas: Sequence[str]) -> None:
             )
         )
         conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(retired)))
+
+
+def _lock_old_tables(conn: psycopg.Connection, tables: Sequence[tuple[str, str]]) -> None:
+    """Take every old table from its readers; later readers wait for the commit and then
+    resolve the names again, to the new tables.
+
+    All at once or none (NOWAIT, retried): waiting for one table while holding others would
+    deadlock with a reader whose transaction reads them in another order, and PostgreSQL
+    would abort one of the two, often the publish. Only after NOWAIT_SECONDS of busy tables
+    does it queue for them (new readers then queue behind it), up to SWAP_LOCK_TIMEOUT.
+    """
+    statement = sql.SQL("lock table {} in access exclusive mode").format(
+        sql.SQL(", ").join(sql.Identifier(s, t) for s, t in tables)
+    )
+    deadline = time.monotonic() + NOWAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with conn.transaction():  # a savepoint: a refused attempt holds nothing
+                conn.execute(statement + sql.SQL(" nowait"))
+            return
+        except psycopg.errors.LockNotAvailable:
+            time.sleep(0.05)
+    conn.execute(statement)
 
 
 def publish_to_postgres(
