@@ -111,6 +111,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if outcome.success:
         print(f"Published {settings.published_db} in {elapsed:.0f}s.")
+        if settings.publish_postgres_url:
+            from orchestration.publish_postgres import describe_url
+
+            print(f"Published to PostgreSQL: {describe_url(settings.publish_postgres_url)}")
         return 0
     print(
         f"NOT PUBLISHED: {settings.published_db} was left as it was ({elapsed:.0f}s).",

@@ -30,7 +30,11 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
         "date",
         "The business 'today' of every period-to-date number (SPM_AS_OF of the run).",
     ),
-    ("published_at", "timestamp with time zone", "When the publish step swapped this data in."),
+    (
+        "published_at",
+        "timestamp with time zone",
+        "When the publish step wrote this publication (it was swapped in moments later).",
+    ),
     (
         "landing_newest_modified_at",
         "timestamp with time zone",

@@ -10,11 +10,9 @@ same way as the files:
   and the grants; the same transaction then locks the old tables, renames the old schemas
   away, the new ones into place and drops the old. A reader sees the old publication or the
   new one, never a mix; a failed load rolls back and leaves the old schemas as they were.
-- access is by role: `spm_reader` reads `marts` and `quarantine`, `spm_pay_reader` also
-  `marts_restricted`. The product never creates login roles or passwords: the operator
-  grants these roles to their own login roles. Privileges granted on the old schemas and
-  tables (to these roles or any other) are carried over to the new ones, so they survive
-  every publish.
+- access is by role (orchestration/postgres_roles.py): `spm_reader` reads `marts` and
+  `quarantine`, `spm_pay_reader` also `marts_restricted`; grants on the old schemas and
+  tables are carried over to the new ones, so they survive every publish.
 """
 
 from __future__ import annotations
@@ -31,17 +29,25 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-PUBLIC_SCHEMAS = ("marts", "quarantine")
-PAY_SCHEMAS = ("marts_restricted",)
+from orchestration.postgres_roles import (
+    PAY_READER_ROLE,
+    PAY_SCHEMAS,
+    PUBLIC_SCHEMAS,
+    RoleSetupError,
+    carry_over_privileges,
+    ensure_roles,
+    grant_schema,
+    schema_exists,
+)
+
 SCHEMAS = (*PUBLIC_SCHEMAS, *PAY_SCHEMAS)
-READER_ROLE = "spm_reader"
-PAY_READER_ROLE = "spm_pay_reader"
 LOADING_SUFFIX = "__loading"
 RETIRED_SUFFIX = "__retired"
 # The columns BI tools filter marts on (period, team, rep): each gets an index where present.
 FILTER_COLUMNS = ("fiscal_period", "period_start", "team_id", "rep_id")
 # Readers holding the old tables delay the swap; past this the publish fails, old data stays.
 SWAP_LOCK_TIMEOUT = "120s"
+NOWAIT_SECONDS = 30.0
 # Any number will do as long as every publisher uses it: one publish per database at a time.
 _ADVISORY_LOCK_KEY = 7_412_006_001
 
@@ -206,45 +212,6 @@ def _connect(url: str) -> Iterator[psycopg.Connection]:
         conn.close()
 
 
-def ensure_roles(conn: psycopg.Connection) -> list[str]:
-    """Create `spm_reader` and `spm_pay_reader` (NOLOGIN) when missing; return those created."""
-    created = []
-    for role in (READER_ROLE, PAY_READER_ROLE):
-        exists = conn.execute("select 1 from pg_roles where rolname = %s", [role]).fetchone()
-        if exists:
-            continue
-        try:
-            conn.execute(sql.SQL("create role {} nologin").format(sql.Identifier(role)))
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise PostgresPublishError(
-                f"role {role} does not exist and the publishing user may not create it "
-                f"({exc.diag.message_primary}): create it once as a superuser with "
-                f"`create role {role} nologin`, or give the publishing user CREATEROLE"
-            ) from exc
-        created.append(role)
-    return created
-
-
-def _grant_roles(conn: psycopg.Connection, schema: str, target_schema: str) -> None:
-    """Grant the reader roles on `schema` (named `target_schema` once published)."""
-    roles: list[str] = []
-    if target_schema in PUBLIC_SCHEMAS:
-        roles = [READER_ROLE, PAY_READER_ROLE]
-    elif target_schema in PAY_SCHEMAS:
-        roles = [PAY_READER_ROLE]
-    for role in roles:
-        conn.execute(
-            sql.SQL("grant usage on schema {s} to {r}").format(
-                s=sql.Identifier(schema), r=sql.Identifier(role)
-            )
-        )
-        conn.execute(
-            sql.SQL("grant select on all tables in schema {s} to {r}").format(
-                s=sql.Identifier(schema), r=sql.Identifier(role)
-            )
-        )
-
-
 def grant_reader_roles(url: str) -> list[str]:
     """`spm grant`: create the reader roles if needed and grant them on the published schemas.
 
@@ -252,64 +219,19 @@ def grant_reader_roles(url: str) -> list[str]:
     """
     lines = []
     with _connect(url) as conn, conn.transaction():
-        lines += [f"created role {role} (nologin)" for role in ensure_roles(conn)]
+        try:
+            created = ensure_roles(conn)
+        except RoleSetupError as exc:
+            raise PostgresPublishError(f"{describe_url(url)}: {exc}") from exc
+        lines += [f"created role {role} (nologin)" for role in created]
         for schema in SCHEMAS:
-            if _schema_exists(conn, schema):
-                _grant_roles(conn, schema, schema)
+            if schema_exists(conn, schema):
+                grant_schema(conn, schema, schema)
                 readers = PAY_READER_ROLE if schema in PAY_SCHEMAS else "spm_reader, spm_pay_reader"
                 lines.append(f"granted usage and select on schema {schema} to {readers}")
             else:
                 lines.append(f"schema {schema} is not published yet: its grants come with it")
     return lines
-
-
-def _schema_exists(conn: psycopg.Connection, schema: str) -> bool:
-    return bool(conn.execute("select 1 from pg_namespace where nspname = %s", [schema]).fetchone())
-
-
-def _carry_over_privileges(conn: psycopg.Connection, old: str, new: str) -> None:
-    """Re-grant on schema `new` and its tables what was granted on `old` and its namesakes."""
-    owner_filter = "and a.grantee <> n.nspowner"
-    schema_grants = conn.execute(
-        "select a.grantee, a.privilege_type, a.is_grantable "
-        "from pg_namespace n, aclexplode(n.nspacl) a "
-        f"where n.nspname = %s {owner_filter}",
-        [old],
-    ).fetchall()
-    for grantee, privilege, grantable in schema_grants:
-        conn.execute(
-            sql.SQL("grant {p} on schema {s} to {g}{o}").format(
-                p=sql.SQL(privilege),
-                s=sql.Identifier(new),
-                g=_grantee(conn, grantee),
-                o=sql.SQL(" with grant option" if grantable else ""),
-            )
-        )
-    table_grants = conn.execute(
-        "select c.relname, a.grantee, a.privilege_type, a.is_grantable "
-        "from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) a "
-        "where n.nspname = %s and c.relkind in ('r', 'p', 'v', 'm') "
-        "and a.grantee <> c.relowner "
-        "and exists (select 1 from pg_class c2 join pg_namespace n2 on n2.oid = c2.relnamespace "
-        "where n2.nspname = %s and c2.relname = c.relname)",
-        [old, new],
-    ).fetchall()
-    for table, grantee, privilege, grantable in table_grants:
-        conn.execute(
-            sql.SQL("grant {p} on table {t} to {g}{o}").format(
-                p=sql.SQL(privilege),
-                t=sql.Identifier(new, table),
-                g=_grantee(conn, grantee),
-                o=sql.SQL(" with grant option" if grantable else ""),
-            )
-        )
-
-
-def _grantee(conn: psycopg.Connection, oid: int) -> sql.Composable:
-    if oid == 0:
-        return sql.SQL("public")
-    name = conn.execute("select rolname from pg_roles where oid = %s", [oid]).fetchone()[0]
-    return sql.Identifier(name)
 
 
 def _load_table(
@@ -383,17 +305,11 @@ def _swap(conn: psycopg.Connection, schemas: Sequence[str]) -> None:
         [list(schemas)],
     ).fetchall()
     if old_tables:
-        # Wait for readers of the old tables to finish; later readers wait for the commit and
-        # then resolve the names again, to the new tables.
-        conn.execute(
-            sql.SQL("lock table {} in access exclusive mode").format(
-                sql.SQL(", ").join(sql.Identifier(s, t) for s, t in old_tables)
-            )
-        )
+        _lock_old_tables(conn, old_tables)
     for schema in schemas:
         loading, retired = schema + LOADING_SUFFIX, schema + RETIRED_SUFFIX
-        if _schema_exists(conn, schema):
-            _carry_over_privileges(conn, schema, loading)
+        if schema_exists(conn, schema):
+            carry_over_privileges(conn, schema, loading)
             conn.execute(
                 sql.SQL("alter schema {} rename to {}").format(
                     sql.Identifier(schema), sql.Identifier(retired)
@@ -405,6 +321,29 @@ def _swap(conn: psycopg.Connection, schemas: Sequence[str]) -> None:
             )
         )
         conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(retired)))
+
+
+def _lock_old_tables(conn: psycopg.Connection, tables: Sequence[tuple[str, str]]) -> None:
+    """Take every old table from its readers; later readers wait for the commit and then
+    resolve the names again, to the new tables.
+
+    All at once or none (NOWAIT, retried): waiting for one table while holding others would
+    deadlock with a reader whose transaction reads them in another order, and PostgreSQL
+    would abort one of the two, often the publish. Only after NOWAIT_SECONDS of busy tables
+    does it queue for them (new readers then queue behind it), up to SWAP_LOCK_TIMEOUT.
+    """
+    statement = sql.SQL("lock table {} in access exclusive mode").format(
+        sql.SQL(", ").join(sql.Identifier(s, t) for s, t in tables)
+    )
+    deadline = time.monotonic() + NOWAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with conn.transaction():  # a savepoint: a refused attempt holds nothing
+                conn.execute(statement + sql.SQL(" nowait"))
+            return
+        except psycopg.errors.LockNotAvailable:
+            time.sleep(0.05)
+    conn.execute(statement)
 
 
 def publish_to_postgres(
@@ -451,10 +390,10 @@ def publish_to_postgres(
                         )
                     current = "(grants)"
                     for schema in present:
-                        _grant_roles(conn, schema + LOADING_SUFFIX, schema)
+                        grant_schema(conn, schema + LOADING_SUFFIX, schema)
                     current = "(swap)"
                     _swap(conn, present)
-            except psycopg.Error as exc:
+            except (psycopg.Error, duckdb.Error, OSError, RoleSetupError) as exc:
                 raise PostgresPublishError(
                     f"publishing to {describe_url(url)} failed at {current}: {exc}; "
                     "the previous publication is unchanged"
