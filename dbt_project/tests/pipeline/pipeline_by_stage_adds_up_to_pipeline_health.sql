@@ -1,6 +1,7 @@
 -- A failure means the stages of a pipeline_by_stage row do not add up to its pipeline_health
 -- row (deals or amount lost between the long table and the summary, e.g. a deal in a stage
 -- dim_stage does not list as open).
+{{ config(meta={'dagster': {'ref': {'name': 'pipeline_by_stage'}}}) }}
 with
 
 by_stage as (select * from {{ ref('pipeline_by_stage') }}),

@@ -1,4 +1,6 @@
-"""Issue 4's marts on the small demo company: generate -> load -> dbt build.
+"""The pipeline, forecast, coaching and compensation marts on the small demo company.
+
+Generate -> load -> dbt build.
 
 The commission audit must list exactly the payouts the generator deliberately got wrong (its
 manifest says which), each with both figures; the pipeline snapshots must build incrementally,
@@ -16,7 +18,7 @@ import pytest
 
 AS_OF = dt.date(2026, 11, 28)  # a Saturday: the last weekly snapshot is Monday 2026-11-23
 NEXT_DAY_WITH_A_MONDAY = dt.date(2026, 11, 30)
-ISSUE4_MARTS = [
+ANALYTICS_MARTS = [
     "path:models/marts/pipeline",
     "path:models/marts/forecast",
     "path:models/marts/coaching",
@@ -24,13 +26,13 @@ ISSUE4_MARTS = [
 ]
 
 # one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("issue4_small_company")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analytics_marts_small_company")]
 
 
 def _dbt_helpers():
     """run_dbt and dbt_failure_summary of tests/dbt/conftest.py, shared rather than copied."""
     path = Path(__file__).resolve().parents[1] / "dbt" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("dbt_test_helpers_for_issue4", path)
+    spec = importlib.util.spec_from_file_location("dbt_test_helpers_for_analytics_marts", path)
     assert spec and spec.loader, f"cannot load the dbt test helpers from {path}"
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -50,15 +52,15 @@ def _query(db: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module", name="small_build")
 def fixture_small_build(tmp_path_factory: pytest.TempPathFactory):
-    """(root, manifest, warehouse file) after one dbt build of issue 4's marts and parents."""
-    demo = pytest.importorskip("ingestion.demo", reason="the demo generator is not there yet")
-    pipeline = pytest.importorskip("ingestion.pipeline", reason="the loader is not there yet")
-    root = tmp_path_factory.mktemp("issue4_small")
+    """(root, manifest, warehouse file) after one dbt build of these marts and parents."""
+    from ingestion import demo, pipeline
+
+    root = tmp_path_factory.mktemp("analytics_marts_small")
     landing, warehouse = root / "landing", root / "warehouse"
     manifest = demo.generate(landing, scale="small", seed=42, as_of=AS_OF)
     pipeline.load_all(landing, warehouse)
     db = warehouse / "work.duckdb"
-    selection = [f"+{selector}" for selector in ISSUE4_MARTS]
+    selection = [f"+{selector}" for selector in ANALYTICS_MARTS]
     done = run_dbt(
         [
             "build",
