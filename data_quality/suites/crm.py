@@ -84,7 +84,11 @@ REQUIRED_OPPORTUNITY_FIELDS: dict[str, tuple[Severity, str]] = {
     "close_date": ("warning", _quarantined("missing_date")),
     "created_date": ("warning", _quarantined("missing_date")),
     "currency_iso_code": ("warning", _quarantined("no_fx_rate")),
-    "amount": ("error", "a deal without an amount books nothing and hides pipeline"),
+    "amount": (
+        "warning",
+        "an open deal without an amount counts as a deal with amount 0 and is listed in"
+        " marts.pipeline_hygiene; a won deal without one books nothing",
+    ),
 }
 
 opportunity_checks: list[GxCheck] = [
@@ -229,7 +233,13 @@ users = table_frame(
     current_only=True,
 )
 user_checks: list[GxCheck] = [
-    not_null(users, USER, "email", "error", "quotas and assignments are matched to reps by email"),
+    not_null(
+        users,
+        USER,
+        "email",
+        "warning",
+        "quotas are matched to reps by email (by name when the CRM has no emails)",
+    ),
     not_null(users, USER, "user_role_id", "error", "the role is the rep's team in roll-ups"),
     not_null(users, USER, "name", "warning", "pages and emails show the rep by name"),
     matches(
