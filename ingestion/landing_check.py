@@ -175,6 +175,8 @@ def check_crm_export(landing: Path, all_rows: bool, corporate: str) -> Findings:
         )
         return found
     found.problems.extend(module.check_crm_export(landing / CRM_EXPORT_FOLDER))
+    if not found.problems:
+        found.warnings.extend(module.crm_export_warnings(landing / CRM_EXPORT_FOLDER))
     found.files += 1
     return found
 

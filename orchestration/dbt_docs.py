@@ -17,8 +17,6 @@ from pathlib import Path
 from orchestration.dbt_manifest import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
-SITE_FOLDER = "docs"
-
 
 class DbtDocsError(RuntimeError):
     """dbt could not build the documentation; the message carries dbt's output."""
@@ -63,16 +61,6 @@ def build_dbt_docs(settings: Settings, run_id: str) -> Path:
         raise DbtDocsError(f"dbt docs generate failed (exit {done.returncode}): {output}")
     destination = published_docs(settings)
     _replace(built, destination)
-    return destination
-
-
-def install_docs(settings: Settings, site_dir: Path) -> Path | None:
-    """Copy the published docs into `site_dir/docs/index.html`; None when none was built."""
-    source = published_docs(settings)
-    if not source.exists():
-        return None
-    destination = site_dir / SITE_FOLDER / "index.html"
-    _replace(source, destination)
     return destination
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from orchestration.dbt_docs import install_docs
+from orchestration.dbt_docs import published_docs
 from orchestration.publish import RESTRICTED_NAME
 from orchestration.run_report import previous_reports
 from orchestration.settings import Settings
@@ -27,32 +27,38 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
             "restricted_pages": [],
             "warnings": [],
         }
-    from reports.render import render_site
+    from reports.render import DOCS_PAGE, render_site
 
     if not settings.published_db.exists():
         raise FileNotFoundError(f"{settings.published_db} does not exist yet: run `spm run` first")
     currency = settings.corporate_currency
+    # dbt's docs of the published run, written into both sites and linked from every footer
+    docs_html = published_docs(settings)
+    docs = docs_html if docs_html.exists() else None
     public = render_site(
-        settings.published_db, settings.reports_dir, restricted=False, currency=currency
+        settings.published_db,
+        settings.reports_dir,
+        restricted=False,
+        currency=currency,
+        docs_html=docs,
     )
     restricted = render_site(
         settings.warehouse_dir / RESTRICTED_NAME,
         settings.restricted_reports_dir,
         restricted=True,
         currency=currency,
+        docs_html=docs,
     )
     warnings = [*public.warnings, *restricted.warnings]
-    # dbt's docs of the published run, linked from every page's footer
-    docs = [install_docs(settings, site) for site in (public_index.parent, restricted_index.parent)]
-    if None in docs:
+    if docs is None:
         warnings.append(
-            "dbt docs are not in the site (the footer's link is broken): the last publish did "
+            "dbt docs are not in the site (no docs link in the footers): the last publish did "
             "not build them; run `spm run` again"
         )
     return {
         "index": public_index,
         "restricted_index": restricted_index,
-        "docs": docs[0],
+        "docs": public_index.parent / DOCS_PAGE if docs else None,
         "pages": list(public.pages),
         "restricted_pages": list(restricted.pages),
         "warnings": warnings,

@@ -52,6 +52,7 @@ _HREF = re.compile(r'href="(/[^"]*)"')
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
 GLOSSARY_PAGE = "glossary.html"
+DOCS_PAGE = "docs/index.html"  # dbt's static docs of the published run
 
 
 @dataclass
@@ -85,8 +86,13 @@ def render_site(
     config: SiteConfig | None = None,
     pages_dir: Path = PAGES_DIR,
     currency: str = "USD",
+    docs_html: Path | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
+
+    `docs_html` is dbt's static docs page of the published run: written into the site as
+    `docs/index.html` (in the same swap as the pages) and linked from every footer; without
+    it the footer has no docs link, so no page links to a file that is not there.
 
     `restricted=False` builds the public site (schemas `marts` and `quarantine` only);
     `restricted=True` also builds the pages marked restricted (compensation), which may read
@@ -129,11 +135,16 @@ def render_site(
                         currency,
                         restricted,
                         result.warnings,
+                        has_docs=docs_html is not None,
                     )
                 )
             except PageBuildError as exc:
                 errors.append(exc)
-        rendered[GLOSSARY_PAGE] = _render_glossary(warehouse, allowed, nav, restricted)
+        rendered[GLOSSARY_PAGE] = _render_glossary(
+            warehouse, allowed, nav, restricted, has_docs=docs_html is not None
+        )
+        if docs_html is not None:
+            rendered[DOCS_PAGE] = docs_html.read_text(encoding="utf-8")
     finally:
         warehouse.close()
     if errors:
@@ -161,6 +172,8 @@ def _render_page(
     currency: str,
     restricted: bool,
     warnings: list[str],
+    *,
+    has_docs: bool = False,
 ) -> dict[str, str]:
     queries = PageQueries(page, warehouse, allowed, config.pending_marts)
     queries.check()
@@ -185,13 +198,19 @@ def _render_page(
             restricted=restricted,
             source=warehouse.path.name,
             built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            has_docs=has_docs,
         )
     warnings.extend(dict.fromkeys(page_warnings))  # same notice on every rep page: say it once
     return out
 
 
 def _render_glossary(
-    warehouse: Warehouse, allowed: frozenset[str], nav: list[tuple[str, str]], restricted: bool
+    warehouse: Warehouse,
+    allowed: frozenset[str],
+    nav: list[tuple[str, str]],
+    restricted: bool,
+    *,
+    has_docs: bool = False,
 ) -> str:
     """The KPI glossary page (linked from every page's footer), from the marts' YAML."""
     glossary = build_glossary(warehouse.tables, allowed)
@@ -203,6 +222,7 @@ def _render_glossary(
         restricted=restricted,
         source=warehouse.path.name,
         built_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        has_docs=has_docs,
     )
 
 

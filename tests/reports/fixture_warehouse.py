@@ -1017,6 +1017,22 @@ def build_fixture_warehouse(
         ]
     )
 
+    tables["quarantine.crm_export"] = pd.DataFrame(
+        [
+            {
+                "quarantine_id": "x1",
+                "deal_id": "D-17",
+                "rule": "unreadable_cell",
+                "detail": "deals.csv, row 18, close_date: '31/02/2026' is not a date (%m/%d/%Y)",
+                "file_name": "deals.csv",
+                "file_row": 18,
+                "field_name": "close_date",
+                "cell_value": "31/02/2026",
+                "reason": "not a date in the mapping's date_format %m/%d/%Y",
+            }
+        ]
+    )
+
     # --- restricted compensation marts ---------------------------------------------------------
     year = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}"]
     pfp = []
