@@ -40,10 +40,32 @@ _SOURCE_FUNCTIONS: dict[str, str] = {
     "finance": "ingestion.sources.finance:finance_source",
 }
 
+# The CRM may be read through an API instead of export files. Each API source is a
+# zero-argument factory that reads its settings from dlt's config and secrets when extracted.
+# Salesforce lands in `raw_crm` exactly as the export files do; HubSpot has its own shape and
+# lands in `raw_hubspot` (its staging models map it onto the stg_crm__ models).
+CONNECTIONS: tuple[str, ...] = ("files", "api")
+API_SYSTEMS: tuple[str, ...] = ("hubspot",)
+_API_SOURCE_FUNCTIONS: dict[str, str] = {
+    "crm": "ingestion.sources.salesforce_api:salesforce_api_source",
+    "hubspot": "ingestion.sources.hubspot_api:hubspot_api_source",
+}
+
+
+def crm_system(crm: str) -> str:
+    """The system (raw dataset `raw_<system>`) a CRM lands in: HubSpot its own, else `crm`."""
+    return "hubspot" if crm == "hubspot" else "crm"
+
+
+def ingest_systems(crm: str = "salesforce") -> tuple[str, ...]:
+    """The systems a run loads: `SYSTEMS`, with the CRM's own system in place of `crm`."""
+    return tuple(crm_system(crm) if system == "crm" else system for system in SYSTEMS)
+
 
 def _check_system(system: str) -> None:
-    if system not in SYSTEMS:
-        raise ValueError(f"unknown source system {system!r}; expected one of {', '.join(SYSTEMS)}")
+    if system not in SYSTEMS and system not in API_SYSTEMS:
+        known = ", ".join((*SYSTEMS, *API_SYSTEMS))
+        raise ValueError(f"unknown source system {system!r}; expected one of {known}")
 
 
 def _configure_dlt() -> None:
@@ -76,13 +98,24 @@ def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
     )
 
 
-def make_source(system: str, landing_dir: Path) -> DltSource:
+def make_source(system: str, landing_dir: Path, connection: str = "files") -> DltSource:
     """The `@dlt.source` of one system, reading `<landing_dir>/<system>/`.
 
-    Nothing is read until the source is extracted, so this is safe at Dagster definition
-    time, before any file has landed.
+    `connection="api"` reads the CRM through its API (`crm`: Salesforce REST, `hubspot`:
+    HubSpot CRM v3) instead of landing files. Nothing is read or requested until the source
+    is extracted, so this is safe at Dagster definition time.
     """
     _check_system(system)
+    if connection not in CONNECTIONS:
+        raise ValueError(f"unknown connection {connection!r}; expected files or api")
+    if connection == "api" or system in API_SYSTEMS:
+        if system not in _API_SOURCE_FUNCTIONS:
+            raise ValueError(f"the {system} system has no API source; it is read from files")
+        module_name, function_name = _API_SOURCE_FUNCTIONS[system].split(":")
+        api_source: Callable[[], DltSource] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+        return api_source()
     module_name, function_name = _SOURCE_FUNCTIONS[system].split(":")
     source_function: Callable[[str], DltSource] = getattr(
         importlib.import_module(module_name), function_name
@@ -145,7 +178,9 @@ def _schema_change(error: DataValidationError) -> SchemaChangeError:
     )
 
 
-def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResult:
+def load_system(
+    system: str, landing_dir: Path, warehouse_dir: Path, connection: str = "files"
+) -> LoadResult:
     """Load one system's new and changed landing files; return rows loaded per table.
 
     On bad input the load stops with `LandingFileError` (file, row or cell, field) or
@@ -153,7 +188,7 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     state is left as before, so the next run reads the same files again.
     """
     pipeline = make_pipeline(system, warehouse_dir)
-    source = make_source(system, landing_dir)
+    source = make_source(system, landing_dir, connection)
     tables = list(source.resources.keys())
     with notes.collecting() as collected:
         try:
@@ -164,6 +199,8 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
             pipeline.abort_packages()
             cause = _find_cause(exc)
             if isinstance(cause, (LandingFileError, SchemaChangeError)):
+                raise cause from exc
+            if isinstance(cause, IngestionError):  # e.g. an API source's ApiError
                 raise cause from exc
             if isinstance(cause, DataValidationError):
                 raise _schema_change(cause) from exc

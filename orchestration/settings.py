@@ -44,6 +44,28 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+CRMS = ("salesforce", "hubspot", "csv")
+
+
+def _crm() -> tuple[str, str]:
+    """`SPM_CRM` (which CRM feeds the warehouse) and `SPM_CRM_CONNECTION` (files or api).
+
+    Salesforce is read from export files (`crm/`) or its REST API; HubSpot only through its
+    API; a CSV export (`crm_export/` with a mapping) only from files.
+    """
+    crm = (os.environ.get("SPM_CRM") or "salesforce").strip().lower()
+    if crm not in CRMS:
+        raise ValueError(f"SPM_CRM={crm!r}: expected one of {', '.join(CRMS)}")
+    default = "api" if crm == "hubspot" else "files"
+    connection = (os.environ.get("SPM_CRM_CONNECTION") or default).strip().lower()
+    allowed = {"salesforce": ("files", "api"), "hubspot": ("api",), "csv": ("files",)}[crm]
+    if connection not in allowed:
+        raise ValueError(
+            f"SPM_CRM_CONNECTION={connection!r} with SPM_CRM={crm}: expected {' or '.join(allowed)}"
+        )
+    return crm, connection
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -74,9 +96,14 @@ class Settings:
     # (dbt_console.log) unless SPM_LOG_LEVEL asks for detail; under Dagster it stays in the
     # step's captured output.
     dbt_console_to_file: bool = False
+    # which CRM feeds the warehouse (salesforce | hubspot | csv) and how it is read
+    # (files | api); API credentials live in dlt's secrets, never here
+    crm: str = "salesforce"
+    crm_connection: str = "files"
 
     @classmethod
     def from_env(cls) -> Settings:
+        crm, crm_connection = _crm()
         return cls(
             landing_dir=_path("SPM_LANDING_DIR", "data/landing"),
             warehouse_dir=_path("SPM_WAREHOUSE_DIR", "warehouse"),
@@ -95,6 +122,8 @@ class Settings:
                 a.strip() for a in (os.environ.get("SPM_EMAIL_TO") or "").split(",") if a.strip()
             ),
             email_timezone=os.environ.get("SPM_EMAIL_TIMEZONE") or "UTC",
+            crm=crm,
+            crm_connection=crm_connection,
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -133,6 +162,7 @@ class Settings:
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "corporate_currency": self.corporate_currency,
             "stalled_after_days": self.stalled_after_days,
+            "crm": self.crm,
         }
 
     def dbt_env(self) -> dict[str, str]:

@@ -12,7 +12,7 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ingestion.pipeline import SYSTEMS, make_pipeline, make_source
+from ingestion.pipeline import crm_system, ingest_systems, make_pipeline, make_source
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
@@ -41,7 +41,8 @@ class SystemTranslator(DagsterDltTranslator):
 
 
 def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
-    source = make_source(system, settings.landing_dir)
+    connection = settings.crm_connection if system == crm_system(settings.crm) else "files"
+    source = make_source(system, settings.landing_dir, connection)
     pipeline = make_pipeline(system, settings.warehouse_dir)
 
     @dlt_assets(
@@ -59,8 +60,8 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
 
 
 def build_ingest_assets(settings: Settings) -> list[dg.AssetsDefinition]:
-    """One dlt multi-asset per source system, all in the single-writer pool."""
-    return [_system_assets(system, settings) for system in SYSTEMS]
+    """One dlt multi-asset per source system (the configured CRM's), in the writer pool."""
+    return [_system_assets(system, settings) for system in ingest_systems(settings.crm)]
 
 
 def ingest_resources() -> dict[str, Any]:
