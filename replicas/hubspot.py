@@ -135,7 +135,7 @@ class HubSpotReplica:
                 return (1 if sample["IsWon"] == "true" else 2, 0.0, name)
             return (
                 0,
-                statistics.median(float(o["Probability"] or 0) for o in by_stage[name]),
+                statistics.mode(float(o["Probability"] or 0) for o in by_stage[name]),
                 name,
             )
 
