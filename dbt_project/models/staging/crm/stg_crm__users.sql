@@ -1,3 +1,7 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__owners') }}
+{% else %}
 with
 
 source as (select * from {{ source('crm', 'user') }}),
@@ -54,3 +58,4 @@ deduplicated as (
 final as (select * from deduplicated)
 
 select * from final
+{% endif %}
