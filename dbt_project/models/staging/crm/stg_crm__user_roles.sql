@@ -1,4 +1,5 @@
 {#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
 {% if crm_is_hubspot() %}
 select * from {{ ref('stg_hubspot__teams') }}
 {% else %}
