@@ -197,7 +197,7 @@ def _run_demo_crm(settings: Settings, crm: str) -> int:
     with crm_replica(crm, settings.landing_dir) as replica:
         print(f"Serving the demo company's CRM through the {crm} replica on 127.0.0.1 ...")
         code = cmd_run_with(settings)
-        served = sum(replica.served.values())
+        served = replica.records_served
     print(f"The {crm} replica served {served:,} records and was stopped.")
     return code
 

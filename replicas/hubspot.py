@@ -225,6 +225,10 @@ class HubSpotReplica:
             history[deal_id] = {name: list(reversed(seen)) for name, seen in values.items()}
         return history
 
+    @property
+    def records_served(self) -> int:
+        return self.deals_served
+
     # -- changes, as users make them in the portal -----------------------------------------
     def update_deal(self, deal_id: str, at: dt.datetime, **properties: Any) -> None:
         deal = self.deals[deal_id]

@@ -119,6 +119,10 @@ class SalesforceReplica:
         if "LastModifiedDate" in record:
             record["LastModifiedDate"] = stamp
 
+    @property
+    def records_served(self) -> int:
+        return sum(self.served.values())
+
     def reset_counts(self) -> None:
         self.served = {}
         self.queries = []
