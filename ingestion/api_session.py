@@ -7,6 +7,7 @@ CRM API needs and the landing files never did:
   what `Retry-After` asks for, or else an exponential back-off with full jitter, never longer
   than `max_delay` seconds. A `Retry-After` beyond that bound fails at once: waiting hours
   inside a pipeline run helps nobody.
+- A refused connection or a timeout is retried the same way (a network blip is transient too).
 - 401 (token expired or revoked) makes the auth object fetch a new token once and resends; a
   second 401 fails with `ApiAuthError`, naming the API and what it said.
 
@@ -110,7 +111,29 @@ class ResilientSession(requests.Session):
         attempt = 1
         while True:
             self.requests_sent += 1
-            response = super().send(request, **kwargs)
+            try:
+                response = super().send(request, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.max_attempts:
+                    raise ApiError(
+                        f"{self.api_name}: {_path(request)} unreachable after {attempt} "
+                        f"attempts ({type(exc).__name__}: {exc}); check the URL in the "
+                        "configuration and the network, then run again."
+                    ) from exc
+                delay = self._backoff(attempt)
+                log.warning(
+                    "%s: %s on %s, attempt %s of %s, retrying in %.1fs",
+                    self.api_name,
+                    type(exc).__name__,
+                    _path(request),
+                    attempt,
+                    self.max_attempts,
+                    delay,
+                )
+                self.waits.append(delay)
+                self.sleep(delay)
+                attempt += 1
+                continue
             if response.status_code == 401 and self.refreshable_auth is not None:
                 if refreshed:
                     raise ApiAuthError(
@@ -158,6 +181,10 @@ class ResilientSession(requests.Session):
                 )
             # honour the server's wait, plus a little jitter so parallel clients spread out
             return asked + random.uniform(0, min(1.0, self.max_delay - asked))
+        return self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential back-off with jitter: drawn from the upper half of base x 2^(n-1)."""
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 

@@ -187,3 +187,21 @@ def test_a_key_cannot_be_excluded(small_landing: Path, tmp_path: Path) -> None:
         _load(small_landing, tmp_path / "wh", config={"exclude_fields": ("User.SystemModstamp",)})
     error = _cause(excinfo, ValueError)
     assert "User.SystemModstamp, which the warehouse needs" in str(error)
+
+
+def test_an_unreachable_api_fails_after_bounded_retries() -> None:
+    import socket
+
+    from ingestion.api_session import ResilientSession
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps = Sleeps()
+    session = ResilientSession("Salesforce", max_attempts=3, sleep=sleeps)
+    with pytest.raises(ApiError) as excinfo:
+        session.get(f"http://127.0.0.1:{port}/services/data/v62.0/query?q=x")
+    message = str(excinfo.value)
+    assert f"127.0.0.1:{port}/services/data/v62.0/query unreachable after 3 attempts" in message
+    assert "ConnectionError" in message
+    assert len(sleeps) == 2 and sleeps[1] > sleeps[0] / 2
