@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -28,6 +27,7 @@ from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.api_config import config_value
+from ingestion.api_values import as_text
 from ingestion.convert import typed_table
 from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
@@ -49,21 +49,11 @@ CURSOR = "hs_lastmodifieddate"
 HISTORY_BATCH = 50  # batch read with propertiesWithHistory takes at most 50 ids
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")
-    return str(value)
-
-
 def typed_rows(rows: Sequence[dict[str, Any]], table: HubSpotTable, what: str) -> pa.Table:
     """Flattened records as the raw table's typed rows."""
     raw = pa.table(
         {
-            field.header: pa.array([_text(row.get(field.header)) for row in rows], pa.string())
+            field.header: pa.array([as_text(row.get(field.header)) for row in rows], pa.string())
             for field in table.spec.fields
         }
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -22,6 +21,7 @@ from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.api_config import config_value
+from ingestion.api_values import as_text
 from ingestion.convert import typed_table
 from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
@@ -48,19 +48,6 @@ def soql(obj: CrmObject, excluded: set[str], since: dt.datetime | None) -> str:
     return query
 
 
-def _text(value: Any) -> str | None:
-    """A JSON value as the text a Data Export would hold (then typed like a CSV cell)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, int):
-        return str(value)
-    return str(value)
-
-
 def _record_number(index: int) -> int:
     return index + 1
 
@@ -75,7 +62,7 @@ def typed_records(
             columns[field.header] = pa.nulls(len(records), pa.string())
         else:
             columns[field.header] = pa.array(
-                [_text(record.get(field.header)) for record in records], pa.string()
+                [as_text(record.get(field.header)) for record in records], pa.string()
             )
     raw = pa.table(columns)
     table, _ = typed_table(raw, obj.spec, f"Salesforce API {obj.object_name}", _record_number)
