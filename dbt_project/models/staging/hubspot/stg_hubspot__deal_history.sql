@@ -2,8 +2,6 @@
     stage, amount or close date changed, holding the full state after it (each property's
     latest value at or before that moment). Probability and forecast category are the
     stage's, as HubSpot keeps no history of them here. -#}
-{{ config(enabled=var('crm', 'salesforce') == 'hubspot') }}
-
 with
 
 source as (select * from {{ source('hubspot', 'deal_property_history') }}),

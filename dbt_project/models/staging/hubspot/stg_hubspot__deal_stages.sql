@@ -2,8 +2,6 @@
     takes its first pipeline's place), with probability in percent (0-100) and the forecast
     category of a stage: Closed for won, Omitted for lost, else the category most of the
     stage's deals carry (Pipeline when none). The columns of the company's stage list. -#}
-{{ config(enabled=var('crm', 'salesforce') == 'hubspot') }}
-
 with
 
 source as (select * from {{ source('hubspot', 'deal_stages') }}),

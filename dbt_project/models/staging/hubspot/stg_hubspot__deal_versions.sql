@@ -2,8 +2,6 @@
     stg_crm__opportunity_versions, which selects from here when var crm = hubspot. The stage
     id becomes the stage's label; probability is in percent (HubSpot: a fraction); an
     archived deal is a soft delete; a deal with no currency is in the corporate currency. -#}
-{{ config(enabled=var('crm', 'salesforce') == 'hubspot') }}
-
 with
 
 source as (select * from {{ source('hubspot', 'deals') }}),

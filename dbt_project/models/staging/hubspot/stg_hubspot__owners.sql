@@ -1,7 +1,5 @@
 {#- HubSpot owners in the columns of stg_crm__users (stg_crm__users selects from here when
     var crm = hubspot). HubSpot has no titles or managers: both are null. -#}
-{{ config(enabled=var('crm', 'salesforce') == 'hubspot') }}
-
 with
 
 source as (select * from {{ source('hubspot', 'owners') }}),

@@ -1,8 +1,6 @@
 {#- HubSpot teams in the columns of stg_crm__user_roles. HubSpot's stable teams API has no
     hierarchy, so every team hangs under one company node (id `hubspot`, named by var
     `hubspot_company_name`): the hierarchy is company -> teams. -#}
-{{ config(enabled=var('crm', 'salesforce') == 'hubspot') }}
-
 with
 
 source as (select * from {{ source('hubspot', 'teams') }}),
