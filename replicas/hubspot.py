@@ -241,6 +241,12 @@ class HubSpotReplica:
                     0, {"value": properties[name], "timestamp": stamp, "sourceType": "CRM_UI"}
                 )
 
+    def archive_deal(self, deal_id: str, at: dt.datetime) -> None:
+        """Archive (delete) a deal; like HubSpot, this leaves hs_lastmodifieddate alone."""
+        deal = self.deals[deal_id]
+        deal["archived"] = True
+        deal["archivedAt"] = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
     # -- HTTP -------------------------------------------------------------------------------
     def handle(self, request: Request) -> Reply:
         self.requests += 1

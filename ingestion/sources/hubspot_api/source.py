@@ -123,14 +123,25 @@ def _deal_stages(client: HubSpotClient) -> Iterator[pa.Table]:
 
 
 def _deal_row(deal: dict[str, Any]) -> dict[str, Any]:
+    """A deal flattened to its raw columns. For an archived deal the cursor is the later of
+    its last modification and its archiving, so a deal archived since the last load passes
+    the cursor even when archiving did not touch hs_lastmodifieddate."""
     properties = deal.get("properties") or {}
+    modified = properties.get(CURSOR) or deal.get("updatedAt")
+    archived_at = deal.get("archivedAt")
+    if archived_at and (modified is None or _instant(archived_at) > _instant(modified)):
+        modified = archived_at
     return {
         **{name: properties.get(name) for name in DEAL_PROPERTIES},
         "id": deal.get("id"),
-        "hs_lastmodifieddate": properties.get("hs_lastmodifieddate") or deal.get("updatedAt"),
+        CURSOR: modified,
         "archived": bool(deal.get("archived", False)),
-        "archivedAt": deal.get("archivedAt"),
+        "archivedAt": archived_at,
     }
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _modified_since(client: HubSpotClient, since: dt.datetime) -> Iterator[list[Any]]:
@@ -159,7 +170,7 @@ def _modified_since(client: HubSpotClient, since: dt.datetime) -> Iterator[list[
             for deal in page:
                 stamp = (deal.get("properties") or {}).get(CURSOR)
                 if stamp:
-                    newest = max(newest, dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+                    newest = max(newest, _instant(stamp))
             yield page
             if seen >= SEARCH_WINDOW:
                 break

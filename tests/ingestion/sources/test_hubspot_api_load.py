@@ -125,6 +125,24 @@ def test_a_second_load_searches_only_changed_deals(
     assert result["deal_property_history"] > 0
 
 
+def test_a_deal_archived_since_the_last_load_becomes_a_soft_delete(
+    small_landing: Path, hubspot_load, tmp_path: Path
+) -> None:
+    first_warehouse, _, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    with crm_replica("hubspot-api", small_landing) as replica:
+        newest = max(_when(d["properties"]["hs_lastmodifieddate"]) for d in replica.deals.values())
+        deal_id = sorted(i for i, d in replica.deals.items() if not d["archived"])[0]
+        replica.archive_deal(deal_id, newest + dt.timedelta(days=1))
+        load_system("hubspot", small_landing, warehouse, connection="api")
+    current = _query(
+        warehouse,
+        f"select archived from raw_hubspot.deals where id = '{deal_id}' and _dlt_valid_to is null",
+    )
+    assert current == [(True,)]
+
+
 def _source_load(landing: Path, warehouse: Path, **options):
     replica = HubSpotReplica(landing, **options.pop("replica", {}))
     sleeps: list[float] = []
