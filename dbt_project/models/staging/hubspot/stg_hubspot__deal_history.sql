@@ -73,8 +73,9 @@ labelled as (
     inner join deals
         on filled.deal_id = cast(deals.id as {{ dbt.type_string() }})
     left join stage_labels
-        on cast(deals.pipeline as {{ dbt.type_string() }}) = stage_labels.pipeline_id
-        and filled.dealstage = stage_labels.stage_id
+        on
+            cast(deals.pipeline as {{ dbt.type_string() }}) = stage_labels.pipeline_id
+            and filled.dealstage = stage_labels.stage_id
     left join stages
         on coalesce(stage_labels.stage_name, filled.dealstage) = stages.stage_name
     where not coalesce(deals.archived, false)

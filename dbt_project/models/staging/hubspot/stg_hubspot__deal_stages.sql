@@ -42,7 +42,7 @@ usual_category as (
         forecast_category
     from deal_categories
     qualify row_number() over (
-        partition by pipeline_id, stage_id order by deals desc, forecast_category
+        partition by pipeline_id, stage_id order by deals desc, forecast_category asc
     ) = 1
 ),
 
@@ -60,8 +60,9 @@ categorised as (
         stages.is_won
     from stages
     left join usual_category
-        on stages.pipeline_id = usual_category.pipeline_id
-        and stages.stage_id = usual_category.stage_id
+        on
+            stages.pipeline_id = usual_category.pipeline_id
+            and stages.stage_id = usual_category.stage_id
 ),
 
 one_per_label as (

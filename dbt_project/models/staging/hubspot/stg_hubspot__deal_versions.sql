@@ -47,8 +47,9 @@ renamed as (
         cast(source._dlt_id as {{ dbt.type_string() }}) as dlt_id
     from source
     left join stages
-        on source.pipeline = stages.pipeline_id
-        and source.dealstage = stages.stage_id
+        on
+            source.pipeline = stages.pipeline_id
+            and source.dealstage = stages.stage_id
 ),
 
 final as (select * from renamed)
