@@ -12,7 +12,7 @@ from typing import Any
 
 import dlt
 
-from ingestion.api_session import ApiAuthError
+from ingestion.api_session import ApiConfigError
 
 
 def config_value(section: str, key: str, default: Any = None) -> Any:
@@ -31,7 +31,7 @@ def required_secret(section: str, key: str, why: str) -> str:
     """A secret the chosen auth flow needs; its absence names where to put it."""
     value = secret_value(section, key)
     if value is None:
-        raise ApiAuthError(
+        raise ApiConfigError(
             f"sources.{section}.{key} is not set ({why}): put it in .dlt/secrets.toml under "
             f"[sources.{section}] or set SOURCES__{section.upper()}__{key.upper()}"
         )

@@ -38,6 +38,10 @@ class ApiError(IngestionError):
     """An API refused a request in a way a retry cannot fix; the message says what to do."""
 
 
+class ApiConfigError(ApiError):
+    """A setting of an API source is missing or wrong; the message names the key and where."""
+
+
 class ApiAuthError(ApiError):
     """The API rejected the credentials, or a fresh token was rejected too."""
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingestion.api_config import config_value, required_secret, secret_value, string_list
+from ingestion.api_session import ApiConfigError
 
 SECTION = "salesforce_api"
 # records modified this long before the last load's newest SystemModstamp are read again:
@@ -42,7 +43,7 @@ class SalesforceConfig:
         """Read every key from dlt's config and secret providers (see README.md)."""
         instance_url = config_value(SECTION, "instance_url")
         if not instance_url:
-            raise ValueError(
+            raise ApiConfigError(
                 "sources.salesforce_api.instance_url is not set: the org's My Domain URL "
                 "(https://<domain>.my.salesforce.com) in .dlt/config.toml or "
                 "SOURCES__SALESFORCE_API__INSTANCE_URL"
@@ -50,7 +51,7 @@ class SalesforceConfig:
         instance_url = str(instance_url).rstrip("/")
         flow = str(config_value(SECTION, "flow", "client_credentials"))
         if flow not in ("client_credentials", "refresh_token"):
-            raise ValueError(
+            raise ApiConfigError(
                 f"sources.salesforce_api.flow={flow!r}: expected client_credentials or "
                 "refresh_token"
             )

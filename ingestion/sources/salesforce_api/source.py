@@ -21,6 +21,7 @@ from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.api_config import config_value
+from ingestion.api_session import ApiConfigError
 from ingestion.api_values import as_text
 from ingestion.convert import typed_table
 from ingestion.dedup import keep_latest
@@ -72,7 +73,7 @@ def typed_records(
 def _check_excluded(obj: CrmObject, excluded: set[str]) -> None:
     for field in obj.spec.fields:
         if field.header in excluded and not field.nullable:
-            raise ValueError(
+            raise ApiConfigError(
                 f"sources.salesforce_api.exclude_fields names {obj.object_name}.{field.header},"
                 " which the warehouse needs (a key or the SystemModstamp cursor): remove it"
             )

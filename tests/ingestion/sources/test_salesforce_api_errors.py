@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from salesforce_api_helpers import query, replica_config
 
-from ingestion.api_session import ApiAuthError, ApiError
+from ingestion.api_session import ApiAuthError, ApiConfigError, ApiError
 from ingestion.pipeline import load_system, make_pipeline
 from ingestion.sources.salesforce_api import salesforce_api_source
 from ingestion.sources.salesforce_api.client import SalesforceQueryError
@@ -185,7 +185,7 @@ def test_an_excluded_field_lands_as_an_empty_column(small_landing: Path, tmp_pat
 def test_a_key_cannot_be_excluded(small_landing: Path, tmp_path: Path) -> None:
     with pytest.raises(Exception) as excinfo:
         _load(small_landing, tmp_path / "wh", config={"exclude_fields": ("User.SystemModstamp",)})
-    error = _cause(excinfo, ValueError)
+    error = _cause(excinfo, ApiConfigError)
     assert "User.SystemModstamp, which the warehouse needs" in str(error)
 
 
@@ -205,3 +205,14 @@ def test_an_unreachable_api_fails_after_bounded_retries() -> None:
     assert f"127.0.0.1:{port}/services/data/v62.0/query unreachable after 3 attempts" in message
     assert "ConnectionError" in message
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0] / 2
+
+
+def test_a_missing_setting_names_the_key_and_where_it_goes(
+    small_landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCES__SALESFORCE_API__INSTANCE_URL", raising=False)
+    with pytest.raises(ApiConfigError) as excinfo:
+        load_system("crm", small_landing, tmp_path / "wh", connection="api")
+    message = str(excinfo.value)
+    assert message.startswith("sources.salesforce_api.instance_url is not set")
+    assert ".dlt/config.toml" in message and "SOURCES__SALESFORCE_API__INSTANCE_URL" in message
