@@ -45,10 +45,32 @@ _SOURCE_FUNCTIONS: dict[str, str] = {
     "finance": "ingestion.sources.finance:finance_source",
 }
 
+# The CRM may be read through an API instead of export files. Each API source is a
+# zero-argument factory that reads its settings from dlt's config and secrets when extracted.
+# Salesforce lands in `raw_crm` exactly as the export files do; HubSpot has its own shape and
+# lands in `raw_hubspot` (its staging models map it onto the stg_crm__ models).
+CONNECTIONS: tuple[str, ...] = ("files", "api")
+API_SYSTEMS: tuple[str, ...] = ("hubspot",)
+_API_SOURCE_FUNCTIONS: dict[str, str] = {
+    "crm": "ingestion.sources.salesforce_api:salesforce_api_source",
+    "hubspot": "ingestion.sources.hubspot_api:hubspot_api_source",
+}
+
+
+def crm_system(crm: str) -> str:
+    """The system (raw dataset `raw_<system>`) a CRM lands in: HubSpot its own, else `crm`."""
+    return "hubspot" if crm == "hubspot" else "crm"
+
+
+def ingest_systems(crm: str = "salesforce") -> tuple[str, ...]:
+    """The systems a run loads: `SYSTEMS`, with the CRM's own system in place of `crm`."""
+    return tuple(crm_system(crm) if system == "crm" else system for system in SYSTEMS)
+
 
 def _check_system(system: str) -> None:
-    if system not in SYSTEMS:
-        raise ValueError(f"unknown source system {system!r}; expected one of {', '.join(SYSTEMS)}")
+    if system not in SYSTEMS and system not in API_SYSTEMS:
+        known = ", ".join((*SYSTEMS, *API_SYSTEMS))
+        raise ValueError(f"unknown source system {system!r}; expected one of {known}")
 
 
 def _configure_dlt() -> None:
@@ -83,13 +105,24 @@ def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
     )
 
 
-def make_source(system: str, landing_dir: Path) -> DltSource:
+def make_source(system: str, landing_dir: Path, connection: str = "files") -> DltSource:
     """The `@dlt.source` of one system, reading `<landing_dir>/<system>/`.
 
-    Nothing is read until the source is extracted, so this is safe at Dagster definition
-    time, before any file has landed.
+    `connection="api"` reads the CRM through its API (`crm`: Salesforce REST, `hubspot`:
+    HubSpot CRM v3) instead of landing files. Nothing is read or requested until the source
+    is extracted, so this is safe at Dagster definition time.
     """
     _check_system(system)
+    if connection not in CONNECTIONS:
+        raise ValueError(f"unknown connection {connection!r}; expected files or api")
+    if connection == "api" or system in API_SYSTEMS:
+        if system not in _API_SOURCE_FUNCTIONS:
+            raise ValueError(f"the {system} system has no API source; it is read from files")
+        module_name, function_name = _API_SOURCE_FUNCTIONS[system].split(":")
+        api_source: Callable[[], DltSource] = getattr(
+            importlib.import_module(module_name), function_name
+        )
+        return api_source()
     module_name, function_name = _SOURCE_FUNCTIONS[system].split(":")
     source_function: Callable[[str], DltSource] = getattr(
         importlib.import_module(module_name), function_name
@@ -181,6 +214,8 @@ def loading(system: str, pipeline: dlt.Pipeline) -> Iterator[notes.LoadNotes]:
             cause = _find_cause(exc)
             if isinstance(cause, (LandingFileError, SchemaChangeError)):
                 raise cause from exc
+            if isinstance(cause, IngestionError):  # e.g. an API source's ApiError
+                raise cause from exc
             if isinstance(cause, DataValidationError):
                 raise _schema_change(cause) from exc
             if is_disk_full(exc):
@@ -188,8 +223,13 @@ def loading(system: str, pipeline: dlt.Pipeline) -> Iterator[notes.LoadNotes]:
             raise
 
 
-def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResult:
+def load_system(
+    system: str, landing_dir: Path, warehouse_dir: Path, connection: str = "files"
+) -> LoadResult:
     """Load one system's new and changed landing files; return rows loaded per table.
+
+    `connection="api"` reads the CRM through its API instead (`make_source`); an API system
+    has no landing folder, so it is never skipped as absent.
 
     On bad input the load stops with `LandingFileError` (file, row or cell, field) or
     `SchemaChangeError` (resource, column), nothing of this system is written, and the dlt
@@ -200,7 +240,8 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
     exists afterwards, empty when nothing landed for it (`ingestion.raw_tables`).
     """
     work_db = Path(warehouse_dir) / "work.duckdb"
-    if not system_to_load(landing_dir, system):
+    from_api = connection == "api" or system in API_SYSTEMS
+    if not from_api and not system_to_load(landing_dir, system):
         _check_system(system)
         reason = absent_reason(system, landing_dir, work_db)
         created = create_missing_raw_tables(work_db, [system])
@@ -209,7 +250,7 @@ def load_system(system: str, landing_dir: Path, warehouse_dir: Path) -> LoadResu
             system, {}, notes.LoadNotes(), None, skipped=reason, created_empty=created
         )
     pipeline = make_pipeline(system, warehouse_dir)
-    source = make_source(system, landing_dir)
+    source = make_source(system, landing_dir, connection)
     tables = list(source.resources.keys())
     with loading(system, pipeline) as collected:
         info = pipeline.run(source)

@@ -213,7 +213,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             as_of=settings.as_of,
             fiscal_year_start_month=settings.fiscal_year_start_month,
         )
-    code = cmd_run_with(settings)
+    code = _run_demo_crm(settings, getattr(args, "crm", "files") or "files")
     if code != 0:
         return code
     from orchestration.reporting import render_all
@@ -229,6 +229,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Restricted site (pay):           {outcome['restricted_index']}")
     print("Dagster UI:                      make dev  ->  http://127.0.0.1:3000")
     return 0
+
+
+def _run_demo_crm(settings: Settings, crm: str) -> int:
+    """Run the demo from the landing files, or its CRM through a local API replica."""
+    if crm == "files":
+        return cmd_run_with(settings)
+    from replicas.connect import crm_replica
+
+    settings = settings.with_overrides(
+        crm="hubspot" if crm == "hubspot-api" else "salesforce", crm_connection="api"
+    )
+    with crm_replica(crm, settings.landing_dir) as replica:
+        print(f"Serving the demo company's CRM through the {crm} replica on 127.0.0.1 ...")
+        code = cmd_run_with(settings)
+        served = replica.records_served
+    print(f"The {crm} replica served {served:,} records and was stopped.")
+    return code
 
 
 def cmd_run_with(settings: Settings) -> int:
@@ -353,6 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate (if needed) + run, print where to look")
     demo.add_argument("--as-of", type=_date)
+    demo.add_argument(
+        "--crm",
+        choices=["files", "salesforce-api", "hubspot-api"],
+        default="files",
+        help="read the CRM from the landing files (default) or through a local replica of "
+        "the Salesforce or HubSpot API, started and stopped by the command",
+    )
     demo.set_defaults(func=cmd_demo)
 
     landing = sub.add_parser(

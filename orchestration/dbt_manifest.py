@@ -56,9 +56,22 @@ def parse_project(settings: Settings | None = None) -> Path:
     return MANIFEST_PATH
 
 
+def _parsed_for_hubspot(path: Path) -> bool:
+    """Whether the manifest was parsed with var crm = hubspot (its raw_hubspot source is on)."""
+    sources = json.loads(path.read_text()).get("sources", {})
+    return any(source.get("source_name") == "hubspot" for source in sources.values())
+
+
 def ensure_manifest(settings: Settings | None = None) -> Path:
-    """Return the manifest path, parsing the project when it is missing or stale."""
-    if not MANIFEST_PATH.exists() or _sources_newer_than(MANIFEST_PATH):
+    """Return the manifest path, parsing the project when it is missing or stale.
+
+    The CRM (var `crm`) decides which raw sources exist, so a manifest parsed for another CRM
+    is stale too.
+    """
+    stale = not MANIFEST_PATH.exists() or _sources_newer_than(MANIFEST_PATH)
+    if not stale and settings is not None:
+        stale = _parsed_for_hubspot(MANIFEST_PATH) != (settings.crm == "hubspot")
+    if stale:
         parse_project(settings)
     return MANIFEST_PATH
 

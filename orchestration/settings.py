@@ -48,6 +48,28 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+CRMS = ("salesforce", "hubspot", "csv")
+
+
+def _crm() -> tuple[str, str]:
+    """`SPM_CRM` (which CRM feeds the warehouse) and `SPM_CRM_CONNECTION` (files or api).
+
+    Salesforce is read from export files (`crm/`) or its REST API; HubSpot only through its
+    API; a CSV export (`crm_export/` with a mapping) only from files.
+    """
+    crm = (os.environ.get("SPM_CRM") or "salesforce").strip().lower()
+    if crm not in CRMS:
+        raise ValueError(f"SPM_CRM={crm!r}: expected one of {', '.join(CRMS)}")
+    default = "api" if crm == "hubspot" else "files"
+    connection = (os.environ.get("SPM_CRM_CONNECTION") or default).strip().lower()
+    allowed = {"salesforce": ("files", "api"), "hubspot": ("api",), "csv": ("files",)}[crm]
+    if connection not in allowed:
+        raise ValueError(
+            f"SPM_CRM_CONNECTION={connection!r} with SPM_CRM={crm}: expected {' or '.join(allowed)}"
+        )
+    return crm, connection
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -86,9 +108,14 @@ class Settings:
     landing_strict: bool = False
     # When set, the publish step also publishes to this PostgreSQL database (libpq URL).
     publish_postgres_url: str | None = None
+    # which CRM feeds the warehouse (salesforce | hubspot | csv) and how it is read
+    # (files | api); API credentials live in dlt's secrets, never here
+    crm: str = "salesforce"
+    crm_connection: str = "files"
 
     @classmethod
     def from_env(cls) -> Settings:
+        crm, crm_connection = _crm()
         return cls(
             landing_dir=_path("SPM_LANDING_DIR", "data/landing"),
             warehouse_dir=_path("SPM_WAREHOUSE_DIR", "warehouse"),
@@ -111,6 +138,8 @@ class Settings:
             keep_dbt_targets=_int("SPM_KEEP_DBT_TARGETS", 5, 1, 1000),
             landing_strict=_bool("SPM_LANDING_STRICT", False),
             publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
+            crm=crm,
+            crm_connection=crm_connection,
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -153,6 +182,7 @@ class Settings:
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "corporate_currency": self.corporate_currency,
             "stalled_after_days": self.stalled_after_days,
+            "crm": self.crm,
         }
 
     def quality_config(self) -> QualityConfig:

@@ -12,7 +12,14 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ingestion.pipeline import SYSTEMS, loading, make_pipeline, make_source
+from ingestion.pipeline import (
+    API_SYSTEMS,
+    crm_system,
+    ingest_systems,
+    loading,
+    make_pipeline,
+    make_source,
+)
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
 from orchestration.root_cause import failure_with_root_cause, log_load_notes
@@ -44,7 +51,9 @@ class SystemTranslator(DagsterDltTranslator):
 
 
 def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
-    source = make_source(system, settings.landing_dir)
+    connection = settings.crm_connection if system == crm_system(settings.crm) else "files"
+    from_api = connection == "api" or system in API_SYSTEMS
+    source = make_source(system, settings.landing_dir, connection)
     pipeline = make_pipeline(system, settings.warehouse_dir)
 
     @dlt_assets(
@@ -58,7 +67,7 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
         # the same load path as `ingestion.pipeline.load_system`: private files, notes,
         # abort of half-extracted packages, errors that name file, row and field
         with warehouse_lock(settings.warehouse_dir), failure_with_root_cause():
-            if not system_to_load(settings.landing_dir, system):
+            if not from_api and not system_to_load(settings.landing_dir, system):
                 # raises when the system landed before and vanished, or when there is no CRM
                 reason = absent_reason(system, settings.landing_dir, settings.work_db)
                 created = create_missing_raw_tables(settings.work_db, [system])
@@ -79,8 +88,8 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
 
 
 def build_ingest_assets(settings: Settings) -> list[dg.AssetsDefinition]:
-    """One dlt multi-asset per source system, all in the single-writer pool."""
-    return [_system_assets(system, settings) for system in SYSTEMS]
+    """One dlt multi-asset per source system (the configured CRM's), in the writer pool."""
+    return [_system_assets(system, settings) for system in ingest_systems(settings.crm)]
 
 
 def ingest_resources() -> dict[str, Any]:

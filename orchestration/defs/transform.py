@@ -68,7 +68,9 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     dbt_vars = json.dumps(settings.dbt_vars())
 
     @dbt_assets(
-        manifest=manifest_path,
+        # the parsed manifest, not its path: dagster-dbt caches a manifest by path, and the
+        # file is parsed again when the CRM (var crm) changes within one process
+        manifest=json.loads(manifest_path.read_text()),
         dagster_dbt_translator=TRANSLATOR,
         name="dbt_models",
         pool=WRITER_POOL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dlt
 import pyarrow as pa
@@ -40,13 +41,13 @@ def _rows(landing_dir: Path, obj: CrmObject) -> Iterator[pa.Table]:
         yield for_dlt(table, obj.spec, scd2_version_of=version)
 
 
-def crm_resource(landing_dir: Path, obj: CrmObject) -> DltResource:
-    """One resource per object, named after its raw table, incremental on SystemModstamp.
+def write_hints(obj: CrmObject) -> dict[str, Any]:
+    """How an object's raw table is written: name, keys, disposition, typed columns.
 
     scd2 objects use `merge_key="id"`: a load retires the current version of exactly the ids
     it carries. An id the load does not carry (unchanged, so filtered out by the
     SystemModstamp cursor) keeps its current version, where dlt's scd2 default would retire
-    every row absent from the load.
+    every row absent from the load. The Salesforce API source writes with the same hints.
     """
     if obj.disposition == "scd2":
         write_disposition: dict[str, object] = {"disposition": "merge", "strategy": "scd2"}
@@ -59,15 +60,18 @@ def crm_resource(landing_dir: Path, obj: CrmObject) -> DltResource:
             "deduplicated": True,
         }
         merge_key = None
-    resource = dlt.resource(
-        _rows,
-        name=obj.table,
-        primary_key="id",
-        merge_key=merge_key,
-        write_disposition=write_disposition,  # type: ignore[arg-type]
-        columns=dlt_columns(obj.spec),
-        incremental=dlt.sources.incremental(CURSOR),
-    )
+    return {
+        "name": obj.table,
+        "primary_key": "id",
+        "merge_key": merge_key,
+        "write_disposition": write_disposition,
+        "columns": dlt_columns(obj.spec),
+    }
+
+
+def crm_resource(landing_dir: Path, obj: CrmObject) -> DltResource:
+    """One resource per object, named after its raw table, incremental on SystemModstamp."""
+    resource = dlt.resource(_rows, **write_hints(obj), incremental=dlt.sources.incremental(CURSOR))
     return resource(Path(landing_dir), obj)
 
 

@@ -1,6 +1,6 @@
 with
 
-source as (select * from {{ source('crm', 'account') }}),
+source as (select * from {{ crm_source('account') }}),
 
 renamed as (
     select

@@ -1,3 +1,15 @@
+{#- HubSpot mode (var crm = hubspot): no export, so no rejects; the same columns, empty. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_bigint() }}) as file_row,
+    cast(null as {{ dbt.type_string() }}) as field_name,
+    cast(null as {{ dbt.type_string() }}) as cell_value,
+    cast(null as {{ dbt.type_string() }}) as reason,
+    cast(null as {{ dbt.type_string() }}) as deal_id
+where false
+{% else %}
 with
 
 source as (select * from {{ source('crm', 'crm_export_rejects') }}),
@@ -16,3 +28,4 @@ renamed as (
 final as (select * from renamed)
 
 select * from final
+{% endif %}

@@ -1,3 +1,8 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__deal_history') }}
+{% else %}
 with
 
 source as (select * from {{ source('crm', 'opportunity_history') }}),
@@ -49,3 +54,4 @@ latest_not_deleted as (
 final as (select * from latest_not_deleted)
 
 select * from final
+{% endif %}

@@ -1,6 +1,6 @@
 with
 
-source as (select * from {{ source('crm', 'opportunity_line_item') }}),
+source as (select * from {{ crm_source('opportunity_line_item') }}),
 
 renamed as (
     select

@@ -1,6 +1,6 @@
 with
 
-source as (select * from {{ source('crm', 'opportunity_split_type') }}),
+source as (select * from {{ crm_source('opportunity_split_type') }}),
 
 renamed as (
     select

@@ -2,6 +2,30 @@
     The CRM's stage picklist (OpportunityStage), one row per stage. Empty when the company
     did not export it: int_crm_stages_resolved then derives the stages from the opportunities.
 -#}
+{#- HubSpot mode (var crm = hubspot): the deal stages of its pipelines, same columns. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+with
+
+hubspot_stages as (select * from {{ ref('stg_hubspot__deal_stages') }}),
+
+final as (
+    select
+        cast(stage_name as {{ dbt.type_string() }}) as stage_id,
+        stage_name,
+        stage_name as stage_label,
+        true as is_active,
+        cast(stage_order as integer) as sort_order,
+        is_closed,
+        is_won,
+        cast(default_probability as decimal(9, 4)) as default_probability,
+        forecast_category,
+        cast(null as timestamp with time zone) as system_modstamp_at
+    from hubspot_stages
+)
+
+select * from final
+{% else %}
 with
 
 source as (
@@ -63,3 +87,4 @@ deduplicated as (
 final as (select * from deduplicated)
 
 select * from final
+{% endif %}

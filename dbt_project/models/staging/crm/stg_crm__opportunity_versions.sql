@@ -1,3 +1,8 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__deal_versions') }}
+{% else %}
 {#-
     Every version of every opportunity the loads have seen (dlt keeps raw_crm.opportunity as
     an scd2 table), renamed and typed once: stg_crm__opportunities takes the current
@@ -41,3 +46,4 @@ renamed as (
 final as (select * from renamed)
 
 select * from final
+{% endif %}

@@ -1,6 +1,6 @@
 with
 
-source as (select * from {{ source('crm', 'product2') }}),
+source as (select * from {{ crm_source('product2') }}),
 
 renamed as (
     select

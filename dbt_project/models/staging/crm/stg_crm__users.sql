@@ -1,3 +1,8 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__owners') }}
+{% else %}
 with
 
 source as (select * from {{ source('crm', 'user') }}),
@@ -54,3 +59,4 @@ deduplicated as (
 final as (select * from deduplicated)
 
 select * from final
+{% endif %}

@@ -1,0 +1,132 @@
+"""The raw tables of the HubSpot CRM v3 source (`raw_hubspot`): one `TableSpec` each.
+
+Field headers are the API's property names (or the flattened attribute of an owner, team or
+stage), so the raw column is dlt's snake_case of it, as for every other source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ingestion.fields import TableSpec, amount, bigint, boolean, key, percent, text, timestamp
+
+Disposition = Literal["scd2", "merge"]
+
+
+@dataclass(frozen=True)
+class HubSpotTable:
+    """A raw table: its typed columns and how it is written."""
+
+    spec: TableSpec
+    disposition: Disposition
+
+    @property
+    def table(self) -> str:
+        return self.spec.table
+
+
+OWNERS = HubSpotTable(
+    TableSpec(
+        "owners",
+        (
+            key("id"),
+            text("email"),
+            text("firstName"),
+            text("lastName"),
+            text("userId"),
+            text("primaryTeamId"),
+            timestamp("createdAt"),
+            timestamp("updatedAt", nullable=False),
+            boolean("archived", nullable=False),
+        ),
+        ("id",),
+    ),
+    "merge",
+)
+
+TEAMS = HubSpotTable(TableSpec("teams", (key("id"), text("name")), ("id",)), "merge")
+
+DEAL_STAGES = HubSpotTable(
+    TableSpec(
+        "deal_stages",
+        (
+            key("stageId"),
+            key("pipelineId"),
+            text("pipelineLabel"),
+            bigint("pipelineDisplayOrder"),
+            text("label"),
+            bigint("displayOrder"),
+            boolean("isClosed"),
+            # HubSpot's stage probability is a fraction, 0.0-1.0
+            percent("probability"),
+            boolean("archived"),
+        ),
+        ("pipeline_id", "stage_id"),
+    ),
+    "merge",
+)
+
+DEAL_PROPERTIES: tuple[str, ...] = (
+    "dealname",
+    "amount",
+    "deal_currency_code",
+    "closedate",
+    "createdate",
+    "pipeline",
+    "dealstage",
+    "hubspot_owner_id",
+    "hs_forecast_category",
+    "hs_deal_stage_probability",
+    "dealtype",
+    "hs_is_closed",
+    "hs_is_closed_won",
+    "hs_lastmodifieddate",
+)
+
+DEALS = HubSpotTable(
+    TableSpec(
+        "deals",
+        (
+            key("id"),
+            text("dealname"),
+            amount("amount"),
+            text("deal_currency_code"),
+            timestamp("closedate"),
+            timestamp("createdate"),
+            text("pipeline"),
+            text("dealstage"),
+            text("hubspot_owner_id"),
+            text("hs_forecast_category"),
+            percent("hs_deal_stage_probability"),
+            text("dealtype"),
+            boolean("hs_is_closed"),
+            boolean("hs_is_closed_won"),
+            timestamp("hs_lastmodifieddate", nullable=False),
+            boolean("archived", nullable=False),
+            timestamp("archivedAt"),
+        ),
+        ("id",),
+    ),
+    "scd2",
+)
+
+HISTORY_PROPERTIES: tuple[str, ...] = ("dealstage", "amount", "closedate")
+
+DEAL_PROPERTY_HISTORY = HubSpotTable(
+    TableSpec(
+        "deal_property_history",
+        (
+            key("id"),
+            key("dealId"),
+            key("property"),
+            text("value"),
+            timestamp("timestamp", nullable=False),
+            text("sourceType"),
+        ),
+        ("id",),
+    ),
+    "merge",
+)
+
+TABLES: tuple[HubSpotTable, ...] = (OWNERS, TEAMS, DEAL_STAGES, DEALS, DEAL_PROPERTY_HISTORY)

@@ -1,0 +1,179 @@
+"""The small demo company through the HubSpot CRM v3 replica: the raw rows the portal holds,
+archived deals as soft deletes, incremental loads through search, and the API's failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.api_session import ApiAuthError
+from ingestion.pipeline import load_system, make_pipeline
+from ingestion.sources.hubspot_api import HubSpotConfig, hubspot_api_source
+from replicas.connect import crm_replica
+from replicas.hubspot import HubSpotReplica
+from replicas.server import ReplicaServer
+
+pytestmark = pytest.mark.slow
+
+OVERLAP = dt.timedelta(seconds=300)
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def _when(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.fixture(scope="module")
+def hubspot_load(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    warehouse = tmp_path_factory.mktemp("hubspot") / "warehouse"
+    with crm_replica("hubspot-api", small_landing) as replica:
+        result = load_system("hubspot", small_landing, warehouse, connection="api")
+    return warehouse, replica, result
+
+
+def test_the_load_lands_every_record_of_the_portal(hubspot_load) -> None:
+    warehouse, replica, result = hubspot_load
+    history = sum(
+        len(values)
+        for deal_id, properties in replica.history.items()
+        if deal_id in replica.deals and not replica.deals[deal_id]["archived"]
+        for values in properties.values()
+    )
+    stages = sum(len(p["stages"]) for p in replica.pipelines)
+    expected = {
+        "owners": len(replica.owners),
+        "teams": len(replica.teams),
+        "deal_stages": stages,
+        "deals": len(replica.deals),
+        "deal_property_history": history,
+    }
+    assert dict(result) == expected
+    for table, rows in expected.items():
+        assert _query(warehouse, f"select count(*) from raw_hubspot.{table}") == [(rows,)]
+
+
+def test_deal_values_arrive_typed(hubspot_load) -> None:
+    warehouse, replica, _ = hubspot_load
+    deal = next(d for d in replica.deals.values() if d["properties"]["amount"])
+    row = _query(
+        warehouse,
+        "select amount, dealstage, hubspot_owner_id, cast(closedate as date),"
+        f" hs_is_closed_won from raw_hubspot.deals where id = '{deal['id']}'",
+    )
+    properties = deal["properties"]
+    assert len(row) == 1
+    amount, stage, owner, close_date, won = row[0]
+    assert float(amount) == float(properties["amount"])
+    assert stage == properties["dealstage"] and owner == properties["hubspot_owner_id"]
+    assert close_date.isoformat() == properties["closedate"][:10]
+    assert won == (properties["hs_is_closed_won"] == "true")
+
+
+def test_archived_deals_land_as_soft_deletes(hubspot_load) -> None:
+    warehouse, replica, _ = hubspot_load
+    archived = {d["id"] for d in replica.deals.values() if d["archived"]}
+    assert archived, "the demo company has soft-deleted opportunities"
+    landed = _query(warehouse, "select id from raw_hubspot.deals where archived")
+    assert {i for (i,) in landed} == archived
+
+
+def test_a_second_load_searches_only_changed_deals(
+    small_landing: Path, hubspot_load, tmp_path: Path
+) -> None:
+    first_warehouse, _, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    with crm_replica("hubspot-api", small_landing) as replica:
+        newest = max(_when(d["properties"]["hs_lastmodifieddate"]) for d in replica.deals.values())
+        live = sorted(i for i, d in replica.deals.items() if not d["archived"])
+        changed = live[:2]
+        later = newest + dt.timedelta(hours=1)
+        for record_id in changed:
+            replica.update_deal(record_id, later, amount="777.00", dealstage="closedwon")
+        result = load_system("hubspot", small_landing, warehouse, connection="api")
+    assert len(replica.searches) == 1
+    (flt,) = replica.searches[0]["filterGroups"][0]["filters"]
+    assert flt["propertyName"] == "hs_lastmodifieddate" and flt["operator"] == "GTE"
+    bound = newest - OVERLAP
+    in_window = sum(
+        1
+        for d in replica.deals.values()
+        if not d["archived"] and _when(d["properties"]["hs_lastmodifieddate"]) >= bound
+    )
+    archived = sum(1 for d in replica.deals.values() if d["archived"])
+    # the search window, plus the archived listing every load reads
+    assert replica.deals_served == in_window + archived
+    assert in_window < 50
+    current = _query(
+        warehouse,
+        "select id, amount, dealstage from raw_hubspot.deals where _dlt_valid_to is null"
+        f" and id in ({', '.join(repr(i) for i in changed)})",
+    )
+    assert sorted((i, float(a), s) for i, a, s in current) == [
+        (i, 777.0, "closedwon") for i in changed
+    ]
+    versions = _query(warehouse, "select count(*) from raw_hubspot.deals")[0][0]
+    assert versions == len(replica.deals) + len(changed)
+    assert result["deal_property_history"] > 0
+
+
+def test_a_deal_archived_since_the_last_load_becomes_a_soft_delete(
+    small_landing: Path, hubspot_load, tmp_path: Path
+) -> None:
+    first_warehouse, _, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    with crm_replica("hubspot-api", small_landing) as replica:
+        newest = max(_when(d["properties"]["hs_lastmodifieddate"]) for d in replica.deals.values())
+        deal_id = sorted(i for i, d in replica.deals.items() if not d["archived"])[0]
+        replica.archive_deal(deal_id, newest + dt.timedelta(days=1))
+        load_system("hubspot", small_landing, warehouse, connection="api")
+    current = _query(
+        warehouse,
+        f"select archived from raw_hubspot.deals where id = '{deal_id}' and _dlt_valid_to is null",
+    )
+    assert current == [(True,)]
+
+
+def _source_load(landing: Path, warehouse: Path, **options):
+    replica = HubSpotReplica(landing, **options.pop("replica", {}))
+    sleeps: list[float] = []
+    with ReplicaServer(replica) as server:
+        config = HubSpotConfig(access_token=options.pop("token", replica.access_token),
+                               base_url=server.url, **options)  # fmt: skip
+        source = hubspot_api_source(config, sleep=sleeps.append).with_resources("owners", "teams")
+        make_pipeline("hubspot", warehouse).run(source)
+    return replica, sleeps
+
+
+def test_a_wrong_token_fails_naming_the_setting(small_landing: Path, tmp_path: Path) -> None:
+    with pytest.raises(Exception) as excinfo:
+        _source_load(small_landing, tmp_path / "wh", token="pat-wrong")
+    error = excinfo.value
+    while error is not None and not isinstance(error, ApiAuthError):
+        error = error.__cause__ or error.__context__
+    assert error is not None
+    assert "HubSpot refused the private app token" in str(error)
+    assert "SOURCES__HUBSPOT_API__ACCESS_TOKEN" in str(error)
+
+
+def test_rate_limit_is_retried_after_the_wait_it_asks(small_landing: Path, tmp_path: Path) -> None:
+    replica, sleeps = _source_load(
+        small_landing, tmp_path / "wh", replica={"faults": {1: "429", 2: "503"}, "retry_after": 2}
+    )
+    assert len(sleeps) == 2
+    assert 2 <= sleeps[0] <= 3
+    assert 0 < sleeps[1] <= 2
+    # archived owners (deactivated users) come from a second listing
+    owners = _query(
+        tmp_path / "wh", "select count(*), count(*) filter (archived) from raw_hubspot.owners"
+    )
+    assert owners == [(len(replica.owners), sum(o["archived"] for o in replica.owners))]
