@@ -494,10 +494,8 @@ QUARANTINES = [
     ),
     Case(
         "close_date_far_in_future",
-        "An open USD deal with CloseDate 2999-12-31: quarantined as no_fx_rate, because the"
-        " daily rate table ends with the calendar (calendar_years_ahead). Kept out of the"
-        " marts, which is sensible, though the detail 'No USD rate on or before the close date"
-        " 2999-12-31' names a rate a USD deal does not need rather than the far date",
+        "An open USD deal with CloseDate 2999-12-31: loaded as it is (the corporate currency"
+        " needs no rate, so nothing quarantines it; a date that far out is the rep's to fix)",
         "crm",
         OPP,
         lambda land: f.edit_opportunity(
@@ -510,9 +508,9 @@ QUARANTINES = [
             IsWon="false",
             CloseDate="2999-12-31",
         ),
-        "quarantine",
-        table="opportunities",
-        rule="no_fx_rate",
+        "accepted",
+        query="select close_date " + CURRENT_OPPORTUNITY,
+        expected=[(dt.date(2999, 12, 31),)],
         shared=True,
     ),
     Case(
@@ -714,13 +712,13 @@ BLOCKING = [
 WARNINGS = [
     Case(
         "unknown_currency_reported_at_source",
-        "CurrencyIsoCode 'XYZ': the raw check warns (dbt quarantines the deal, see"
-        " unknown_currency)",
+        "CurrencyIsoCode 'XYZ': the raw check warns that no rate converts it (dbt quarantines"
+        " the deal, see unknown_currency)",
         "crm",
         OPP,
         lambda land: f.edit_opportunity(land, 20, CurrencyIsoCode="XYZ"),
         "warning",
-        check="opportunity__currency_known",
+        check="opportunity__currency_has_rate",
     ),
     Case(
         "negative_amount_reported_at_source",

@@ -36,7 +36,9 @@ def api_load(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def test_api_load_equals_the_file_load_row_for_row(file_warehouse: Path, api_load) -> None:
     api_warehouse, _, _ = api_load
-    tables = raw_tables(file_warehouse)
+    # crm_export_rejects holds the unreadable cells of a mapped CSV export: the file path
+    # always writes it (empty for Salesforce files), an API has no cells to reject
+    tables = [t for t in raw_tables(file_warehouse) if t != "crm_export_rejects"]
     assert tables == raw_tables(api_warehouse)
     assert "opportunity" in tables and "user" in tables
     for table in tables:

@@ -12,7 +12,14 @@ where false
 {% else %}
 with
 
-source as (select * from {{ source('crm', 'crm_export_rejects') }}),
+-- only the file path writes this table (empty for Salesforce files); an API load has none
+source as (
+    select *
+    from {{ optional_source('crm', 'crm_export_rejects', [
+        ('file_name', 'varchar'), ('file_row', 'bigint'), ('field_name', 'varchar'),
+        ('cell_value', 'varchar'), ('reason', 'varchar'), ('deal_id', 'varchar'),
+    ]) }}
+),
 
 renamed as (
     select

@@ -1,0 +1,1 @@
+select * from quarantine.crm_export

@@ -1,0 +1,1 @@
+select * from marts.pipeline_by_stage
