@@ -20,6 +20,7 @@ from ingestion.file_modes import make_warehouse_dir, private_umask
 from ingestion.landing_files import scan_landing
 from orchestration.dagster_home import (
     LAUNCHED_BY_TAG,
+    PROCESS_TAG,
     WAREHOUSE_TAG,
     persistent_instance,
     retire_dead_cli_runs,
@@ -130,7 +131,11 @@ def _run_pipeline(
         instance=instance,
         raise_on_error=False,
         asset_selection=asset_selection,
-        tags={WAREHOUSE_TAG: str(settings.warehouse_dir.resolve()), LAUNCHED_BY_TAG: "spm run"},
+        tags={
+            WAREHOUSE_TAG: str(settings.warehouse_dir.resolve()),
+            LAUNCHED_BY_TAG: "spm run",
+            PROCESS_TAG: str(os.getpid()),
+        },
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)
