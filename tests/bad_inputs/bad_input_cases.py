@@ -712,13 +712,13 @@ BLOCKING = [
 WARNINGS = [
     Case(
         "unknown_currency_reported_at_source",
-        "CurrencyIsoCode 'XYZ': the raw check warns that no rate converts it (dbt quarantines"
-        " the deal, see unknown_currency)",
+        "CurrencyIsoCode 'US$': not an ISO 4217 code, the raw check warns (dbt quarantines"
+        " the deal, as it does any currency without a rate: see unknown_currency)",
         "crm",
         OPP,
-        lambda land: f.edit_opportunity(land, 20, CurrencyIsoCode="XYZ"),
+        lambda land: f.edit_opportunity(land, 20, CurrencyIsoCode="US$"),
         "warning",
-        check="opportunity__currency_has_rate",
+        check="opportunity__currency_iso_code",
     ),
     Case(
         "negative_amount_reported_at_source",

@@ -73,8 +73,8 @@ def test_a_bad_value_fails_its_system_naming_file_row_and_field(
     verdict = _verdict(landing.root, "crm")
     assert verdict.action == "fail"
     assert verdict.problems == (
-        "crm/Opportunity.csv, row 3, field Amount: '12,5' is not a decimal number with at most "
-        "2 decimals",
+        "crm/Opportunity.csv, row 3, field Amount: '12,5' uses a decimal comma: write '.' before"
+        " the decimals",
     )
     assert main(["check-landing", str(landing.root)]) == 2
     assert "A run would FAIL (crm): fix the problems above." in capsys.readouterr().out

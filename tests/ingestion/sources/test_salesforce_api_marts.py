@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 
 # what a run says about itself (run id, times), not about the data
-RUN_METADATA = {"run_reports"}
+RUN_METADATA = {"run_reports", "publication"}  # the run's own records: ids and times
 
 
 def _mart_tables(db: Path) -> list[tuple[str, str]]:
