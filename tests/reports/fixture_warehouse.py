@@ -3,10 +3,10 @@
 The report pages and emails read the published marts only. Until the dbt marts exist, the
 tests need a warehouse with the same schemas, tables and columns: this module writes one,
 from a fixed seed, for a company of three teams in two regions with eleven people. The
-columns mirror the mart columns named in DESIGN.md section 4 and the issue texts (issue 3:
-`rep_performance` and friends; issue 4: pipeline, forecast, coaching, ramp and restricted
-compensation marts; issue 5: `marts.run_reports`). When the real published warehouse of the
-small demo company is available, the same tests run on it through the lead's fixture.
+columns mirror the dbt mart contracts (`rep_performance` and friends; the pipeline,
+forecast, coaching, ramp and restricted compensation marts; `marts.run_reports`).
+When the real published warehouse of the small demo company is available, the same tests
+run on it through the lead's fixture.
 
 Numbers are internally consistent (team rows are sums of their reps' rows, quarters sum
 their months, attainment = bookings / quota) so that a page showing the wrong row is caught.
