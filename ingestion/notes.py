@@ -2,7 +2,9 @@
 
 Resources run inside dlt's extract step and have no return channel, so they report here. The
 report is always logged; `ingestion.pipeline.load_system` also collects it for its caller
-(the CLI prints it, Dagster attaches it as metadata).
+(the CLI prints it). Under Dagster the ingest asset collects it the same way and
+`orchestration.root_cause.log_load_notes` writes the new columns, conflicting and repeated
+ids as warnings in the step's log (and so the run's log); they are not asset metadata.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The schema contract every source declares (CONVENTIONS.md, dlt section).
+"""The schema contract every source declares (dlt `schema_contract`), in one place.
 
 New tables and new columns may evolve: a source system adding a field must not stop the
 daily load, and the load reports the new column. A known column that changes its data type

@@ -8,7 +8,7 @@ under Evidence and under the product's renderer.
 
 `build_with_evidence` copies the project into a scratch directory (Evidence writes its
 build, cache and generated files into the project), points the sources at the given
-published warehouse by a relative path, leaves out the pages whose marts are not there yet
+published warehouse by a relative path, leaves out the pages whose marts it does not hold
 (and the restricted page unless asked), runs `evidence sources` and `evidence build`
 offline, and checks that every page it kept compiled to HTML.
 """

@@ -2,7 +2,7 @@
 
 Readers of a page ask "what exactly is win rate?". The answer already exists once: the
 `description` of each mart column in `dbt_project/models/marts/**/*.yml`, with the shared KPI
-definitions as dbt doc blocks (`{% docs kpi_win_rate %}` in `_kpi_docs.md`). This module
+definitions as dbt doc blocks (`{% docs kpi_win_rate %}` in `dbt_project/docs/`). This module
 reads those files (no dbt run needed), resolves `{{ doc("...") }}`, and gives the glossary
 page two parts: every KPI with its definition and the marts that carry it, then every mart
 the site may show with each of its columns. Only marts present in the rendered warehouse
@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 DBT_MODELS = Path(__file__).resolve().parent.parent / "dbt_project" / "models"
+# The dbt project's `docs-paths`: the KPI reference in docs/, any further blocks in models/.
+DBT_DOCS = DBT_MODELS.parent / "docs"
 _DOC_BLOCK = re.compile(r"\{%-?\s*docs\s+(\w+)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}", re.DOTALL)
 # Columns that are measures a reader quotes (amounts, rates, counts, ratios, durations).
 _MEASURE = re.compile(
@@ -46,7 +48,7 @@ class Kpi:
     key: str  # the doc block name, e.g. kpi_win_rate
     title: str
     definition: str
-    used_in: list[str] = field(default_factory=list)  # mart.column
+    used_in: list[str] = field(default_factory=list)  # mart.column, or mart if it is the KPI
 
 
 @dataclass
@@ -57,7 +59,8 @@ class Glossary:
 
 def _doc_blocks(models_dir: Path) -> dict[str, str]:
     blocks: dict[str, str] = {}
-    for path in sorted(models_dir.rglob("*.md")):
+    paths = sorted((models_dir.parent / "docs").rglob("*.md")) + sorted(models_dir.rglob("*.md"))
+    for path in paths:
         for name, body in _DOC_BLOCK.findall(path.read_text(encoding="utf-8")):
             blocks[name] = " ".join(body.split())
     return blocks
@@ -92,8 +95,12 @@ def build_glossary(
             name = str(model.get("name", "")).lower()
             if name not in schema_of:
                 continue
-            description = _resolve(str(model.get("description") or ""), blocks)
-            mart = Mart(name, schema_of[name], description)
+            raw_description = str(model.get("description") or "")
+            mart = Mart(name, schema_of[name], _resolve(raw_description, blocks))
+            # A mart that is one KPI (stalled deals, slipped deals) quotes it as its description.
+            for ref in _DOC_REF.findall(raw_description):
+                if ref in kpis:
+                    kpis[ref].used_in.append(name)
             for column in model.get("columns") or []:
                 raw = str(column.get("description") or "")
                 column_name = str(column["name"])

@@ -2,7 +2,8 @@
 
 Days are counted from 1970-01-01 and months as `year * 12 + month - 1` ("absolute months"), so
 that millions of dates can be bucketed with numpy. A fiscal year is named by the calendar year in
-which it ends (DESIGN.md section 4): with a February start, Feb 2026 - Jan 2027 is FY2027.
+which it ends (the `fiscal_period` doc block in dbt_project/docs/): with a February start,
+Feb 2026 - Jan 2027 is FY2027.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def quarter_first_am(am: np.ndarray | int, fsm: int) -> np.ndarray:
 
 
 def selling_day(days: np.ndarray | int) -> np.ndarray:
-    """Selling days are Monday to Friday (KPI_EXAMPLES.md: pace)."""
+    """Selling days are Monday to Friday (the pace KPIs of dbt_project/docs/kpi_definitions.md)."""
     return weekday(days) < 5
 
 

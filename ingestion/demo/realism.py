@@ -1,4 +1,4 @@
-"""The realism figures of DESIGN.md section 3, computed from what was generated.
+"""The demo company's realism figures (README "Realism figures"), computed from what was generated.
 
 Every figure uses the clean records the warehouse will keep (faulty opportunities excluded), so
 the manifest says what the reports will show. The attainment and seasonality figures use the

@@ -2,7 +2,7 @@
 
 One table so that the CLI, the benchmarks and the README name the same companies. Rates are per
 rep so that every scale looks like the same sales org, only bigger; `large` is tuned to about
-500,000 opportunities and 10 million activities (DESIGN.md section 3, issue 2).
+500,000 opportunities and 10 million activities (the `large` benchmark scale).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a bad-input case is: one fault in the small demo company and the outcome it must have.
 
-Outcomes (issue 5, "Bad input: a corpus"):
+Outcomes:
 - `error`: loading the system raises `LandingFileError` naming the file, the row (or sheet and
   cell) and the field, and the raw tables of the system are exactly as before the load.
 - `quarantine`: the broken record lands in `quarantine.<table>` with the rule, and is absent

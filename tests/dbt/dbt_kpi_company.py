@@ -1,7 +1,8 @@
-"""The company of ../shared/KPI_EXAMPLES.md as raw rows, written straight into raw_* tables.
+"""The worked-example company of the KPI reference as raw rows, written straight into raw_* tables.
 
 Every row here is a row of the worked examples; the expected numbers live in the tests, copied
-from KPI_EXAMPLES.md, so that the SQL is checked against figures computed by hand.
+from the worked examples in dbt_project/docs/kpi_definitions.md, so that the SQL is checked
+against figures computed by hand.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def _quota_rows() -> list[dict]:
 
 
 def write_kpi_company(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schemas and fill them with the KPI_EXAMPLES company."""
+    """Create the raw schemas and fill them with the worked-example company."""
     create_raw_tables(con)
     modstamp = ts("2025-11-01")
     insert_rows(con, "raw_crm.user_role", [{**r, "system_modstamp": modstamp} for r in ROLES])

@@ -2,9 +2,9 @@
 
 Bookings, quota, attainment and win rate per rep and fiscal quarter are recomputed here
 straight from the landing files (CSV and the quota workbooks), with pandas and exact decimals,
-following DESIGN.md section 5 and not the SQL, and compared with `marts.rep_performance`, for
-fiscal years starting in January and in February. The quarantine must hold exactly the
-faults the generator wrote into its manifest.
+following the KPI reference (dbt_project/docs/) and not the SQL, and compared with
+`marts.rep_performance`, for fiscal years starting in January and in February. The
+quarantine must hold exactly the faults the generator wrote into its manifest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The worked examples of ../shared/KPI_EXAMPLES.md, end to end through `dbt build`.
+"""The worked examples of the KPI reference (dbt_project/docs/kpi_definitions.md), end to end
+through `dbt build`.
 
-The KPI_EXAMPLES company is written straight into raw_* tables of a temporary DuckDB (exactly
+The worked-example company is written straight into raw_* tables of a temporary DuckDB (exactly
 the contract's tables and types), the whole dbt project is built on it (every model, data
 test and unit test must pass), and the marts must show the hand-computed numbers.
 """
@@ -68,7 +69,7 @@ def _quarter_rows(db: Path) -> dict[tuple[str, str], tuple]:
 
 def test_calendar_fiscal_year_matches_the_worked_table(calendar_year_db: Path) -> None:
     quarters = _quarter_rows(calendar_year_db)
-    # rep, period: bookings, quota, attainment, overlay credit (KPI_EXAMPLES.md, first table)
+    # rep, period: bookings, quota, attainment, overlay credit (fiscal year = calendar year)
     expected = {
         ("U1", "FY2026-Q1"): (Decimal("2550.00"), Decimal("3000.00"), 0.85, Decimal("0.00")),
         ("U2", "FY2026-Q1"): (Decimal("1000.00"), Decimal("1000.00"), 1.0, Decimal("0.00")),
@@ -130,7 +131,7 @@ def test_the_saturday_deal_converts_at_fridays_rate(calendar_year_db: Path) -> N
 
 def test_february_fiscal_year_matches_the_worked_table(february_year_db: Path) -> None:
     quarters = _quarter_rows(february_year_db)
-    # KPI_EXAMPLES.md, second table: bookings, quota, attainment
+    # worked example, February fiscal year start: bookings, quota, attainment
     expected = {
         ("U1", "FY2026-Q4"): (Decimal("1000.00"), Decimal("1000.00"), 1.0),
         ("U1", "FY2027-Q1"): (Decimal("1550.00"), Decimal("2000.00"), 0.775),

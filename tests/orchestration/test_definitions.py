@@ -1,4 +1,4 @@
-"""The Dagster code location loads and keeps the asset-key contract of DESIGN.md section 7."""
+"""The Dagster code location loads and keeps its asset-key contract (orchestration/README.md)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Fixtures of the report tests: the fixture warehouse and the sites rendered from it once.
 
-`report_warehouse` is the published warehouse the pages are tested against. Today it is the
-fixture warehouse of `fixture_warehouse.py`; when the small demo company's published
-warehouse is available as a fixture, point `report_warehouse` at it.
+`report_warehouse` is the published warehouse the pages are tested against: the fixture
+warehouse of `fixture_warehouse.py`, quick to build and shaped for the pages' edge cases.
+Tests of the pages on the real small demo company use `small_published_db` (tests/conftest.py).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """A small published warehouse (`spm.duckdb`) for the report tests, built without the pipeline.
 
-The report pages and emails read the published marts only. Until the dbt marts exist, the
-tests need a warehouse with the same schemas, tables and columns: this module writes one,
+The report pages and emails read the published marts only. The report tests use a warehouse
+with the same schemas, tables and columns that takes a second to build instead of a full
+pipeline run, with numbers chosen for the pages' edge cases: this module writes one,
 from a fixed seed, for a company of three teams in two regions with eleven people. The
-columns mirror the mart columns named in DESIGN.md section 4 and the issue texts (issue 3:
-`rep_performance` and friends; issue 4: pipeline, forecast, coaching, ramp and restricted
-compensation marts; issue 5: `marts.run_reports`). When the real published warehouse of the
-small demo company is available, the same tests run on it through the lead's fixture.
+columns mirror the dbt mart contracts (`rep_performance` and friends; the pipeline,
+forecast, coaching, ramp and restricted compensation marts; `marts.run_reports`).
+The pages on the real published warehouse of the small demo company are tested with the
+shared `small_published_db` fixture (tests/conftest.py).
 
 Numbers are internally consistent (team rows are sums of their reps' rows, quarters sum
 their months, attainment = bookings / quota) so that a page showing the wrong row is caught.
@@ -669,7 +670,7 @@ def build_fixture_warehouse(
     )
     tables["marts.pipeline_hygiene"] = hygiene
 
-    # --- forecast submissions (issue 3) ---------------------------------------------------------
+    # --- forecast submissions -----------------------------------------------------------------
     quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
     subs = []
     s = 0
@@ -693,7 +694,7 @@ def build_fixture_warehouse(
                 )
     tables["marts.fct_forecast_submissions"] = pd.DataFrame(subs)
 
-    # --- pipeline marts (issue 4) --------------------------------------------------------------
+    # --- pipeline marts --------------------------------------------------------------------
     ph_rows = []
     for tid, tname, _ in TEAMS:
         tp = tables["marts.team_performance"]
@@ -849,7 +850,7 @@ def build_fixture_warehouse(
         )
     tables["marts.pipeline_waterfall"] = pd.DataFrame(wf_rows)
 
-    # --- forecast marts (issue 4) ---------------------------------------------------------------
+    # --- forecast marts ---------------------------------------------------------------------
     fa_rows = []
     for p in people:
         actual = 120000.0 * p.skill
@@ -916,7 +917,7 @@ def build_fixture_warehouse(
             )
     tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
 
-    # --- coaching and ramp (issue 4) -----------------------------------------------------------
+    # --- coaching and ramp -----------------------------------------------------------------
     q1 = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1"]
     cs_rows = []
     for r in q1.itertuples():
@@ -965,7 +966,7 @@ def build_fixture_warehouse(
             )
     tables["marts.ramp_cohorts"] = pd.DataFrame(ramp_rows)
 
-    # --- run report (issue 5) and quarantine ---------------------------------------------------
+    # --- run report and quarantine ---------------------------------------------------------
     tables["marts.run_reports"] = pd.DataFrame(
         [
             {

@@ -12,7 +12,7 @@
     {{ return(cadence) }}
 {%- endmacro %}
 
-{#- `stalled_after_days`: an open deal idle this many days is stalled (DESIGN.md section 5). -#}
+{#- `stalled_after_days`: an open deal idle this many days is stalled (doc block kpi_stalled_deal). -#}
 {% macro stalled_after_days() -%}
     {%- set raw = var('stalled_after_days', 30) | string | trim -%}
     {%- if not modules.re.match('^[0-9]+$', raw) or (raw | int) < 1 -%}

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from demo_landing import Company
 
-# DESIGN.md section 3
+# The realism target ranges of the demo company (ingestion/demo/README.md, "Realism figures").
 DESIGN_RANGES = {
     "win_rate": (0.20, 0.35),
     "median_sales_cycle_days": (45, 90),

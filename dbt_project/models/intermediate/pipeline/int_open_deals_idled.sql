@@ -3,7 +3,7 @@
     later of its last stage change (entering its current stage; its creation if it never
     changed stage) and its last activity (a call, email or meeting linked to it, on or
     before the as-of date). It is stalled when idle for `stalled_after_days` days or more
-    (DESIGN.md section 5: open, no stage change and no activity for that long).
+    (doc block kpi_stalled_deal: open, no stage change and no activity for that long).
 -#}
 {%- set stalled_days = stalled_after_days() -%}
 

@@ -2,7 +2,7 @@
     Every deal that was in a fiscal period's pipeline at the period's start (open, close date
     in the period, at the end of the day before it began), and whether it slipped: at the
     period's end (or on the as-of date while the period runs) its close date was no longer
-    in the period (DESIGN.md section 5, "slipped deal"). A deal that closed inside the period
+    in the period (doc block kpi_slipped_deal). A deal that closed inside the period
     did not slip; one pushed out and pulled back in did not either. `push_count` counts the
     close-date moves to a later date during the period, `days_slipped` how far the close
     date moved from where it stood at the start.

@@ -1,7 +1,7 @@
 {#-
     The team each rep's row of a fiscal period rolls up to: the team they belonged to on the
     period's last day, or on their last working day when they left before it, the rule of
-    DESIGN.md section 5 (for a month this is exactly the team int_rep_months_aggregated
+    the crediting rule (doc block kpi_credit) (for a month this is exactly the team int_rep_months_aggregated
     gives the rep-month). Used for the pipeline measures that do not add up over months
     (a quarter's waterfall is not the sum of its months'). Before a rep's first version the
     first version's team counts; a rep with no team rolls up to the company.

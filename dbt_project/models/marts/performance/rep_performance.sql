@@ -1,6 +1,6 @@
 {#-
     How each rep is doing against quota, per fiscal month, quarter and year, with every KPI
-    of DESIGN.md section 5 (as of `as_of_date`). Quarters and years are sums of the rep's
+    of the KPI reference, dbt_project/docs/kpi_definitions.md (as of `as_of_date`). Quarters and years are sums of the rep's
     months; ratios are computed from the sums and are null, never infinite, when their
     denominator is zero or missing. Ranks order reps with a quota by attainment, ties broken
     by bookings (equal on both = same rank).
