@@ -19,8 +19,8 @@ from markdown_it import MarkdownIt
 
 from reports.errors import PageBuildError
 
-PLACEHOLDER = "SPMX{}X"
-PLACEHOLDER_RE = re.compile(r"SPMX(\d+)X")
+TOKEN_MARKER = "SPMX{}X"
+TOKEN_MARKER_RE = re.compile(r"SPMX(\d+)X")
 _NAME = re.compile(r"[A-Za-z_][\w-]*")
 _QUERY_NAME = re.compile(r"^[A-Za-z_]\w*$")
 _EACH_OPEN = re.compile(r"\{#each\s+([A-Za-z_]\w*)\s+as\s+([A-Za-z_]\w*)\s*\}")
@@ -194,17 +194,17 @@ def _extract_components(body: str, path: str) -> tuple[str, list[Component | Eac
             component, end = _parse_tag(body, i, path)
             component.block = _is_block(body, i, end)
             parts.append(component)
-            out.append(_placeholder(len(parts) - 1, component.block))
+            out.append(_token_marker(len(parts) - 1, component.block))
             i = end
         elif body.startswith("{#if", i):
             conditional, end = _parse_if(body, i, path)
             parts.append(conditional)
-            out.append(_placeholder(len(parts) - 1, conditional.block))
+            out.append(_token_marker(len(parts) - 1, conditional.block))
             i = end
         elif body.startswith("{#each", i):
             each, end = _parse_each(body, i, path)
             parts.append(each)
-            out.append(_placeholder(len(parts) - 1, each.block))
+            out.append(_token_marker(len(parts) - 1, each.block))
             i = end
         elif ch == "{":
             line = body.count("\n", 0, i) + 1
@@ -223,8 +223,8 @@ def _extract_components(body: str, path: str) -> tuple[str, list[Component | Eac
     return "".join(out), parts
 
 
-def _placeholder(index: int, block: bool) -> str:
-    mark = PLACEHOLDER.format(index)
+def _token_marker(index: int, block: bool) -> str:
+    mark = TOKEN_MARKER.format(index)
     return f"\n\n{mark}\n\n" if block else mark
 
 

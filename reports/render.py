@@ -25,7 +25,7 @@ from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
 from reports.glossary import build_glossary
-from reports.page_format import PLACEHOLDER_RE, Component, EachBlock, IfBlock, Page, parse_page
+from reports.page_format import TOKEN_MARKER_RE, Component, EachBlock, IfBlock, Page, parse_page
 from reports.site_config import PAGES_DIR, SiteConfig, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse, run_params_sql
 
@@ -270,7 +270,7 @@ def _render_markdown(markdown: str, parts: list, ctx: RenderContext) -> str:
         return rendered_parts[int(match.group(1))]
 
     body = re.sub(r"<p>\s*SPMX(\d+)X\s*</p>", fill_block, body)
-    return PLACEHOLDER_RE.sub(fill_inline, body)
+    return TOKEN_MARKER_RE.sub(fill_inline, body)
 
 
 def _render_part(part: Component | EachBlock | IfBlock, ctx: RenderContext) -> str:

@@ -1,8 +1,9 @@
 {#-
     Each submitter's forecast call for a fiscal period as it stood at the end of every week
     of that period: the latest Commit, Best Case and Pipeline call submitted on or before the
-    week's last day (DESIGN.md section 5, "forecast call"). Week k of a period runs from day
-    7(k-1) to day 7k-1 counted from the period's first day (the last week may be short).
+    week's last day (doc block kpi_forecast_call, dbt_project/docs/kpi_definitions.md).
+    Week k of a period runs from day 7(k-1) to day 7k-1 counted from the period's first day
+    (the last week may be short).
     Weeks that have not started by the as-of date are left out. Also the call standing at
     mid-period (the period's middle day), which the submitter's trailing accuracy and
     tendency are judged on, as the demo generator's realism figures are.

@@ -1,5 +1,6 @@
 {#-
-    Every measure of DESIGN.md section 5 per rep and fiscal month, as of `as_of_date`, and the
+    Every measure of the KPI reference (dbt_project/docs/kpi_definitions.md) per rep and
+    fiscal month, as of `as_of_date`, and the
     team the rep-month rolls up to: the team the rep belonged to on the last day of the month,
     or on their last working day if they left during it. Quarters, years, teams, regions and
     the company are all sums of these rows, so their totals always agree.

@@ -1,5 +1,6 @@
 {#-
-    How fast new hires ramp (DESIGN.md section 5, "ramp"): every rep hired since the quota
+    How fast new hires ramp
+    (doc block kpi_ramp, dbt_project/docs/kpi_definitions.md): every rep hired since the quota
     history began, month by month for their first twelve months (month 1 = the month of the
     hire date), with attainment that month, the months from hire to the first month with a
     win and to the first month at 100% attainment (0 = in the hire month), against the

@@ -2,8 +2,9 @@
     How far each submitter's forecast calls can be trusted: per submitter (rep or manager),
     fiscal period and week of the period, their latest Commit and Best Case call at the end
     of that week (int_forecast_calls_carried) against the actual bookings of the period
-    (DESIGN.md section 5): accuracy = max(0, 1 - |actual - call| / actual), bias = (call -
-    actual) / actual, both null when the actual is zero (never an error or infinite). A rep
+    (doc blocks kpi_forecast_accuracy and kpi_forecast_bias):
+    accuracy = max(0, 1 - |actual - call| / actual), bias = (call - actual) / actual,
+    both null when the actual is zero (never an error or infinite). A rep
     calls their own credited bookings (rep_performance); a manager the bookings of the node
     they carry (team_performance: their team, region or the company). The actual is known
     once the period has ended on the as-of date; before that it is null.
