@@ -34,17 +34,8 @@ final as (
         is_won,
         not is_closed as is_open,
         close_date,
-        case
-            when is_closed then 'dated'
-            when close_date is null then 'undated'
-            when close_date < {{ as_of_date() }} then 'past_due'
-            else 'dated'
-        end as close_date_status,
-        case
-            when not is_closed and (close_date is null or close_date < {{ as_of_date() }})
-                then {{ as_of_date() }}
-            else close_date
-        end as pipeline_close_date,
+        {{ close_date_status('is_closed', 'close_date') }} as close_date_status,
+        {{ pipeline_close_date('is_closed', 'close_date') }} as pipeline_close_date,
         created_date,
         stage_entered_date,
         started_date as last_change_date,

@@ -79,17 +79,8 @@ opportunities as (
         probability,
         forecast_category,
         close_date,
-        case
-            when is_closed then 'dated'
-            when close_date is null then 'undated'
-            when close_date < {{ as_of_date() }} then 'past_due'
-            else 'dated'
-        end as close_date_status,
-        case
-            when not is_closed and (close_date is null or close_date < {{ as_of_date() }})
-                then {{ as_of_date() }}
-            else close_date
-        end as pipeline_close_date,
+        {{ close_date_status('is_closed', 'close_date') }} as close_date_status,
+        {{ pipeline_close_date('is_closed', 'close_date') }} as pipeline_close_date,
         case
             when is_closed then close_date
             else coalesce(close_date, {{ as_of_date() }})
