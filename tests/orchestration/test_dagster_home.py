@@ -2,36 +2,64 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from orchestration.dagster_home import WAREHOUSE_TAG, dagster_home, retire_dead_cli_runs
+from orchestration.dagster_home import (
+    LAUNCHED_BY_TAG,
+    PROCESS_TAG,
+    WAREHOUSE_TAG,
+    dagster_home,
+    retire_dead_cli_runs,
+)
 
 
-def _run(instance: dg.DagsterInstance, warehouse: Path, status: dg.DagsterRunStatus) -> str:
-    run = dg.DagsterRun(
-        job_name="full_refresh", status=status, tags={WAREHOUSE_TAG: str(warehouse)}
-    )
+def _gone_pid() -> int:
+    """The pid of a process that has ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def _run(
+    instance: dg.DagsterInstance,
+    warehouse: Path,
+    status: dg.DagsterRunStatus,
+    pid: int,
+    launched_by: str = "spm run",
+) -> str:
+    tags = {WAREHOUSE_TAG: str(warehouse), LAUNCHED_BY_TAG: launched_by, PROCESS_TAG: str(pid)}
+    run = dg.DagsterRun(job_name="full_refresh", status=status, tags=tags)
     instance.add_run(run)
     return run.run_id
 
 
-def test_a_killed_cli_run_of_the_warehouse_is_marked_failed(tmp_path: Path) -> None:
+def test_killed_cli_runs_are_marked_failed_and_live_or_ui_runs_are_kept(tmp_path: Path) -> None:
     instance = dg.DagsterInstance.ephemeral()
     warehouse, other = (tmp_path / "warehouse").resolve(), (tmp_path / "other").resolve()
-    killed = _run(instance, warehouse, dg.DagsterRunStatus.STARTED)
-    finished = _run(instance, warehouse, dg.DagsterRunStatus.SUCCESS)
-    elsewhere = _run(instance, other, dg.DagsterRunStatus.STARTED)
+    started, gone, alive = dg.DagsterRunStatus.STARTED, _gone_pid(), os.getpid()
+    killed_here = _run(instance, warehouse, started, alive)  # the lock says it is dead
+    finished = _run(instance, warehouse, dg.DagsterRunStatus.SUCCESS, gone)
+    killed_elsewhere = _run(instance, other, started, gone)
+    running_elsewhere = _run(instance, other, started, alive)
+    from_the_ui = _run(instance, warehouse, started, gone, launched_by="dagster ui")
 
-    assert retire_dead_cli_runs(instance, warehouse) == [killed]
+    assert sorted(retire_dead_cli_runs(instance, warehouse)) == sorted(
+        [killed_here, killed_elsewhere]
+    )
 
-    status = {rid: instance.get_run_by_id(rid).status for rid in (killed, finished, elsewhere)}
+    ids = (killed_here, finished, killed_elsewhere, running_elsewhere, from_the_ui)
+    status = {rid: instance.get_run_by_id(rid).status for rid in ids}
     assert status == {
-        killed: dg.DagsterRunStatus.FAILURE,
+        killed_here: dg.DagsterRunStatus.FAILURE,
         finished: dg.DagsterRunStatus.SUCCESS,
-        elsewhere: dg.DagsterRunStatus.STARTED,
+        killed_elsewhere: dg.DagsterRunStatus.FAILURE,
+        running_elsewhere: dg.DagsterRunStatus.STARTED,
+        from_the_ui: dg.DagsterRunStatus.STARTED,
     }
 
 
