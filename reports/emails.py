@@ -375,6 +375,11 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         and any(row.get("dataset") == "activities" for row in missing.records())
     )
     headline = quarter_headline(r["team_quarter"], r["team_pace"], currency, has_quotas)
+    if _has_rows(r["team_forecast_call"]):
+        # the team's own node call (forecast_calls): its manager's, else its reps' roll-up
+        headline.append(
+            ("Commit call", money(first(r["team_forecast_call"], "commit_amount"), currency))
+        )
     if has_quotas:
         headline.append(
             (

@@ -50,6 +50,15 @@ def _sfid(prefix: str, n: int) -> str:
     return body + "AAA"
 
 
+# The company's owner (the CRO, who carries no quota) and their Commit call for the current
+# quarter: the number the overview must show. Summing every manager's latest call instead
+# would count the same deals at several levels.
+CRO = Person(
+    _sfid("005", 200), "Cora Chief", "cro@acme.example", "manager", "", dt.date(2020, 1, 1), 1.0
+)
+COMPANY_COMMIT_CALL = 1234567.0
+
+
 COMPANY = ("00E000000000001AAA", "Acme Corp")
 REGIONS = [("00E000000000002AAA", "Americas"), ("00E000000000003AAA", "EMEA")]
 TEAMS = [
@@ -278,7 +287,12 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
 
 # What each optional system feeds: empty when the system is absent.
 MARTS_OF_SYSTEM = {
-    "revenue_intelligence": ["marts.fct_forecast_submissions", "marts.forecast_accuracy"],
+    "revenue_intelligence": [
+        "marts.fct_forecast_submissions",
+        "marts.forecast_accuracy",
+        "marts.forecast_calls",
+        "marts_restricted.forecast_tendencies",
+    ],
     "sales_analytics": ["marts.stalled_deals", "marts.coaching_signals"],
 }
 # The checks of the last run, two of them warnings with the rows that broke them.
@@ -333,6 +347,141 @@ def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) 
     frame = pd.DataFrame(rows)
     frame["missing_note"] = frame["missing_note"].astype("string")
     return frame
+
+
+def _standing_call(
+    standing: pd.DataFrame, person_id: str, category: str
+) -> tuple[float | None, object]:
+    """A person's call standing (amount, submitted at) in a category; (None, None) without one."""
+    if (person_id, category) not in standing.index:
+        return None, None
+    row = standing.loc[(person_id, category)]
+    return float(row.call_amount), row.submitted_at
+
+
+def _forecast_calls(
+    subs: pd.DataFrame, people: list[Person], team_perf: pd.DataFrame, projections: pd.DataFrame
+) -> pd.DataFrame:
+    """Each node's forecast call (marts.forecast_calls) per week of the current quarter.
+
+    A team's owner is its manager; the regions have no vice president, so they show the roll-up
+    of their teams; the company's owner, the CRO, called COMPANY_COMMIT_CALL (Commit only),
+    which is not the sum of anything below.
+    """
+    quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
+    start = dt.date(FISCAL_YEAR, 3 * (_quarter_of(AS_OF.month) - 1) + 1, 1)
+    end = _month_bounds(start.month + 2)[1]
+    quota = team_perf[team_perf.fiscal_period == quarter].set_index("team_id").quota_amount
+    current = projections[projections.projection_type == "current"].set_index("team_id")
+    managers = {p.team_id: p for p in people if p.role == "manager"}
+    region_name = dict(REGIONS)
+    node_region = {tid: rid for tid, _, rid in TEAMS}
+    path_of = {COMPANY[0]: COMPANY[1]}
+    path_of |= {rid: f"{COMPANY[1]} / {name}" for rid, name in REGIONS}
+    path_of |= {tid: f"{COMPANY[1]} / {region_name[rid]} / {name}" for tid, name, rid in TEAMS}
+    rows = []
+    for week in range(1, (AS_OF - start).days // 7 + 2):
+        week_start = start + dt.timedelta(days=7 * (week - 1))
+        week_end = min(week_start + dt.timedelta(days=6), end)
+        cutoff = min(week_end, AS_OF)
+        standing = (
+            subs[subs.submitted_at.dt.date <= cutoff]
+            .sort_values("submitted_at")
+            .groupby(["submitter_id", "forecast_category"])
+            .tail(1)
+            .set_index(["submitter_id", "forecast_category"])
+        )
+        for category in ("Commit", "Best Case"):
+            nodes: dict[str, dict] = {}
+            for tid, tname, rid in TEAMS:
+                owner_call, submitted = _standing_call(standing, managers[tid].rep_id, category)
+                rep_calls = [
+                    call
+                    for call, _ in (
+                        _standing_call(standing, p.rep_id, category)
+                        for p in people
+                        if p.role == "rep" and p.team_id == tid
+                    )
+                    if call is not None
+                ]
+                nodes[tid] = {
+                    "name": tname,
+                    "level": "team",
+                    "parent": rid,
+                    "owner": managers[tid],
+                    "owner_call": owner_call,
+                    "submitted": submitted,
+                    "roll_up": round(sum(rep_calls), 2) if rep_calls else None,
+                }
+            for rid, rname in REGIONS:
+                below = [n for n in nodes.values() if n["parent"] == rid]
+                shown = [n["owner_call"] or n["roll_up"] for n in below]
+                nodes[rid] = {
+                    "name": rname,
+                    "level": "region",
+                    "parent": COMPANY[0],
+                    "owner": None,
+                    "owner_call": None,
+                    "submitted": None,
+                    "roll_up": round(sum(v for v in shown if v is not None), 2),
+                }
+            company_owner_call = COMPANY_COMMIT_CALL if category == "Commit" else None
+            nodes[COMPANY[0]] = {
+                "name": COMPANY[1],
+                "level": "company",
+                "parent": None,
+                "owner": CRO,
+                "owner_call": company_owner_call,
+                "submitted": dt.datetime(2026, 4, 6, 18, 0) if company_owner_call else None,
+                "roll_up": round(sum(nodes[rid]["roll_up"] for rid, _ in REGIONS), 2),
+            }
+            for node_id, node in nodes.items():
+                latest = week_end >= AS_OF
+                owner = node["owner"]
+                rows.append(
+                    {
+                        "hierarchy_level": node["level"],
+                        "team_id": node_id,
+                        "team_name": node["name"],
+                        "parent_team_id": node["parent"],
+                        "region_id": node_id
+                        if node["level"] == "region"
+                        else node_region.get(node_id),
+                        "company_id": COMPANY[0],
+                        "hierarchy_path": path_of[node_id],
+                        "period_type": "quarter",
+                        "fiscal_period": quarter,
+                        "period_start": start,
+                        "period_end": end,
+                        "is_current_period": True,
+                        "week_of_period": week,
+                        "week_start": week_start,
+                        "week_end": week_end,
+                        "is_latest_week": latest,
+                        "forecast_category": category,
+                        "owner_id": owner.rep_id if owner else None,
+                        "owner_name": owner.name if owner else None,
+                        "owner_call_amount": node["owner_call"],
+                        "owner_submitted_at": node["submitted"],
+                        "roll_up_amount": node["roll_up"],
+                        "call_amount": (
+                            node["owner_call"]
+                            if node["owner_call"] is not None
+                            else node["roll_up"]
+                        ),
+                        "call_source": (
+                            "owner"
+                            if node["owner_call"] is not None
+                            else ("roll_up" if node["roll_up"] is not None else None)
+                        ),
+                        "projected_amount": (
+                            float(current.loc[node_id].projected_amount) if latest else None
+                        ),
+                        "quota_amount": float(quota.loc[node_id]) if node_id in quota else None,
+                        "as_of_date": AS_OF,
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def build_fixture_warehouse(
@@ -871,10 +1020,27 @@ def build_fixture_warehouse(
                     "commit_accuracy": max(0.0, 1 - abs(actual - call) / actual),
                     "commit_bias": (call - actual) / actual,
                     "trailing_accuracy": 0.82,
-                    "forecast_tendency": "sandbagger" if p.skill < 0.9 else "over-caller",
+                    "trailing_bias": -0.2 if p.skill < 0.9 else 0.15,
                 }
             )
     tables["marts.forecast_accuracy"] = pd.DataFrame(fa_rows)
+    tables["marts_restricted.forecast_tendencies"] = pd.DataFrame(
+        [
+            {
+                "submitter_id": p.rep_id,
+                "submitter_name": p.name,
+                "submitter_role": p.role,
+                "team_id": p.team_id,
+                "team_name": team_name[p.team_id],
+                "period_type": "quarter",
+                "trailing_period_count": 1,
+                "trailing_accuracy": 0.82,
+                "trailing_bias": -0.2 if p.skill < 0.9 else 0.15,
+                "forecast_tendency": "calls low" if p.skill < 0.9 else "balanced",
+            }
+            for p in people
+        ]
+    )
     fp_rows = []
     tp = tables["marts.team_performance"]
     for node in tp[tp.fiscal_period == quarter].itertuples():
@@ -916,6 +1082,12 @@ def build_fixture_warehouse(
                 }
             )
     tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
+    tables["marts.forecast_calls"] = _forecast_calls(
+        tables["marts.fct_forecast_submissions"],
+        people,
+        team_perf,
+        tables["marts.forecast_projection"],
+    )
 
     # --- coaching and ramp -----------------------------------------------------------------
     q1 = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1"]
