@@ -14,6 +14,7 @@ import pytest
 from orchestration.settings import Settings
 from reports import charts
 from reports.emails import render_delayed_notice, render_digests
+from reports.formatting import format_value
 from reports.sql_engine import QueryResult
 
 
@@ -104,6 +105,22 @@ def test_top_deals_show_their_amounts(digests_without_site_url, report_warehouse
         shown = f"${amount / 1000:,.0f}k" if amount >= 10_000 else f"${amount / 1000:,.1f}k"
         assert f"{name} | " in section and shown in section, (name, shown, section)
     assert "–" not in section
+
+
+def test_digests_quote_the_call_of_the_node_they_cover(digests_without_site_url, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    calls = dict(
+        con.execute(
+            "select coalesce(case when hierarchy_level = 'company' then 'company' end, team_id),"
+            " call_amount from marts.forecast_calls where forecast_category = 'Commit'"
+            " and is_current_period and is_latest_week"
+        ).fetchall()
+    )
+    con.close()
+    leadership, manager = digests_without_site_url[0], digests_without_site_url[1]
+    # the CRO's own call (1,234,567 in the fixture), not every manager's call summed
+    assert f"Commit call: {format_value(calls['company'], 'cur')}" in leadership.text
+    assert f"Commit call: {format_value(calls[manager.team_id], 'cur')}" in manager.text
 
 
 def test_no_quota_digests_lead_with_bookings_and_name_missing_systems(crm_only_digests):
