@@ -55,6 +55,7 @@ HEALTH = "marts.pipeline_health"
 BY_STAGE = "marts.pipeline_by_stage"
 ACCURACY = "marts.forecast_accuracy"
 PROJECTION = "marts.forecast_projection"
+CALLS = "marts.forecast_calls"
 PAY = "marts_restricted.pay_for_performance"
 AUDIT = "marts_restricted.commission_audit"
 
@@ -734,6 +735,16 @@ FAULTS: list[Fault] = [
         (table(ACCURACY, "trailing_bias = -1.01", "true"),),
         4,
         {"submitter_id": "005U1", "fiscal_period": "FY2026-Q1", "trailing_bias": -1.01},
+    ),
+    Fault(
+        "forecast_calls__calls_not_negative",
+        (
+            table(
+                CALLS, "roll_up_amount = -1", "team_id = '00ER1' and forecast_category = 'Commit'"
+            ),
+        ),
+        1,
+        {"team_id": "00ER1", "roll_up_amount": -1.0, "smallest_call_amount": -1.0},
     ),
     Fault(
         "forecast_projection__amounts_not_negative",
