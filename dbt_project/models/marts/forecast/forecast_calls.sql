@@ -117,8 +117,8 @@ owners as (
     from started_weeks
     inner join reps
         on
-            reps.valid_from <= started_weeks.cutoff_date
-            and coalesce(reps.valid_to, cast('9999-12-31' as date)) >= started_weeks.cutoff_date
+            started_weeks.cutoff_date >= reps.valid_from
+            and started_weeks.cutoff_date <= coalesce(reps.valid_to, cast('9999-12-31' as date))
     where reps.role = 'manager' and reps.is_employed
 ),
 
@@ -132,8 +132,8 @@ members as (
     from started_weeks
     inner join reps
         on
-            reps.valid_from <= started_weeks.cutoff_date
-            and coalesce(reps.valid_to, cast('9999-12-31' as date)) >= started_weeks.cutoff_date
+            started_weeks.cutoff_date >= reps.valid_from
+            and started_weeks.cutoff_date <= coalesce(reps.valid_to, cast('9999-12-31' as date))
     where reps.role = 'rep' and reps.is_employed
 ),
 
@@ -162,7 +162,7 @@ ranked_owner_calls as (
             and owners.team_id = submissions.team_id
             and started_weeks.period_type = submissions.period_type
             and started_weeks.fiscal_period = submissions.fiscal_period
-            and submissions.submitted_date <= started_weeks.cutoff_date
+            and started_weeks.cutoff_date >= submissions.submitted_date
     where submissions.submitter_role = 'manager'
 ),
 
@@ -205,7 +205,7 @@ ranked_rep_calls as (
             members.rep_id = submissions.submitter_id
             and started_weeks.period_type = submissions.period_type
             and started_weeks.fiscal_period = submissions.fiscal_period
-            and submissions.submitted_date <= started_weeks.cutoff_date
+            and started_weeks.cutoff_date >= submissions.submitted_date
     where submissions.submitter_role = 'rep'
 ),
 
