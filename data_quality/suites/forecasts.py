@@ -49,6 +49,7 @@ submissions = table_frame(
     },
 )
 
+
 def forecast_ceiling(params: Params) -> float:
     """The largest believable call: the configured floor or the company's whole deal book."""
     return max(params.config.max_forecast_amount, params.deal_total)
