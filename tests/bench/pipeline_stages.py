@@ -84,7 +84,9 @@ def _statements(context: Context) -> tuple[list[str], list[str]]:
 def dbt_sql_alone(context: Context) -> int:
     """The same compiled models and tests in one DuckDB connection: dbt's own floor."""
     models, tests = _statements(context)
-    copy = context.scratch_dir / "dbt_limit.duckdb"
+    # same file name, so the compiled SQL's catalog ("work") resolves in the copy
+    copy = context.scratch_dir / "dbt_limit" / "work.duckdb"
+    copy.parent.mkdir(exist_ok=True)
     shutil.copyfile(context.warehouse_dir / "work.duckdb", copy)
     con = duckdb.connect(str(copy))
     try:

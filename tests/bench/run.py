@@ -154,7 +154,7 @@ def format_table(rows: list[Row]) -> str:
         target = row.stage.target_ratio
         verdict = ""
         if ratio is not None and target is not None:
-            verdict = f"<= {target:.0f}x " + ("met" if ratio <= target else "MISSED")
+            verdict = f"<= {target:g}x " + ("met" if ratio <= target else "MISSED")
         lines.append(
             [
                 row.stage.name,
