@@ -221,14 +221,18 @@ def _deals(
     yield for_dlt(typed, DEALS.spec, scd2_version_of=typed.column_names)
 
 
+def _live_deal_ids(deals: pa.Table) -> list[str]:
+    live = deals.filter(pc.invert(deals["archived"])) if deals.num_rows else deals
+    return [str(deal_id) for deal_id in live["id"].to_pylist()]
+
+
 def _history_id(deal_id: str, name: str, stamp: str, value: str | None) -> str:
     return hashlib.md5(f"{deal_id}|{name}|{stamp}|{value}".encode()).hexdigest()
 
 
 def _history(deals: pa.Table, client: HubSpotClient) -> Iterator[pa.Table]:
     """Stage, amount and close-date history of the deals this load brought (batch reads)."""
-    live = deals.filter(pc.invert(deals["archived"])) if deals.num_rows else deals
-    ids = live["id"].to_pylist()
+    ids = _live_deal_ids(deals)
     rows = []
     for start in range(0, len(ids), HISTORY_BATCH):
         body = {
@@ -252,11 +256,6 @@ def _history(deals: pa.Table, client: HubSpotClient) -> Iterator[pa.Table]:
                         }
                     )
     yield from _yield(rows, DEAL_PROPERTY_HISTORY, "deal property history")
-
-
-def _live_deal_ids(deals: pa.Table) -> list[str]:
-    live = deals.filter(pc.invert(deals["archived"])) if deals.num_rows else deals
-    return [str(deal_id) for deal_id in live["id"].to_pylist()]
 
 
 def _split_row(deal_id: str, split: dict[str, Any]) -> dict[str, Any]:
