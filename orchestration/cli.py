@@ -71,15 +71,18 @@ def cmd_init_mapping(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_nothing_new(previous, settings: Settings) -> None:  # noqa: ANN001
+    print(
+        f"Nothing new since run {previous.run_id} (finished {previous.finished_at}): the "
+        "landing files, the settings (as-of date included) and the code are unchanged, so "
+        f"{settings.published_db} and the report site were left as they are. "
+        "Use `spm run --force` to run anyway."
+    )
+
+
 def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
-    previous = outcome.nothing_new_since
-    if previous is not None:
-        print(
-            f"Nothing new since run {previous.run_id} (finished {previous.finished_at}): the "
-            "landing files, the settings (as-of date included) and the code are unchanged, so "
-            f"{settings.published_db} and the report site were left as they are. "
-            "Use `spm run --force` to run anyway."
-        )
+    if outcome.nothing_new_since is not None:
+        _print_nothing_new(outcome.nothing_new_since, settings)
         return
     report = outcome.report
     print("Rows loaded per table:")
@@ -111,10 +114,18 @@ def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.runner import run_pipeline
-
     settings = _settings(args)
     started = time.perf_counter()
+    if not args.force:
+        # before Dagster is imported (seconds of it): a day with nothing new ends here
+        from orchestration.run_inputs import nothing_new, run_inputs
+
+        previous = nothing_new(settings, run_inputs(settings))
+        if previous is not None:
+            _print_nothing_new(previous, settings)
+            return 0
+    from orchestration.runner import run_pipeline
+
     outcome = run_pipeline(settings, force=args.force)
     _print_run(outcome, settings)
     elapsed = time.perf_counter() - started
