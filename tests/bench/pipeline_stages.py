@@ -190,5 +190,27 @@ def spm_run_full(context: Context) -> int:
 
 
 def spm_run_nothing_new(context: Context) -> int:
-    """`spm run` again with nothing new landed: it must stop in seconds."""
-    return _spm_run(context)
+    """`spm run` again with nothing new landed, as a user runs it (a new process): it must
+    stop in seconds."""
+    import os
+    import subprocess
+    import sys
+
+    settings = _run_settings(context)
+    env = dict(
+        os.environ,
+        SPM_LANDING_DIR=str(settings.landing_dir),
+        SPM_WAREHOUSE_DIR=str(settings.warehouse_dir),
+        SPM_REPORTS_DIR=str(settings.reports_dir),
+        SPM_AS_OF=settings.as_of.isoformat(),
+    )
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "spm"), "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or "Nothing new" not in done.stdout:
+        raise RuntimeError(f"the second spm run did not stop early:\n{done.stdout[-2000:]}")
+    return 0
