@@ -38,9 +38,10 @@ def test_pages_without_pay_are_drawn_once_for_both_sites(
     restricted_draws = drawn[len(public_draws) :]
 
     assert len(public_draws) == len(set(public_draws)) > 10
-    # the restricted site draws only what the public one does not have: the pay page
-    assert restricted_draws == ["compensation.html"]
+    # the restricted site draws only what the public one does not have: the restricted pages
+    assert restricted_draws == ["compensation.html", "forecast-tendencies.html"]
     assert "compensation.md" not in shared.drawn
+    assert "forecast-tendencies.md" not in shared.drawn
 
     together = _files(tmp_path / "restricted")
     alone = _files(restricted_site.out_dir)
