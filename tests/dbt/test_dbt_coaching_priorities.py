@@ -1,0 +1,115 @@
+"""Whom to coach first: coaching_priorities on a hand-built team (dbt_coaching_company.py).
+
+The team's numbers are in the table of dbt_coaching_company.py; the expected order and
+reasons below are worked out from it by hand: money at stake = shortfall to the 39,600 USD
+expected by today + the open amount of deals to review; the reason is the largest relative
+gap (Bob: (2/3 - 1/10) / (2/3) = 85% below the team's win rate beats 9,600 / 39,600 = 24%
+behind pace; Cid: 33,600 / 39,600 = 85% behind pace beats 1 - 10,500 / 19,000 = 45% smaller
+deals).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_coaching_company import AS_OF, write_coaching_company
+from dbt_helpers import dbt_failure_summary, run_dbt
+
+pytestmark = pytest.mark.xdist_group("coaching_company")
+
+
+@pytest.fixture(scope="module", name="coaching_db")
+def fixture_coaching_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("coaching")
+    db = root / "work.duckdb"
+    con = duckdb.connect(str(db))
+    write_coaching_company(con)
+    con.close()
+    done = run_dbt(
+        ["build", "--exclude", "test_type:unit"],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    return db
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
+    rows = _rows(
+        coaching_db,
+        "select priority_rank_in_team, rep_name, money_at_stake_amount, reason_metric,"
+        " reason_text from marts.coaching_priorities"
+        " where priority_rank_in_team <= 5 order by priority_rank_in_team",
+    )
+    assert [(r[0], r[1], float(r[2]), r[3], r[4]) for r in rows] == [
+        (
+            1,
+            "Dee",
+            50_000.0,
+            "deals_to_review",
+            "1 deal to review worth 50k USD (stalled, slipped, past due or without an amount)",
+        ),
+        (
+            2,
+            "Cid",
+            33_600.0,
+            "pace",
+            "behind pace by 34k USD: 6.0k USD booked vs 40k USD expected by today this quarter",
+        ),
+        (
+            3,
+            "Bob",
+            9_600.0,
+            "win_rate",
+            "win rate 10% vs team 67% over the last 2 quarters (1 won of 10 closed)",
+        ),
+        (
+            4,
+            "Fay",
+            4_600.0,
+            "pace",
+            "behind pace by 4.6k USD: 35k USD booked vs 40k USD expected by today this quarter",
+        ),
+        (
+            5,
+            "Gus",
+            1_600.0,
+            "pace",
+            "behind pace by 1.6k USD: 38k USD booked vs 40k USD expected by today this quarter",
+        ),
+    ]
+
+
+def test_the_sixth_is_ranked_and_a_rep_with_nothing_at_stake_is_not(coaching_db):
+    rows = dict(
+        _rows(
+            coaching_db,
+            "select rep_name, priority_rank_in_team from marts.coaching_priorities"
+            " where rep_name in ('Hal', 'Ann')",
+        )
+    )
+    assert rows == {"Hal": 6, "Ann": None}
+
+
+def test_a_rep_who_has_left_is_never_listed(coaching_db):
+    # Eve left on 2026-04-30 with the largest shortfall of all (39,600 USD)
+    assert (
+        _rows(coaching_db, "select * from marts.coaching_priorities where rep_name = 'Eve'") == []
+    )
+    pacing = _rows(
+        coaching_db,
+        "select pace_gap_amount from marts.rep_pacing"
+        " where rep_name = 'Eve' and period_type = 'quarter'",
+    )
+    assert [float(p[0]) for p in pacing] == [-39_600.0]  # she is in the pacing mart, not here
