@@ -58,7 +58,7 @@ def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
             "Dee",
             50_000.0,
             "deals_to_review",
-            "1 deal to review worth 50k USD (stalled, slipped, past due or without an amount)",
+            "1 deal to review worth 50k USD: 1 stalled, 1 past due",
         ),
         (
             2,
@@ -113,3 +113,15 @@ def test_a_rep_who_has_left_is_never_listed(coaching_db):
         " where rep_name = 'Eve' and period_type = 'quarter'",
     )
     assert [float(p[0]) for p in pacing] == [-39_600.0]  # she is in the pacing mart, not here
+
+
+def test_the_deal_to_review_names_all_its_problems(coaching_db):
+    # Dee's open deal: created 2026-03-01, no stage change or activity since (75 days to
+    # 2026-05-15), close date 2026-04-30 passed: one row, both problems
+    rows = _rows(
+        coaching_db,
+        "select rep_name, opportunity_name, amount, problems_text from marts.coaching_review_deals",
+    )
+    assert [(r[0], r[1], float(r[2]), r[3]) for r in rows] == [
+        ("Dee", "Dee deal P01", 50_000.0, "stalled 75 days, close date 2026-04-30 passed")
+    ]

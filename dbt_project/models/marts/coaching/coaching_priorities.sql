@@ -5,9 +5,9 @@
 
     money_at_stake_amount orders them: the rep's shortfall to quota pace this quarter
     (expected by today minus booked, when behind; rep_pacing) plus the open amount of their
-    deals to review (stalled, slipped out of this quarter and still open, past due, undated
-    or without an amount; stalled_deals, slipped_deals, pipeline_hygiene), so the reps with
-    the most money in play come first whatever their team order.
+    deals to review (coaching_review_deals: stalled, slipped out of this quarter and still
+    open, past due, undated or without an amount), so the reps with the most money in play
+    come first whatever their team order.
 
     reason_text is the one gap that matters most, the largest relative gap among
     - pace: any shortfall, relative to what was expected by today;
@@ -18,8 +18,8 @@
     - the stage where the rep converts furthest below the team median (coaching_signals:
       10+ points, over the four quarters ending with this one);
     stated with its figures ("win rate 8% vs team 24% over the last 2 quarters"); a rep with
-    none of these but deals to review gets "N deals to review worth ...". Team medians are
-    over the team's reps of this list (leavers excluded).
+    none of these but deals to review gets "2 deals to review worth 80k USD: 1 stalled, 1
+    past due". Team medians are over the team's reps of this list (leavers excluded).
 
     Reps with money at stake or a reason are ranked in their team, region and company
     (1 = coach first); the others have no rank.
@@ -33,9 +33,7 @@ pacing as (select * from {{ ref('rep_pacing') }}),
 performance as (select * from {{ ref('rep_performance') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
 signals as (select * from {{ ref('coaching_signals') }}),
-stalled as (select * from {{ ref('stalled_deals') }}),
-slipped as (select * from {{ ref('slipped_deals') }}),
-hygiene as (select * from {{ ref('pipeline_hygiene') }}),
+review_deals as (select * from {{ ref('coaching_review_deals') }}),
 
 current_quarter as (
     select
@@ -127,45 +125,38 @@ weakest_stages as (
     where signals.team_stage_conversion - signals.stage_conversion >= 0.10
 ),
 
-review_flags as (
-    select
-        rep_id,
-        opportunity_id,
-        amount
-    from stalled
-    union all
-    select
-        slipped.rep_id,
-        slipped.opportunity_id,
-        slipped.amount
-    from slipped
-    inner join current_quarter
-        on slipped.fiscal_period = current_quarter.fiscal_period
-    where slipped.period_type = 'quarter' and not slipped.is_closed_now
-    union all
-    select
-        rep_id,
-        opportunity_id,
-        amount
-    from hygiene
-    where problem in ('no_amount', 'undated', 'past_due')
-),
-
-review_deals as (
-    select distinct
-        rep_id,
-        opportunity_id,
-        coalesce(amount, 0) as amount
-    from review_flags
-),
-
 review_totals as (
     select
         rep_id,
         count(*) as review_deal_count,
-        sum(amount) as review_deals_amount
+        sum(coalesce(amount, 0)) as review_deals_amount,
+        sum(case when is_stalled then 1 else 0 end) as stalled_count,
+        sum(case when is_slipped then 1 else 0 end) as slipped_count,
+        sum(case when is_past_due then 1 else 0 end) as past_due_count,
+        sum(case when is_undated then 1 else 0 end) as undated_count,
+        sum(case when is_amount_missing then 1 else 0 end) as no_amount_count
     from review_deals
     group by rep_id
+),
+
+review_summaries as (
+    select
+        rep_id,
+        review_deal_count,
+        review_deals_amount,
+        concat_ws(
+            ', ',
+            case when stalled_count > 0 then {{ whole_text('stalled_count') }} || ' stalled' end,
+            case when slipped_count > 0 then {{ whole_text('slipped_count') }} || ' slipped' end,
+            case when past_due_count > 0 then {{ whole_text('past_due_count') }} || ' past due' end,
+            case
+                when undated_count > 0 then {{ whole_text('undated_count') }} || ' without a close date'
+            end,
+            case
+                when no_amount_count > 0 then {{ whole_text('no_amount_count') }} || ' without an amount'
+            end
+        ) as review_problems
+    from review_totals
 ),
 
 measured as (
@@ -191,8 +182,9 @@ measured as (
         weakest_stages.weakest_stage,
         weakest_stages.stage_conversion,
         weakest_stages.team_stage_conversion,
-        coalesce(review_totals.review_deal_count, 0) as review_deal_count,
-        coalesce(review_totals.review_deals_amount, 0) as review_deals_amount
+        coalesce(review_summaries.review_deal_count, 0) as review_deal_count,
+        coalesce(review_summaries.review_deals_amount, 0) as review_deals_amount,
+        review_summaries.review_problems
     from roster
     cross join current_quarter
     left join quarter_pace
@@ -201,8 +193,8 @@ measured as (
         on roster.rep_id = two_quarter_rates.rep_id
     left join weakest_stages
         on roster.rep_id = weakest_stages.rep_id
-    left join review_totals
-        on roster.rep_id = review_totals.rep_id
+    left join review_summaries
+        on roster.rep_id = review_summaries.rep_id
 ),
 
 team_medians as (
@@ -303,7 +295,7 @@ candidates as (
         cast(review_deal_count as {{ dbt.type_string() }})
         || case when review_deal_count = 1 then ' deal' else ' deals' end
         || ' to review worth ' || {{ amount_text('review_deals_amount') }}
-        || ' (stalled, slipped, past due or without an amount)' as reason_text  -- noqa: RF04
+        || ': ' || review_problems as reason_text  -- noqa: RF04
     from compared
     where review_deal_count > 0
 ),
@@ -348,21 +340,21 @@ ranked as (
             when is_coaching_candidate
                 then row_number() over (
                     partition by team_id, is_coaching_candidate
-                    order by money_at_stake_amount desc, severity desc nulls last, rep_name, rep_id
+                    order by money_at_stake_amount desc, severity desc nulls last, rep_name asc, rep_id asc
                 )
         end as priority_rank_in_team,
         case
             when is_coaching_candidate
                 then row_number() over (
                     partition by region_id, is_coaching_candidate
-                    order by money_at_stake_amount desc, severity desc nulls last, rep_name, rep_id
+                    order by money_at_stake_amount desc, severity desc nulls last, rep_name asc, rep_id asc
                 )
         end as priority_rank_in_region,
         case
             when is_coaching_candidate
                 then row_number() over (
                     partition by is_coaching_candidate
-                    order by money_at_stake_amount desc, severity desc nulls last, rep_name, rep_id
+                    order by money_at_stake_amount desc, severity desc nulls last, rep_name asc, rep_id asc
                 )
         end as priority_rank_in_company
     from flagged
@@ -390,6 +382,7 @@ final as (
         {{ cents('pace_shortfall_amount') }} as pace_shortfall_amount,
         cast(review_deal_count as integer) as review_deal_count,
         {{ cents('review_deals_amount') }} as review_deals_amount,
+        review_problems,
         coalesce(reason_metric, 'none') as reason_metric,
         cast(reason_value as {{ type_double() }}) as reason_value,
         cast(reason_benchmark as {{ type_double() }}) as reason_benchmark,
