@@ -34,6 +34,7 @@ from reports.digest_parts import (
     DEALS_SHOWN,
     InlineImage,
     chart_image,
+    coaching_list,
     first,
     hygiene_deals,
     missing_notes,
@@ -431,6 +432,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         link,
         team_id,
         missing_notes(r["missing_sources"]),
+        coaching_list(r["team_coaching"], r["team_coaching_deals"], currency),
     )
 
 
@@ -439,9 +441,21 @@ def team_page_name() -> str:
 
 
 def _digest(
-    kind, subject, recipients, heading, quarter, headline, sections, images, link, team_id, notes
+    kind,
+    subject,
+    recipients,
+    heading,
+    quarter,
+    headline,
+    sections,
+    images,
+    link,
+    team_id,
+    notes,
+    coaching=None,
 ) -> Digest:
     context = {
+        "coaching": coaching,
         "heading": heading,
         "quarter": quarter,
         "headline": headline,

@@ -17,6 +17,9 @@ and FY2026-Q2):
 | Hal | 39,000    | 600           | 2 / 3        | 19,500   | none            |
 | Eve | 0         | 39,600        | 1 / 1        | 15,000   | (left 2026-04-30) |
 
+Ann logged a call on each of her deals won this quarter, so an activity feed is loaded and
+Dee's open deal, untouched since it was created on 2026-03-01, has stalled (75 days idle).
+
 Team medians (Eve left, so she is neither listed nor counted): win rate 2 / 3 = 67%, deal size
 19,000. The expected order and reasons are worked out in the test from this table.
 """
@@ -149,6 +152,27 @@ def write_coaching_company(con: duckdb.DuckDBPyConnection) -> None:
     owner, amount, close, created = PAST_DUE_DEAL
     deals.append(_deal("P01", owner, "Negotiation", False, False, amount, close, d(created)))
     insert_rows(con, "raw_crm.opportunity", deals)
+    insert_rows(
+        con,
+        "raw_sales_analytics.activities",
+        [
+            {
+                "id": f"A{deal['id']}",
+                "type": "call",
+                "user_id": deal["owner_id"],
+                "opportunity_id": deal["id"],
+                "timestamp": ts((deal["close_date"] - dt.timedelta(days=3)).isoformat()),
+                "duration_seconds": 900,
+                "direction": "outbound",
+                "outcome": "connected",
+                "source_file": "sales_analytics/2026/05/15/activities.jsonl",
+            }
+            for deal in deals
+            if deal["owner_id"] == _user_id("Ann")
+            and deal["is_won"]
+            and deal["close_date"] >= dt.date(2026, 4, 1)
+        ],
+    )
     insert_rows(
         con,
         "raw_compensation.quotas",

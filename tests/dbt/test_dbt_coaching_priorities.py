@@ -10,12 +10,16 @@ deals).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import pytest
 from dbt_coaching_company import AS_OF, write_coaching_company
 from dbt_helpers import dbt_failure_summary, run_dbt
+
+from orchestration.settings import Settings
+from reports.emails import render_digests
 
 pytestmark = pytest.mark.xdist_group("coaching_company")
 
@@ -45,6 +49,16 @@ def _rows(db: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+# (rep, money at stake as the digest shows it, reason): worked out in the module docstring
+EXPECTED_TOP_FIVE = [
+    ("Dee", "$50k", "1 deal to review worth $50k: 1 stalled, 1 past due"),
+    ("Cid", "$34k", "behind pace by $34k: $6.0k booked vs $40k expected by today this quarter"),
+    ("Bob", "$9.6k", "win rate 10% vs team 67% over the last 2 quarters (1 won of 10 closed)"),
+    ("Fay", "$4.6k", "behind pace by $4.6k: $35k booked vs $40k expected by today this quarter"),
+    ("Gus", "$1.6k", "behind pace by $1.6k: $38k booked vs $40k expected by today this quarter"),
+]
+
+
 def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
     rows = _rows(
         coaching_db,
@@ -58,14 +72,14 @@ def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
             "Dee",
             50_000.0,
             "deals_to_review",
-            "1 deal to review worth 50k USD: 1 stalled, 1 past due",
+            "1 deal to review worth $50k: 1 stalled, 1 past due",
         ),
         (
             2,
             "Cid",
             33_600.0,
             "pace",
-            "behind pace by 34k USD: 6.0k USD booked vs 40k USD expected by today this quarter",
+            "behind pace by $34k: $6.0k booked vs $40k expected by today this quarter",
         ),
         (
             3,
@@ -79,14 +93,14 @@ def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
             "Fay",
             4_600.0,
             "pace",
-            "behind pace by 4.6k USD: 35k USD booked vs 40k USD expected by today this quarter",
+            "behind pace by $4.6k: $35k booked vs $40k expected by today this quarter",
         ),
         (
             5,
             "Gus",
             1_600.0,
             "pace",
-            "behind pace by 1.6k USD: 38k USD booked vs 40k USD expected by today this quarter",
+            "behind pace by $1.6k: $38k booked vs $40k expected by today this quarter",
         ),
     ]
 
@@ -125,3 +139,33 @@ def test_the_deal_to_review_names_all_its_problems(coaching_db):
     assert [(r[0], r[1], float(r[2]), r[3]) for r in rows] == [
         ("Dee", "Dee deal P01", 50_000.0, "stalled 75 days, close date 2026-04-30 passed")
     ]
+
+
+def test_the_managers_digest_opens_with_the_reps_to_coach(coaching_db, tmp_path):
+    settings = Settings(
+        landing_dir=tmp_path / "landing",
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "reports",
+        as_of=dt.date.fromisoformat(AS_OF),
+        email_to=("vp@acme.example",),
+    )
+    digests = render_digests(coaching_db, settings, site_url="https://sales.acme.example/")
+    (manager,) = [d for d in digests if d.kind == "manager"]
+    assert manager.recipients == ("mia@acme.example",)
+    opening = manager.text.split("\n\n")[1]
+    lines = opening.splitlines()
+    assert lines[0] == "== Coach these reps this week =="
+    reps = [line for line in lines[1:] if not line.startswith("   - ")]
+    assert reps == [
+        f"{n}. {rep}, {at_stake} at stake: {reason}"
+        for n, (rep, at_stake, reason) in enumerate(EXPECTED_TOP_FIVE, start=1)
+    ]
+    # Dee's deal to review sits under her name, with its amount and both problems
+    assert (
+        lines[2] == "   - review Dee deal P01 ($50k): stalled 75 days, close date 2026-04-30 passed"
+    )
+    for absent in ("Eve", "Hal", "Ann"):
+        assert absent not in opening
+    html = manager.html
+    positions = [html.index(f"<b>{rep}</b>") for rep, _, _ in EXPECTED_TOP_FIVE]
+    assert positions == sorted(positions) and positions[0] < html.index("Quota</div>")

@@ -118,7 +118,9 @@ def test_no_quota_digests_lead_with_bookings_and_name_missing_systems(crm_only_d
     ).fetchall()
     con.close()
     for digest in digests:
-        head = digest.text.split("\n\n")[1]
+        paragraphs = digest.text.split("\n\n")
+        # the headline figures: the paragraph after the heading and the reps to coach
+        head = next(p for p in paragraphs[1:] if not p.startswith("== Coach these reps"))
         assert "Quota" not in head and "Attainment" not in head and "Pace" not in head
         assert "Bookings: €" in head and "Win rate: " in head
         assert note in digest.text
@@ -183,3 +185,34 @@ def test_site_url_comes_from_the_environment(monkeypatch, report_warehouse, tmp_
     assert 'href="https://bi.acme.example/sales/index.html"' in digest.html
     monkeypatch.setenv("SPM_SITE_URL", "")
     assert Settings.from_env().site_url is None
+
+
+def test_manager_digests_open_with_the_reps_to_coach_in_the_marts_order(
+    digests_without_site_url, report_warehouse
+):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    ranked = con.execute(
+        "select team_id, rep_name, reason_text from marts.coaching_priorities"
+        " where priority_rank_in_team is not null order by team_id, priority_rank_in_team"
+    ).fetchall()
+    deals = con.execute(
+        "select rep_name, opportunity_name from marts.coaching_review_deals"
+    ).fetchall()
+    con.close()
+    managers = [d for d in digests_without_site_url if d.kind == "manager"]
+    assert managers and deals
+    listed_deals = 0
+    for digest in managers:
+        expected = [(rep, reason) for team, rep, reason in ranked if team == digest.team_id][:5]
+        opening = digest.text.split("\n\n")[1]
+        lines = opening.splitlines()
+        assert lines[0] == "== Coach these reps this week =="
+        reps = [line for line in lines[1:] if not line.startswith("   - ")]
+        assert len(reps) == len(expected) <= 5
+        for n, (line, (rep, reason)) in enumerate(zip(reps, expected, strict=True), start=1):
+            assert line.startswith(f"{n}. {rep}, ") and line.endswith(f" at stake: {reason}")
+        for rep, deal in deals:
+            if rep in (name for name, _ in expected):
+                assert f"   - review {deal} (" in opening or f"   - review {deal}: " in opening
+                listed_deals += 1
+    assert listed_deals

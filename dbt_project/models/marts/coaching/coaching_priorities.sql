@@ -18,7 +18,7 @@
     - the stage where the rep converts furthest below the team median (coaching_signals:
       10+ points, over the four quarters ending with this one);
     stated with its figures ("win rate 8% vs team 24% over the last 2 quarters"); a rep with
-    none of these but deals to review gets "2 deals to review worth 80k USD: 1 stalled, 1
+    none of these but deals to review gets "2 deals to review worth $80k: 1 stalled, 1
     past due". Team medians are over the team's reps of this list (leavers excluded).
 
     Reps with money at stake or a reason are ranked in their team, region and company

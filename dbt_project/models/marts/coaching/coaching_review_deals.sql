@@ -3,7 +3,9 @@
     stalled (stalled_deals), slipped out of the current quarter and still open
     (slipped_deals), past due, without a close date or without an amount (pipeline_hygiene).
     A deal with several problems is one row naming them all, so coaching_priorities counts
-    it once and the manager digest lists it once under its owner.
+    it once and the manager digest lists it once under its owner. Without an activity feed
+    (source_coverage) "no activity for 30 days" cannot be known, so no deal is flagged
+    stalled, as the digests and pages leave stalled deals out then.
 -#}
 with
 
@@ -11,6 +13,7 @@ stalled as (select * from {{ ref('stalled_deals') }}),
 slipped as (select * from {{ ref('slipped_deals') }}),
 hygiene as (select * from {{ ref('pipeline_hygiene') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
+coverage as (select * from {{ ref('source_coverage') }}),
 
 current_quarter as (
     select fiscal_period
@@ -18,17 +21,24 @@ current_quarter as (
     where quarters_ago = 0
 ),
 
+activity_feed as (
+    select dataset
+    from coverage
+    where dataset = 'activities' and is_loaded
+),
+
 flags as (
     select
-        rep_id,
-        rep_name,
-        opportunity_id,
-        opportunity_name,
-        amount,
-        close_date,
+        stalled.rep_id,
+        stalled.rep_name,
+        stalled.opportunity_id,
+        stalled.opportunity_name,
+        stalled.amount,
+        stalled.close_date,
         'stalled' as flag,
-        days_idle
+        stalled.days_idle
     from stalled
+    cross join activity_feed
     union all
     select
         slipped.rep_id,
@@ -99,7 +109,7 @@ final as (
         rep_name,
         opportunity_id,
         opportunity_name,
-        {{ cents('amount') }} as amount,
+        case when not is_amount_missing then {{ cents('amount') }} end as amount,
         close_date,
         cast(days_idle as integer) as days_idle,
         is_stalled,
