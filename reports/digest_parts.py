@@ -179,7 +179,8 @@ def coaching_list(coaching: Result, deals: Result, currency: str) -> dict[str, o
 
     The order, the money at stake and the reason are the mart's (so the digest, the team
     page and the coaching page agree); this only formats them and puts each rep's deals to
-    review (`coaching_review_deals`, largest first) under their name.
+    review (`coaching_review_deals`, largest first) under their name. A region's list names
+    each rep's team (a `team_name` column).
     """
     if isinstance(coaching, Unavailable) or isinstance(deals, Unavailable):
         missing = [*getattr(coaching, "missing", []), *getattr(deals, "missing", [])]
@@ -196,9 +197,10 @@ def coaching_list(coaching: Result, deals: Result, currency: str) -> dict[str, o
     reps = []
     for rep in coaching.records()[:COACHING_SHOWN]:
         own = deals_of.get(str(rep["rep_id"]), [])
+        team = f" ({rep['team_name']})" if rep.get("team_name") else ""
         reps.append(
             {
-                "name": rep["rep_name"],
+                "name": f"{rep['rep_name']}{team}",
                 "at_stake": money(rep["money_at_stake_amount"], currency),
                 "reason": rep["reason_text"],
                 "deals": [_review_deal(deal, currency) for deal in own[:REVIEW_DEALS_SHOWN]],

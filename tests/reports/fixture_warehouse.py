@@ -398,6 +398,7 @@ def build_fixture_warehouse(
             "team_name": COMPANY[1],
             "hierarchy_level": "company",
             "parent_team_id": None,
+            "region_id": None,
             "hierarchy_path": COMPANY[1],
         }
     ]
@@ -408,6 +409,7 @@ def build_fixture_warehouse(
                 "team_name": rname,
                 "hierarchy_level": "region",
                 "parent_team_id": COMPANY[0],
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {rname}",
             }
         )
@@ -418,6 +420,7 @@ def build_fixture_warehouse(
                 "team_name": tname,
                 "hierarchy_level": "team",
                 "parent_team_id": rid,
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
             }
         )

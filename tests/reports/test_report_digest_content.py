@@ -216,3 +216,84 @@ def test_manager_digests_open_with_the_reps_to_coach_in_the_marts_order(
                 assert f"   - review {deal} (" in opening or f"   - review {deal}: " in opening
                 listed_deals += 1
     assert listed_deals
+
+
+def test_regional_managers_and_the_cro_get_their_level_one_level_down(report_warehouse, tmp_path):
+    warehouse = tmp_path / "spm.duckdb"
+    warehouse.write_bytes(report_warehouse.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    company_id, region_id, region_name = con.execute(
+        "select company.team_id, region.team_id, region.team_name from marts.dim_team as region"
+        " join marts.dim_team as company on company.hierarchy_level = 'company'"
+        " where region.hierarchy_level = 'region' order by region.team_name limit 1"
+    ).fetchone()
+    for rep_id, address, node in (
+        ("RVP", "rvp@acme.example", region_id),
+        ("CRO", "cro@acme.example", company_id),
+    ):
+        con.execute(
+            "insert into marts.dim_rep select * replace (? as rep_id, ? as rep_name,"
+            " ? as email, ? as team_id) from marts.dim_rep"
+            " where is_current and role = 'manager' limit 1",
+            [rep_id, f"{rep_id} person", address, node],
+        )
+    teams = dict(
+        con.execute(
+            "select team_id, team_name from marts.dim_team where hierarchy_level = 'team'"
+            " and parent_team_id = ?",
+            [region_id],
+        ).fetchall()
+    )
+    # pace per region, summed here from the reps' own pacing rows
+    region_of = dict(
+        con.execute(
+            "select team_id, parent_team_id from marts.dim_team where hierarchy_level = 'team'"
+        ).fetchall()
+    )
+    pace: dict[str, float] = {}
+    for team_id, gap in con.execute(
+        "select team_id, pace_gap_amount from marts.rep_pacing where period_type = 'quarter'"
+    ).fetchall():
+        pace[region_of[team_id]] = pace.get(region_of[team_id], 0.0) + float(gap)
+    region_names = dict(
+        con.execute(
+            "select team_id, team_name from marts.dim_team where hierarchy_level = 'region'"
+        ).fetchall()
+    )
+    other_reps = [
+        name
+        for (name,) in con.execute(
+            "select rep_name from marts.dim_rep where is_current and role = 'rep'"
+            " and team_id not in (select unnest(?))",
+            [list(teams)],
+        ).fetchall()
+    ]
+    con.close()
+    settings = _settings(tmp_path, site_url="https://sales.acme.example/")
+    digests = render_digests(warehouse, settings)
+
+    leadership = digests[0]
+    assert leadership.recipients == ("vp@acme.example", "cro@acme.example")
+    regions = leadership.text.split("Regions, ")[1].split("\n\n")[0]
+    listed = [line.removeprefix("  - ").split(" | ") for line in regions.splitlines()[2:]]
+    # furthest behind pace first, each with its pace
+    by_pace = sorted(region_names, key=lambda rid: pace[rid])
+    assert [row[0] for row in listed] == [region_names[rid] for rid in by_pace]
+    for row, rid in zip(listed, by_pace, strict=True):
+        gap = abs(pace[rid])
+        amount = f"${gap / 1000:,.0f}k" if gap >= 10_000 else f"${gap / 1000:,.1f}k"
+        word = "ahead" if pace[rid] >= 0 else "behind"
+        assert row[2] == f"{'+' if pace[rid] >= 0 else '-'}{amount} {word}", (row, pace[rid])
+
+    (region,) = [d for d in digests if d.kind == "region"]
+    assert region.recipients == ("rvp@acme.example",)
+    assert region.subject.startswith(f"{region_name} region ")
+    assert f'href="https://sales.acme.example/regions/{region_id}.html"' in region.html
+    rows = region.text.split("Teams, ")[1].split("\n\n")[0]
+    assert {line.split(" | ")[0].removeprefix("  - ") for line in rows.splitlines()[2:]} == set(
+        teams.values()
+    )
+    coaching = region.text.split("\n\n")[1]
+    assert coaching.startswith("== Coach these reps this week ==\n1. ")
+    for name in other_reps:
+        assert name not in region.text
