@@ -3,9 +3,13 @@
 A digest tells the overview page's story by email: where the quarter stands, successes,
 shortfalls, at-risk deals and forecast against quota, with charts as inline PNG images and a
 plain-text alternative. Its numbers come from the very queries of the pages
-(`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager), so an email
-can never disagree with the site. A manager's digest runs the team page's queries for their
-own team only, so it never shows another team's reps.
+(`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager,
+`pages/regions/[region_id].md` for each regional manager), so an email can never disagree
+with the site. Each level sees one level down: the leadership digest (also to the CRO) lists
+the regions, a regional manager's digest the region's teams, a manager's digest the team's
+reps. A manager's digest runs the team page's queries for their own team only, so it never
+shows another team's reps; it and the regional digest open with the reps to coach this week,
+in the order and words of `marts.coaching_priorities`.
 
 A company with no quota loaded gets digests led by bookings, win rate and pipeline, with no
 quota, attainment or pace; every digest names the systems that are missing and what they
