@@ -13,7 +13,7 @@ and FY2026-Q2):
 | Cid | 6,000     | 33,600        | 2 / 2        | 10,500   | none            |
 | Dee | 40,000    | 0             | 3 / 4        | 20,000   | 50,000 past due |
 | Fay | 35,000    | 4,600         | 2 / 3        | 17,500   | none            |
-| Gus | 38,000    | 1,600         | 2 / 3        | 19,000   | none            |
+| Gus | 38,000    | 1,600         | 2 / 3        | 19,000   | 10,000 undated  |
 | Hal | 39,000    | 600           | 2 / 3        | 19,500   | none            |
 | Eve | 0         | 39,600        | 1 / 1        | 15,000   | (left 2026-04-30) |
 
@@ -70,6 +70,8 @@ CLOSED_DEALS = [
 ]
 # Dee's open deal: its close date (2026-04-30) has passed
 PAST_DUE_DEAL = ("Dee", "50000", "2026-04-30", "2026-03-01")
+# Gus's open deal has no close date; created on 2026-05-04, 11 days ago, so not stalled
+UNDATED_DEAL = ("Gus", "10000", "2026-05-04")
 
 
 def _user_id(name: str) -> str:
@@ -151,6 +153,9 @@ def write_coaching_company(con: duckdb.DuckDBPyConnection) -> None:
     ]
     owner, amount, close, created = PAST_DUE_DEAL
     deals.append(_deal("P01", owner, "Negotiation", False, False, amount, close, d(created)))
+    owner, amount, created = UNDATED_DEAL
+    undated = _deal("U01", owner, "Discovery", False, False, amount, created, d(created))
+    deals.append({**undated, "close_date": None})
     insert_rows(con, "raw_crm.opportunity", deals)
     insert_rows(
         con,

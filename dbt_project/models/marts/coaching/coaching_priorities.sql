@@ -17,9 +17,11 @@
     - sales cycle over the last two quarters above 125% of the team median;
     - the stage where the rep converts furthest below the team median (coaching_signals:
       10+ points, over the four quarters ending with this one);
-    stated with its figures ("win rate 8% vs team 24% over the last 2 quarters"); a rep with
-    none of these but deals to review gets "2 deals to review worth $80k: 1 stalled, 1
-    past due". Team medians are over the team's reps of this list (leavers excluded).
+    - the deals to review: their amount relative to what was expected by today (0 without
+      a quota, so then they are the reason only when there is no gap);
+    stated with its figures ("win rate 8% vs team 24% over the last 2 quarters", "2 deals to
+    review worth $80k: 1 stalled, 1 past due"). Team medians are over the team's reps of
+    this list (leavers excluded).
 
     Reps with money at stake or a reason are ranked in their team, region and company
     (1 = coach first); the others have no rank.
@@ -291,7 +293,7 @@ candidates as (
         'deals_to_review' as reason_metric,
         cast(review_deal_count as {{ type_double() }}) as reason_value,
         cast(null as {{ type_double() }}) as reason_benchmark,
-        0 as severity,
+        coalesce(review_deals_amount / nullif(expected_to_date_amount, 0), 0) as severity,
         cast(review_deal_count as {{ dbt.type_string() }})
         || case when review_deal_count = 1 then ' deal' else ' deals' end
         || ' to review worth ' || {{ amount_text('review_deals_amount') }}
