@@ -547,6 +547,7 @@ def build_fixture_warehouse(
             "team_name": COMPANY[1],
             "hierarchy_level": "company",
             "parent_team_id": None,
+            "region_id": None,
             "hierarchy_path": COMPANY[1],
         }
     ]
@@ -557,6 +558,7 @@ def build_fixture_warehouse(
                 "team_name": rname,
                 "hierarchy_level": "region",
                 "parent_team_id": COMPANY[0],
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {rname}",
             }
         )
@@ -567,6 +569,7 @@ def build_fixture_warehouse(
                 "team_name": tname,
                 "hierarchy_level": "team",
                 "parent_team_id": rid,
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
             }
         )
@@ -1262,6 +1265,8 @@ def build_fixture_warehouse(
     for table in MARTS_OF_SYSTEM["sales_analytics"] if "sales_analytics" in missing else ():
         tables[table] = tables[table].iloc[0:0]
 
+    tables.update(_coaching_priorities(tables, quarter))
+
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
@@ -1276,3 +1281,120 @@ def build_fixture_warehouse(
     finally:
         con.close()
     return path
+
+
+def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
+    """`marts.coaching_review_deals` and `marts.coaching_priorities` from the fixture's own
+    stalled, slipped and hygiene rows and pacing: money at stake = shortfall to pace + deals
+    to review, ranked per team, region and company; reasons in the mart's words (pace, else
+    the deals to review), amounts without a currency since the fixture serves any."""
+    flags = []
+    for r in tables["marts.stalled_deals"].itertuples():
+        flags.append(
+            (
+                r.rep_id,
+                r.rep_name,
+                r.opportunity_id,
+                r.opportunity_name,
+                r.amount,
+                f"stalled {r.days_idle} days",
+            )
+        )
+    slipped = tables["marts.slipped_deals"]
+    for r in slipped[slipped.fiscal_period == quarter].itertuples():
+        flags.append(
+            (
+                r.rep_id,
+                r.rep_name,
+                r.opportunity_id,
+                r.opportunity_name,
+                r.amount,
+                "slipped out of the quarter",
+            )
+        )
+    problem_text = {"no_amount": "no amount", "undated": "no close date"}
+    for r in tables["marts.pipeline_hygiene"].itertuples():
+        if r.problem in ("no_amount", "undated", "past_due"):
+            text = problem_text.get(r.problem) or f"close date {r.close_date} passed"
+            flags.append(
+                (r.rep_id, r.rep_name, r.opportunity_id, r.opportunity_name, r.amount, text)
+            )
+    deals: dict[tuple[str, str], dict] = {}
+    for rep_id, rep_name, opp_id, opp_name, amount, text in flags:
+        deal = deals.setdefault(
+            (rep_id, opp_id),
+            {
+                "coaching_review_deal_id": f"{rep_id}|{opp_id}",
+                "rep_id": rep_id,
+                "rep_name": rep_name,
+                "opportunity_id": opp_id,
+                "opportunity_name": opp_name,
+                "amount": None if pd.isna(amount) else float(amount),
+                "problems_text": text,
+            },
+        )
+        if text not in deal["problems_text"]:
+            deal["problems_text"] += ", " + text
+    review = pd.DataFrame(list(deals.values()))
+    reps = tables["marts.dim_rep"]
+    reps = reps[(reps.role == "rep") & reps.is_current]
+    pacing = tables["marts.rep_pacing"]
+    pacing = pacing[pacing.period_type == "quarter"].set_index("rep_id")
+    rows = []
+    for rep in reps.itertuples():
+        mine = review[review.rep_id == rep.rep_id] if len(review) else review
+        at_risk = float(mine.amount.fillna(0).sum()) if len(mine) else 0.0
+        shortfall = None
+        reason = None
+        if rep.rep_id in pacing.index:
+            pace = pacing.loc[rep.rep_id]
+            shortfall = max(float(pace.expected_to_date_amount - pace.bookings_to_date_amount), 0)
+            if shortfall > 0:
+                reason = (
+                    f"behind pace by {shortfall / 1000:.1f}k: "
+                    f"{pace.bookings_to_date_amount / 1000:.0f}k booked vs "
+                    f"{pace.expected_to_date_amount / 1000:.0f}k expected by today"
+                    " this quarter"
+                )
+        if reason is None and len(mine):
+            reason = f"{len(mine)} deals to review worth {at_risk / 1000:.0f}k"
+        rows.append(
+            {
+                "coaching_priority_id": f"{rep.rep_id}|{quarter}",
+                "rep_id": rep.rep_id,
+                "rep_name": rep.rep_name,
+                "team_id": rep.team_id,
+                "team_name": rep.team_name,
+                "region_id": rep.region_id,
+                "region_name": rep.region_name,
+                "fiscal_period": quarter,
+                "is_coaching_candidate": reason is not None,
+                "money_at_stake_amount": (shortfall or 0) + at_risk,
+                "pace_shortfall_amount": shortfall,
+                "review_deal_count": len(mine),
+                "review_deals_amount": at_risk,
+                "reason_metric": "none"
+                if reason is None
+                else "pace"
+                if shortfall
+                else "deals_to_review",
+                "reason_text": reason or "on pace, on par with the team, no deal to review",
+                "as_of_date": AS_OF,
+            }
+        )
+    priorities = pd.DataFrame(rows)
+    ranked = priorities[priorities.is_coaching_candidate].sort_values(
+        ["money_at_stake_amount", "rep_name"], ascending=[False, True]
+    )
+    for level, column in (
+        ("team_id", "priority_rank_in_team"),
+        ("region_id", "priority_rank_in_region"),
+        (None, "priority_rank_in_company"),
+    ):
+        ranks = (
+            ranked.groupby(level).cumcount() + 1
+            if level
+            else pd.Series(range(1, len(ranked) + 1), index=ranked.index)
+        )
+        priorities[column] = ranks.reindex(priorities.index).astype("Int64")
+    return {"marts.coaching_review_deals": review, "marts.coaching_priorities": priorities}
