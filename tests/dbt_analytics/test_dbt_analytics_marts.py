@@ -22,7 +22,7 @@ ANALYTICS_MARTS = [
     "path:models/marts/pipeline",
     "path:models/marts/forecast",
     "path:models/marts/coaching",
-    "path:models/marts/compensation",
+    "path:models/marts/restricted",
 ]
 
 # one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
