@@ -26,7 +26,7 @@ from orchestration.dagster_home import (
     retire_dead_cli_runs,
 )
 from orchestration.defs.automation import FULL_REFRESH
-from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.leftovers import (
     abandoned_runs,
     mark_run_started,
@@ -153,7 +153,7 @@ def _run_pipeline(
     # ERROR. The CLI prints its own summary ending with the root cause, and the run's log file
     # keeps the warnings and tracebacks; the console shows Dagster's own lines only when
     # SPM_LOG_LEVEL asks for them.
-    log_level = (os.environ.get("SPM_LOG_LEVEL") or "CRITICAL").upper()
+    log_level = settings.log_level
     detailed = log_level in {"DEBUG", "INFO"}
     defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)
