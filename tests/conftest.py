@@ -82,3 +82,11 @@ def small_published_db(small_pipeline) -> Path:
     settings, outcome = small_pipeline
     assert outcome.published, f"the small demo company did not publish: {outcome.report}"
     return settings.published_db
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that share an expensive company (an `xdist_group`) are also marked `company`, so
+    the fast lane (`make test-fast`: `-m "not slow and not company"`) leaves them out."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            item.add_marker(pytest.mark.company)
