@@ -31,6 +31,10 @@ class SalesforceQueryError(ApiError):
     """Salesforce rejected a query (a field or object the org does not have, or hides)."""
 
 
+class SalesforceObjectUnavailable(SalesforceQueryError):
+    """The org has no such object, or hides it from the user (INVALID_TYPE)."""
+
+
 class SalesforceClient:
     """Runs SOQL queries against one org and yields pages of records."""
 
@@ -134,7 +138,7 @@ def query_error(object_name: str, response: requests.Response) -> ApiError:
             f"'[\"{entity}.{field}\"]'): the raw column is kept, empty."
         )
     if code == "INVALID_TYPE":
-        return SalesforceQueryError(
+        return SalesforceObjectUnavailable(
             f"Salesforce {object_name}: the object is not available to the integration user "
             f"(INVALID_TYPE: {message.strip()}). Enable it in the org or grant the user read "
             "access to it."

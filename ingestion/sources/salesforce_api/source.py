@@ -28,7 +28,7 @@ from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
 from ingestion.sources.crm.contract import OBJECTS, CrmObject
 from ingestion.sources.crm.source import CURSOR, write_hints
-from ingestion.sources.salesforce_api.client import SalesforceClient
+from ingestion.sources.salesforce_api.client import SalesforceClient, SalesforceObjectUnavailable
 from ingestion.sources.salesforce_api.config import (
     DEFAULT_OVERLAP_SECONDS,
     SECTION,
@@ -91,10 +91,25 @@ def _rows(
     query = soql(obj, excluded, since)
     include_deleted = "IsDeleted" in {f.header for f in obj.spec.fields}
     records: list[dict[str, Any]] = []
-    for page in client.query(obj.object_name, query, include_deleted=include_deleted):
-        records.extend(page)
+    state = dlt.current.resource_state()
+    try:
+        for page in client.query(obj.object_name, query, include_deleted=include_deleted):
+            records.extend(page)
+    except SalesforceObjectUnavailable as exc:
+        # An optional object the org does not have (Opportunity Splits not enabled, no
+        # products) is what an absent optional export file is: the load goes on without it.
+        # A required one, or one this org gave before (a revoked permission), stays an error.
+        if obj.required or state.get("loaded_before"):
+            raise
+        notes.warning(
+            obj.table,
+            f"Salesforce {obj.object_name} is not available in this org or to the integration "
+            f"user ({exc}); loaded without it, as if its export file were absent",
+        )
+        return
     if not records:
         return
+    state["loaded_before"] = True
     table = typed_records(records, obj, excluded)
     table, repeated = keep_latest(table, "id", CURSOR)
     notes.deduplicated(obj.table, f"Salesforce API {obj.object_name}", repeated)

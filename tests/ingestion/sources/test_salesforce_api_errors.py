@@ -216,3 +216,42 @@ def test_a_missing_setting_names_the_key_and_where_it_goes(
     message = str(excinfo.value)
     assert message.startswith("sources.salesforce_api.instance_url is not set")
     assert ".dlt/config.toml" in message and "SOURCES__SALESFORCE_API__INSTANCE_URL" in message
+
+
+def test_an_optional_object_the_org_lacks_is_loaded_as_absent(
+    small_landing: Path, tmp_path: Path
+) -> None:
+    """An org without Opportunity Splits (a feature to enable) loads like an export without
+    the splits file: the table exists empty and the load says why; every deal then credits
+    its owner."""
+    warehouse = tmp_path / "wh"
+    with crm_replica("salesforce-api", small_landing) as replica:
+        replica.org.pop("OpportunitySplit")
+        result = load_system("crm", small_landing, warehouse, connection="api")
+    assert query(warehouse, "select count(*) from raw_crm.opportunity_split") == [(0,)]
+    assert query(warehouse, "select count(*) > 0 from raw_crm.opportunity") == [(True,)]
+    [warning] = result.warnings["opportunity_split"]
+    assert warning.startswith("Salesforce OpportunitySplit is not available in this org")
+    assert "INVALID_TYPE" in warning and "as if its export file were absent" in warning
+
+
+def test_a_required_object_the_org_hides_still_fails(small_landing: Path, tmp_path: Path) -> None:
+    with crm_replica("salesforce-api", small_landing) as replica:
+        replica.org.pop("Opportunity")
+        with pytest.raises(SalesforceQueryError) as excinfo:
+            load_system("crm", small_landing, tmp_path / "wh", connection="api")
+    assert str(excinfo.value).startswith("Salesforce Opportunity: the object is not available")
+
+
+def test_an_optional_object_that_vanishes_after_a_load_fails(
+    small_landing: Path, tmp_path: Path
+) -> None:
+    """Splits loaded yesterday and refused today is a revoked permission, not an org without
+    splits: the load stops rather than keep yesterday's splits as if current."""
+    warehouse = tmp_path / "wh"
+    with crm_replica("salesforce-api", small_landing) as replica:
+        load_system("crm", small_landing, warehouse, connection="api")
+        replica.org.pop("OpportunitySplit")
+        with pytest.raises(SalesforceQueryError) as excinfo:
+            load_system("crm", small_landing, warehouse, connection="api")
+    assert "OpportunitySplit" in str(excinfo.value)
