@@ -4,6 +4,12 @@
     months; ratios are computed from the sums and are null, never infinite, when their
     denominator is zero or missing. Ranks order reps with a quota by attainment, ties broken
     by bookings (equal on both = same rank).
+
+    The people columns of a row (ramping, employed, counted in attainment) are read on its
+    status date: the period's last day, or `as_of_date` when that comes first (an open or a
+    future period), with the one rule of macros/people.sql that dim_rep uses for today. A
+    row is counted in attainment ("N of M reps at quota") when the rep carries a quota in
+    the period (role rep, quota above 0) and is employed on its status date.
 -#}
 with
 
@@ -11,6 +17,17 @@ rep_periods as (select * from {{ ref('int_rep_periods_aggregated') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 users as (select * from {{ ref('stg_crm__users') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
+
+employment as (
+    select
+        rep_id,
+        min(hire_date) as hire_date,
+        max(termination_date) as termination_date,
+        max(ramp_end_date) as ramp_end_date
+    from rep_versions
+    group by rep_id
+),
 
 measured as (
     select
@@ -62,6 +79,16 @@ ranked as (
     from measured
 ),
 
+status_dates as (
+    select
+        rep_period_id,
+        case
+            when period_end < {{ as_of_date() }} then period_end
+            else {{ as_of_date() }}
+        end as status_date
+    from ranked
+),
+
 final as (
     select
         ranked.rep_period_id,
@@ -100,11 +127,33 @@ final as (
         ranked.open_opportunity_count,
         ranked.coverage,
         ranked.activity_count,
-        ranked.is_ramping,
+        {{ is_ramping_on(
+            'employment.hire_date', 'employment.termination_date', 'employment.ramp_end_date',
+            'status_dates.status_date'
+        ) }} as is_ramping,
+        status_dates.status_date,
+        {{ is_employed_on('employment.hire_date', 'employment.termination_date', 'status_dates.status_date') }}
+            as is_employed_on_status_date,
+        coalesce(
+            ranked.role = 'rep'
+            and ranked.quota_amount > 0
+            and {{ is_employed_on('employment.hire_date', 'employment.termination_date', 'status_dates.status_date') }},
+            false
+        ) as is_counted_in_attainment,
+        coalesce(employment.termination_date < {{ as_of_date() }}, false) as has_left,
+        case
+            when employment.termination_date < {{ as_of_date() }} then employment.termination_date
+        end as left_on,
+        {{ is_employed_on('employment.hire_date', 'employment.termination_date', as_of_date()) }}
+            as is_active_on_as_of,
         cast(ranked.rank_in_team as integer) as rank_in_team,
         cast(ranked.rank_in_company as integer) as rank_in_company,
         {{ as_of_date() }} as as_of_date
     from ranked
+    inner join status_dates
+        on ranked.rep_period_id = status_dates.rep_period_id
+    left join employment
+        on ranked.rep_id = employment.rep_id
     left join users
         on ranked.rep_id = users.user_id
     left join teams
