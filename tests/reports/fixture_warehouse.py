@@ -13,8 +13,9 @@ Numbers are internally consistent (team rows are sums of their reps' rows, quart
 their months, attainment = bookings / quota) so that a page showing the wrong row is caught.
 `hostile_names=True` gives two reps names that are HTML and spreadsheet formulas, to prove
 every data string is escaped. `people_cases=True` adds the people a page must treat apart: a
-rep who left in the middle of the current quarter, a rep hired this quarter (ramping) and an
-overlay specialist (overlay credit, no quota, no bookings of their own); their people columns
+rep who left in the middle of the current quarter, a rep hired this quarter (ramping), an
+overlay specialist (overlay credit, no quota, no bookings of their own) and a lost deal of
+$2.08M, far above its team's deals (an amount outlier); their people columns
 (`has_left`, `is_active_on_as_of`, `is_counted_in_attainment`, `leaderboard_group`, ...) are
 written as the dbt marts define them.
 """
@@ -40,6 +41,8 @@ LEAVER_LAST_DAY = dt.date(2026, 4, 20)
 NEW_HIRE_NAME = "Nora Quinn"
 NEW_HIRE_DATE = dt.date(2026, 4, 13)
 OVERLAY_NAME = "Omar Lind"
+OUTLIER_DEAL_NAME = "Tyrell Corp - Platform (typo)"
+OUTLIER_DEAL_AMOUNT = 2_080_000.0
 # A figure that appears only in marts_restricted: the public site must never contain it.
 RESTRICTED_SENTINEL_AMOUNT = 987654.32
 
@@ -742,7 +745,34 @@ def build_fixture_warehouse(
                     "is_open_as_of": not is_closed,
                 }
             )
+    if people_cases:  # a lost deal with an extra zero or two, as an outlier
+        ava = next(p for p in reps if p.name == "Ava Chen")
+        opp_rows.append(
+            {
+                **opp_rows[0],
+                "opportunity_id": _sfid("006", 999),
+                "opportunity_name": OUTLIER_DEAL_NAME,
+                "owner_id": ava.rep_id,
+                "stage_name": "Closed Lost",
+                "probability": 0,
+                "forecast_category": "Omitted",
+                "opportunity_amount": OUTLIER_DEAL_AMOUNT,
+                "close_date": AS_OF - dt.timedelta(days=10),
+                "is_closed": True,
+                "is_won": False,
+                "is_open_as_of": False,
+            }
+        )
     opps = pd.DataFrame(opp_rows)
+    # The fixture's stand-in for int_opportunity_amounts_profiled: 3 x the 99th percentile of
+    # the team's other deals (the fixture's teams are too small for the mart's 100-deal floor)
+    owner_team = {p.rep_id: p.team_id for p in people}
+    opps["team_id"] = opps.owner_id.map(owner_team)
+    usual = opps[opps.opportunity_name != OUTLIER_DEAL_NAME]
+    thresholds = (usual.groupby("team_id").opportunity_amount.quantile(0.99) * 3).round(2)
+    opps["amount_outlier_threshold"] = opps.team_id.map(thresholds)
+    opps["is_amount_outlier"] = opps.opportunity_amount > opps.amount_outlier_threshold
+    opps = opps.drop(columns="team_id")
     tables["marts.fct_opportunities"] = opps
     open_opps = opps[~opps.is_closed].copy()
     rep_by_id = {p.rep_id: p for p in people}

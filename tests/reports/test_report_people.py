@@ -327,3 +327,13 @@ def test_demo_new_hire_is_ramping_on_the_rep_page_and_the_ramping_board(demo_peo
     board = read(demo_site / "leaderboard.html")
     assert users[new_hire]["Name"] in board.names_in("Ramping reps, this quarter")
     assert users[new_hire]["Name"] not in board.names_in("Ranked by attainment, this quarter")
+
+
+def test_pipeline_page_lists_the_deal_far_above_its_team(people):
+    fw, _, out = people
+    page = read(out / "pipeline.html")
+    rows = page.tables["Outlier amounts, open today or closed this quarter"]
+    # West's other deals are $5k-90k: only the $2.08M lost deal is above 3 x their p99
+    assert [(row[0], row[1], row[4]) for row in rows] == [
+        (fw.OUTLIER_DEAL_NAME, "Ava Chen", "$2.1M")
+    ]
