@@ -2,8 +2,9 @@
     How each rep is doing against quota, per fiscal month, quarter and year, with every KPI
     of the KPI reference, dbt_project/docs/kpi_definitions.md (as of `as_of_date`). Quarters and years are sums of the rep's
     months; ratios are computed from the sums and are null, never infinite, when their
-    denominator is zero or missing. Ranks order reps with a quota by attainment, ties broken
-    by bookings (equal on both = same rank).
+    denominator is zero or missing. Ranks order the reps counted in attainment (below) by
+    attainment, ties broken by bookings (equal on both = same rank), so a rep who left or an
+    overlay specialist never takes a place from the reps a page lists.
 
     The people columns of a row (ramping, employed, counted in attainment) are read on its
     status date: the period's last day, or `as_of_date` when that comes first (an open or a
@@ -59,34 +60,53 @@ measured as (
         on rep_periods.period_id = periods.period_id
 ),
 
+status_dated as (
+    select
+        measured.*,
+        employment.hire_date,
+        employment.termination_date,
+        employment.ramp_end_date,
+        case
+            when measured.period_end < {{ as_of_date() }} then measured.period_end
+            else {{ as_of_date() }}
+        end as status_date
+    from measured
+    left join employment
+        on measured.rep_id = employment.rep_id
+),
+
+counted as (
+    select
+        *,
+        {{ is_employed_on('hire_date', 'termination_date', 'status_date') }}
+            as is_employed_on_status_date,
+        coalesce(
+            role = 'rep'
+            and quota_amount > 0
+            and {{ is_employed_on('hire_date', 'termination_date', 'status_date') }},
+            false
+        ) as is_counted_in_attainment
+    from status_dated
+),
+
 ranked as (
     select
         *,
         case
-            when attainment is not null
+            when attainment is not null and is_counted_in_attainment
                 then rank() over (
-                    partition by period_id, attainment is null
+                    partition by period_id, attainment is null or not is_counted_in_attainment
                     order by attainment desc, bookings_amount desc
                 )
         end as rank_in_company,
         case
-            when attainment is not null
+            when attainment is not null and is_counted_in_attainment
                 then rank() over (
-                    partition by period_id, team_id, attainment is null
+                    partition by period_id, team_id, attainment is null or not is_counted_in_attainment
                     order by attainment desc, bookings_amount desc
                 )
         end as rank_in_team
-    from measured
-),
-
-status_dates as (
-    select
-        rep_period_id,
-        case
-            when period_end < {{ as_of_date() }} then period_end
-            else {{ as_of_date() }}
-        end as status_date
-    from ranked
+    from counted
 ),
 
 final as (
@@ -128,32 +148,21 @@ final as (
         ranked.coverage,
         ranked.activity_count,
         {{ is_ramping_on(
-            'employment.hire_date', 'employment.termination_date', 'employment.ramp_end_date',
-            'status_dates.status_date'
+            'ranked.hire_date', 'ranked.termination_date', 'ranked.ramp_end_date', 'ranked.status_date'
         ) }} as is_ramping,
-        status_dates.status_date,
-        {{ is_employed_on('employment.hire_date', 'employment.termination_date', 'status_dates.status_date') }}
-            as is_employed_on_status_date,
-        coalesce(
-            ranked.role = 'rep'
-            and ranked.quota_amount > 0
-            and {{ is_employed_on('employment.hire_date', 'employment.termination_date', 'status_dates.status_date') }},
-            false
-        ) as is_counted_in_attainment,
-        coalesce(employment.termination_date < {{ as_of_date() }}, false) as has_left,
+        ranked.status_date,
+        ranked.is_employed_on_status_date,
+        ranked.is_counted_in_attainment,
+        coalesce(ranked.termination_date < {{ as_of_date() }}, false) as has_left,
         case
-            when employment.termination_date < {{ as_of_date() }} then employment.termination_date
+            when ranked.termination_date < {{ as_of_date() }} then ranked.termination_date
         end as left_on,
-        {{ is_employed_on('employment.hire_date', 'employment.termination_date', as_of_date()) }}
+        {{ is_employed_on('ranked.hire_date', 'ranked.termination_date', as_of_date()) }}
             as is_active_on_as_of,
         cast(ranked.rank_in_team as integer) as rank_in_team,
         cast(ranked.rank_in_company as integer) as rank_in_company,
         {{ as_of_date() }} as as_of_date
     from ranked
-    inner join status_dates
-        on ranked.rep_period_id = status_dates.rep_period_id
-    left join employment
-        on ranked.rep_id = employment.rep_id
     left join users
         on ranked.rep_id = users.user_id
     left join teams
