@@ -574,17 +574,17 @@ def build_fixture_warehouse(
                 }
             )
     perf = pd.DataFrame(perf_rows)
+    # ranks order the rows counted in attainment only (rep_performance): others have none
+    ranked = perf[perf.is_counted_in_attainment & perf.attainment.notna()]
     perf["rank_in_team"] = (
-        perf.assign(a=perf.attainment.fillna(-1))
-        .groupby(["fiscal_period", "team_id"])["a"]
+        ranked.groupby(["fiscal_period", "team_id"])["attainment"]
         .rank(method="first", ascending=False)
-        .astype(int)
+        .astype("Int64")
     )
     perf["rank_in_company"] = (
-        perf.assign(a=perf.attainment.fillna(-1))
-        .groupby("fiscal_period")["a"]
+        ranked.groupby("fiscal_period")["attainment"]
         .rank(method="first", ascending=False)
-        .astype(int)
+        .astype("Int64")
     )
     perf["is_current_period"] = (perf.period_start <= AS_OF) & (perf.period_end >= AS_OF)
     tables["marts.rep_performance"] = perf

@@ -197,6 +197,11 @@ def test_team_page_lists_its_leaver_apart_and_counts_only_quota_carrying_reps(pe
     page = read(out / "teams" / f"{_team_id(db, 'West')}.html")
     reps = page.names_in("Reps employed today, this quarter")
     assert "Ava Chen" in reps
+    # ranks are among the counted reps: 1 to 3 with no place left for the leaver; none for
+    # the overlay specialist
+    ranks = {row[0]: row[-1] for row in page.tables["Reps employed today, this quarter"]}
+    assert ranks.pop(fw.OVERLAY_NAME) == "–"
+    assert sorted(ranks.values()) == ["1", "2", "3"]
     assert fw.LEAVER_NAME not in reps
     left = page.tables["Left the team, this quarter (their bookings count in the team's)"]
     assert [(row[0], row[-1]) for row in left] == [(fw.LEAVER_NAME, str(fw.LEAVER_LAST_DAY))]
