@@ -172,6 +172,14 @@ def test_rep_pages_say_who_left_who_ramps_and_show_overlay_credit(people):
     assert not any(h.startswith("Pace, this") for h in leaver.headings)
     assert leaver.big.get("required_run_rate_amount") == ""
 
+    index = read(out / "reps" / "index.html")
+    assert f"{fw.LEAVER_NAME} , West, left {fw.LEAVER_LAST_DAY}" in index.visible
+    assert (
+        f"{fw.NEW_HIRE_NAME} , East" in index.visible
+        and f"{fw.OVERLAY_NAME} , West" in index.visible
+    )
+    assert index.visible.count(", left ") == 1
+
     new_hire = read(out / "reps" / f"{_rep_id(db, fw.NEW_HIRE_NAME)}.html")
     assert "Ramping: Yes" in new_hire.visible
 
