@@ -14,7 +14,8 @@ their months, attainment = bookings / quota) so that a page showing the wrong ro
 `hostile_names=True` gives two reps names that are HTML and spreadsheet formulas, to prove
 every data string is escaped. `people_cases=True` adds the people a page must treat apart: a
 rep who left in the middle of the current quarter, a rep hired this quarter (ramping), an
-overlay specialist (overlay credit, no quota, no bookings of their own) and a lost deal of
+overlay specialist (overlay credit, no quota, no bookings of their own), West's former
+manager (left in March, still West's manager in their last version) and a lost deal of
 $2.08M, far above its team's deals (an amount outlier); their people columns
 (`has_left`, `is_active_on_as_of`, `is_counted_in_attainment`, `leaderboard_group`, ...) are
 written as the dbt marts define them.
@@ -41,6 +42,7 @@ LEAVER_LAST_DAY = dt.date(2026, 4, 20)
 NEW_HIRE_NAME = "Nora Quinn"
 NEW_HIRE_DATE = dt.date(2026, 4, 13)
 OVERLAY_NAME = "Omar Lind"
+DEPARTED_MANAGER_NAME = "Wes Former"
 OUTLIER_DEAL_NAME = "Tyrell Corp - Platform (typo)"
 OUTLIER_DEAL_AMOUNT = 2_080_000.0
 # A figure that appears only in marts_restricted: the public site must never contain it.
@@ -136,6 +138,16 @@ def _people(hostile_names: bool, people_cases: bool = False) -> list[Person]:
                 east,
                 NEW_HIRE_DATE,
                 0.9,
+            ),
+            Person(
+                _sfid("005", 204),
+                DEPARTED_MANAGER_NAME,
+                "wes.former@acme.example",
+                "manager",
+                west,
+                dt.date(2020, 3, 2),
+                1.0,
+                dt.date(2026, 3, 31),
             ),
             Person(
                 _sfid("005", 203),
@@ -445,7 +457,7 @@ def build_fixture_warehouse(
     tables: dict[str, pd.DataFrame] = {}
 
     # --- dimensions -------------------------------------------------------------------------
-    managers = {p.team_id: p for p in people if p.role == "manager"}
+    managers = {p.team_id: p for p in people if p.role == "manager" and not p.has_left}
     tables["marts.dim_rep"] = pd.DataFrame(
         [
             {
@@ -803,12 +815,14 @@ def build_fixture_warehouse(
     tables["marts.pipeline_hygiene"] = hygiene
 
     # --- forecast submissions -----------------------------------------------------------------
+    # reps and managers still employed call the quarter (not overlays, not who left)
+    submitters = [p for p in people if p.role in ("rep", "manager") and not p.has_left]
     quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
     subs = []
     s = 0
     for week in range(6):
         submitted = dt.datetime(2026, 4, 6, 16, 0) + dt.timedelta(weeks=week)
-        for p in people:
+        for p in submitters:
             for category, base in (("Commit", 0.9), ("Best Case", 1.15)):
                 s += 1
                 scale = 150000.0 if p.role == "rep" else 450000.0
@@ -984,7 +998,7 @@ def build_fixture_warehouse(
 
     # --- forecast marts ---------------------------------------------------------------------
     fa_rows = []
-    for p in people:
+    for p in submitters:
         actual = 120000.0 * p.skill
         for week in range(1, 7):
             call = actual * (0.8 if p.skill < 0.9 else 1.15) * (1 + 0.01 * week)

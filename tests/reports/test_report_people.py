@@ -240,6 +240,9 @@ def test_digests_leave_out_who_left_and_count_like_the_pages(people, tmp_path):
     assert fw.LEAVER_NAME not in behind and fw.OVERLAY_NAME not in behind
     assert behind.strip(), "the fixture has reps behind pace"
     west = next(d for d in digests if d.kind == "manager" and d.team_id == _team_id(db, "West"))
+    # West's former manager, still the manager of West in their last version, gets none
+    assert west.recipients == ("manager.west@acme.example",)
+    assert all("wes.former@acme.example" not in d.recipients for d in digests)
     assert fw.LEAVER_NAME not in west.text
     assert "Ava Chen" in west.text
     assert re.search(r"\d+ of 3 reps are at or above quota", west.text)
