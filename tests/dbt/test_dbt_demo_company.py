@@ -388,11 +388,11 @@ def test_without_quotas_every_board_ranks_by_bookings(crm_only_db):
         " where role = 'overlay'",
     )
     assert overlays == [("overlay", "overlay_credit")]
-    # rank 1 of each company board has the most bookings of the period
+    # rank 1 of each company board by bookings has the most bookings of the period
     mismatched = _query(
         crm_only_db,
         "select fiscal_period from marts.leaderboard where board = 'company' and board_rank = 1"
-        " and bookings_amount < (select max(p.bookings_amount) from marts.rep_performance p"
+        " and ranked_by = 'bookings' and bookings_amount < (select max(p.bookings_amount) from marts.rep_performance p"
         " where p.period_type = leaderboard.period_type"
         " and p.fiscal_period = leaderboard.fiscal_period)",
     )
