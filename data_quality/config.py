@@ -45,6 +45,7 @@ class QualityConfig:
     # Ceilings, in the record's currency: above them an amount is a typo or a unit error
     # (cents exported as units, a quota multiplied by twelve), not a deal.
     max_opportunity_amount: float = 50_000_000.0
+    # Forecast calls: a floor; the ceiling grows to the company's whole deal book (Params).
     max_forecast_amount: float = 500_000_000.0
     max_quota_month_amount: float = 10_000_000.0
     max_annual_pay_amount: float = 5_000_000.0

@@ -1,5 +1,5 @@
-"""What the work warehouse says about the company: which raw tables never landed, its stages
-and the currencies it can convert.
+"""What the work warehouse says about the company: which raw tables never landed, its stages,
+the currencies it can convert and the size of its deal book.
 
 A system or optional file that never landed leaves its raw table empty (the loader creates
 it from the contract). Checks on such a table would judge nothing (freshness of no record,
@@ -68,3 +68,25 @@ def convertible_currencies(
     if "currency" in columns.get("raw_finance.fx_rates", set()):
         currencies.update(_distinct(con, "select distinct currency from raw_finance.fx_rates"))
     return tuple(sorted(currencies))
+
+
+def deal_total(con: duckdb.DuckDBPyConnection, columns: Mapping[str, set[str]]) -> float:
+    """The sum of every live opportunity's current amount, record currencies at face value.
+
+    The scale a company-wide ceiling grows with: a forecast call can cover at most every deal
+    the company has, so a ceiling at this total never trips on a bigger customer's CRO call,
+    while a call in cents instead of units (100 times every deal ever made) still does.
+    """
+    needed = {"amount", "_dlt_valid_to"}
+    if not needed <= columns.get("raw_crm.opportunity", set()):
+        return 0.0
+    live = (
+        " and coalesce(is_deleted, false) = false"
+        if "is_deleted" in columns["raw_crm.opportunity"]
+        else ""
+    )
+    row = con.execute(
+        "select coalesce(sum(greatest(try_cast(amount as double), 0)), 0) "
+        f"from raw_crm.opportunity where _dlt_valid_to is null{live}"
+    ).fetchone()
+    return float(row[0]) if row else 0.0

@@ -40,7 +40,10 @@ class Params:
     `stages`: the company's stage names (MasterLabel and ApiName of the loaded
     `raw_crm.opportunity_stage`, or, without that export, every stage its opportunities and
     history carry). `currencies`: what the company can convert (the corporate currency plus
-    every currency with an FX rate). Both are read from the work warehouse by `run_checks`.
+    every currency with an FX rate). `deal_total`: the sum of every live opportunity's
+    amount in the CRM (record currencies at face value), the scale of the company that
+    ceilings on company-wide figures grow with. All are read from the work warehouse by
+    `run_checks`.
     """
 
     as_of: dt.date
@@ -48,6 +51,7 @@ class Params:
     previous_counts: Mapping[str, PreviousCount] = field(default_factory=dict)
     stages: tuple[str, ...] = ()
     currencies: tuple[str, ...] = ()
+    deal_total: float = 0.0
 
 
 Value = Any | Callable[[Params], Any]

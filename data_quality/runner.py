@@ -17,7 +17,7 @@ import duckdb
 from data_quality.config import QualityConfig
 from data_quality.frames import FrameUnavailable, LoadedFrame, load_frame
 from data_quality.gx_engine import SAMPLE_SIZE, GxEngine, Outcome, engine
-from data_quality.landed import company_stages, convertible_currencies, never_landed
+from data_quality.landed import company_stages, convertible_currencies, deal_total, never_landed
 from data_quality.rules import Frame, GxCheck, Params
 from data_quality.samples import json_value, sample_rows
 from data_quality.spec import CheckResult, CheckSpec
@@ -202,6 +202,7 @@ def run_checks(
             previous_counts=previous_counts,
             stages=company_stages(con, columns),
             currencies=convertible_currencies(con, columns, config),
+            deal_total=deal_total(con, columns),
         )
         absent = never_landed(con, columns, previous_counts)
         for frame, group in _by_frame(checks):

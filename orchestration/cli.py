@@ -71,7 +71,19 @@ def cmd_init_mapping(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_nothing_new(previous, settings: Settings) -> None:  # noqa: ANN001
+    print(
+        f"Nothing new since run {previous.run_id} (finished {previous.finished_at}): the "
+        "landing files, the settings (as-of date included) and the code are unchanged, so "
+        f"{settings.published_db} and the report site were left as they are. "
+        "Use `spm run --force` to run anyway."
+    )
+
+
 def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
+    if outcome.nothing_new_since is not None:
+        _print_nothing_new(outcome.nothing_new_since, settings)
+        return
     report = outcome.report
     print("Rows loaded per table:")
     for table, rows in sorted(report["rows_loaded"].items()):
@@ -102,13 +114,23 @@ def _print_run(outcome, settings: Settings) -> None:  # noqa: ANN001
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.runner import run_pipeline
-
     settings = _settings(args)
     started = time.perf_counter()
-    outcome = run_pipeline(settings)
+    if not args.force:
+        # before Dagster is imported (seconds of it): a day with nothing new ends here
+        from orchestration.run_inputs import nothing_new, run_inputs
+
+        previous = nothing_new(settings, run_inputs(settings))
+        if previous is not None:
+            _print_nothing_new(previous, settings)
+            return 0
+    from orchestration.runner import run_pipeline
+
+    outcome = run_pipeline(settings, force=args.force)
     _print_run(outcome, settings)
     elapsed = time.perf_counter() - started
+    if outcome.nothing_new_since is not None:
+        return 0
     if outcome.success:
         print(f"Published {settings.published_db} in {elapsed:.0f}s.")
         if settings.publish_postgres_url:
@@ -350,6 +372,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--landing")
     run.add_argument("--as-of", type=_date)
     run.add_argument("--warehouse")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when nothing changed since the last successful run",
+    )
     run.set_defaults(func=cmd_run)
 
     check = sub.add_parser("check", help="run every check on the work warehouse")

@@ -27,7 +27,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
             "restricted_pages": [],
             "warnings": [],
         }
-    from reports.render import DOCS_PAGE, render_site
+    from reports.render import DOCS_PAGE, SharedPages, render_site
 
     if not settings.published_db.exists():
         raise FileNotFoundError(f"{settings.published_db} does not exist yet: run `spm run` first")
@@ -35,12 +35,15 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
     # dbt's docs of the published run, written into both sites and linked from every footer
     docs_html = published_docs(settings)
     docs = docs_html if docs_html.exists() else None
+    # the restricted file is the public one plus pay: pages without pay are drawn once
+    shared = SharedPages()
     public = render_site(
         settings.published_db,
         settings.reports_dir,
         restricted=False,
         currency=currency,
         docs_html=docs,
+        shared=shared,
     )
     restricted = render_site(
         settings.warehouse_dir / RESTRICTED_NAME,
@@ -48,6 +51,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         restricted=True,
         currency=currency,
         docs_html=docs,
+        shared=shared,
     )
     warnings = [*public.warnings, *restricted.warnings]
     if docs is None:

@@ -26,7 +26,7 @@ from orchestration.dagster_home import (
     retire_dead_cli_runs,
 )
 from orchestration.defs.automation import FULL_REFRESH
-from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.leftovers import (
     abandoned_runs,
     mark_run_started,
@@ -34,6 +34,13 @@ from orchestration.leftovers import (
     remove_stale_temp_files,
 )
 from orchestration.root_cause import dbt_root_cause, describe, root_causes, write_run_log
+from orchestration.run_inputs import (
+    NothingNew,
+    forget_published,
+    nothing_new,
+    remember_published,
+    run_inputs,
+)
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
@@ -51,6 +58,8 @@ class RunOutcome:
     report: dict[str, Any]
     report_path: str
     failed_steps: list[str] = field(default_factory=list)
+    # set when nothing changed since an earlier run, which this one left as it was
+    nothing_new_since: NothingNew | None = None
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
@@ -61,9 +70,15 @@ class RunOutcome:
         return [c for c in self.report["checks"] if not c["passed"] and c["severity"] != "error"]
 
 
-def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunOutcome:
+def run_pipeline(
+    settings: Settings, selection: list[str] | None = None, *, force: bool = False
+) -> RunOutcome:
     """Run the full-refresh job (or a selection of asset keys) on the persistent Dagster
     instance of `DAGSTER_HOME`, so the Dagster UI shows the run, its checks and its logs.
+
+    A whole run whose inputs (landing files by content, settings, the product's code) are
+    those of the last fully successful run stops before loading anything and leaves the
+    published files as they are (`nothing_new_since`), unless `force`.
 
     Raises WarehouseBusyError when another run holds the warehouse. Everything the run
     creates is owner-only (pay is in the work warehouse, dlt's folders and the restricted
@@ -72,11 +87,29 @@ def run_pipeline(settings: Settings, selection: list[str] | None = None) -> RunO
     make_warehouse_dir(settings.warehouse_dir)
     with warehouse_lock(settings.warehouse_dir), private_umask():
         _clean_up_after_killed_runs(settings)
+        inputs = run_inputs(settings)
+        previous = None if force or selection else nothing_new(settings, inputs)
+        if previous is not None:
+            return RunOutcome(
+                success=True,
+                published=False,
+                report={"run_id": None, "status": "nothing_new", "checks": []},
+                report_path="",
+                nothing_new_since=previous,
+            )
+        forget_published(settings)
         started = dt.datetime.now(dt.UTC)
         as_of = settings.as_of.isoformat()
         marker = mark_run_started(settings.runs_dir, started.isoformat(), as_of)
         outcome = _run_pipeline(settings, selection, started)
         marker.unlink(missing_ok=True)
+        if outcome.success and not selection and outcome.report.get("status") == "published":
+            remember_published(
+                settings,
+                inputs,
+                str(outcome.report.get("run_id")),
+                str(outcome.report.get("finished_at")),
+            )
         prune_dbt_targets(
             settings.warehouse_dir / "dbt_target",
             settings.keep_dbt_targets,
@@ -120,7 +153,7 @@ def _run_pipeline(
     # ERROR. The CLI prints its own summary ending with the root cause, and the run's log file
     # keeps the warnings and tracebacks; the console shows Dagster's own lines only when
     # SPM_LOG_LEVEL asks for them.
-    log_level = (os.environ.get("SPM_LOG_LEVEL") or "CRITICAL").upper()
+    log_level = settings.log_level
     detailed = log_level in {"DEBUG", "INFO"}
     defs = build_definitions(settings.with_overrides(dbt_console_to_file=not detailed))
     job = defs.resolve_job_def(FULL_REFRESH)

@@ -70,6 +70,16 @@ def _crm() -> tuple[str, str]:
     return crm, connection
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level() -> str:
+    level = (os.environ.get("SPM_LOG_LEVEL") or "CRITICAL").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"SPM_LOG_LEVEL={level!r}: expected one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -112,6 +122,9 @@ class Settings:
     # (files | api); API credentials live in dlt's secrets, never here
     crm: str = "salesforce"
     crm_connection: str = "files"
+    # Dagster's own console lines in `spm run` (DEBUG/INFO show every step event); by default
+    # only the summary and the root cause reach the console, the rest the run's log file
+    log_level: str = field(default_factory=lambda: _log_level())
 
     @classmethod
     def from_env(cls) -> Settings:

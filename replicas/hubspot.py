@@ -4,19 +4,25 @@ Documented shapes only: `GET /crm/v3/owners` and `GET /crm/v3/objects/deals` (`l
 `after`, `archived`, `properties`; `{"results": [...], "paging": {"next": {"after"}}}`),
 `POST /crm/v3/objects/deals/search` (one `hs_lastmodifieddate GTE` filter, ascending sort,
 `after` in the body), `POST /crm/v3/objects/deals/batch/read` with `propertiesWithHistory`,
-`GET /crm/v3/pipelines/deals`, `GET /settings/v3/users/teams`; errors as
+`GET /crm/v3/pipelines/deals`, `GET /settings/v3/users/teams`,
+`POST /crm/v3/objects/deals/splits/batch/read` (Sales Hub Enterprise deal splits); errors as
 `{"status": "error", "message", "category", "correlationId"}`.
 
 The export becomes a portal this way: a user is an owner (an inactive user an archived one)
 whose primary team is its role; every role with members is a team (HubSpot's stable teams API
 has no hierarchy); opportunities are deals of one pipeline `default` whose stages are the
 stage names; a soft-deleted opportunity is an archived deal; OpportunityHistory becomes the
-history of `dealstage`, `amount` and `closedate`. Ids are kept as they are in the export, so
+history of `dealstage`, `amount` and `closedate`; the Revenue rows of OpportunitySplit are
+the deals' splits (share = SplitPercentage / 100). HubSpot has one kind of split, credit
+that sums to 100% of the deal: Overlay splits have no HubSpot counterpart and are not
+served, so a company on HubSpot has no overlay credit. Ids are kept as they are in the export, so
 the other systems of the demo company still join (HubSpot's own ids are numeric strings;
 the source treats every id as text).
 
 Faults are scripted per data request number (1 = first request): `429` (with Retry-After),
-`500`, `503`; `wrong_token` makes every request 401.
+`500`, `503`; `wrong_token` makes every request 401. `splits_unavailable=403` (or 404) makes
+the portal one without deal splits (not Enterprise, or splits turned off): the splits batch
+read answers 403 MISSING_SCOPES (404 not found), as HubSpot does.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import re
 import statistics
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +88,13 @@ class HubSpotReplica:
     pipelines: list[dict[str, Any]] = field(init=False)
     deals: dict[str, dict[str, Any]] = field(init=False)
     history: dict[str, dict[str, list[dict[str, Any]]]] = field(init=False)
+    splits: dict[str, list[dict[str, Any]]] = field(init=False)
+    splits_unavailable: int | None = None
     requests: int = 0
     deals_served: int = 0
     searches: list[dict[str, Any]] = field(default_factory=list)
+    # the deal ids of every splits batch read answered, in order
+    split_reads: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         landing = Path(self.landing_dir)
@@ -102,6 +113,10 @@ class HubSpotReplica:
         self.pipelines = [self._pipeline(opportunities.values())]
         self.deals = {oid: self._deal(o) for oid, o in opportunities.items()}
         self.history = self._history(_rows(landing, "OpportunityHistory"))
+        self.splits = self._splits(
+            _latest(_rows(landing, "OpportunitySplit")),
+            _latest(_rows(landing, "OpportunitySplitType")),
+        )
 
     # -- the portal, from the export -------------------------------------------------------
     @staticmethod
@@ -225,6 +240,23 @@ class HubSpotReplica:
             history[deal_id] = {name: list(reversed(seen)) for name, seen in values.items()}
         return history
 
+    def _splits(
+        self, rows: dict[str, dict[str, str]], types: dict[str, dict[str, str]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Per deal, its Revenue splits in HubSpot's shape (Overlay splits have no equivalent)."""
+        revenue = {tid for tid, t in types.items() if t["DeveloperName"].lower() == "revenue"}
+        splits: dict[str, list[dict[str, Any]]] = {}
+        for row in rows.values():
+            if row["IsDeleted"] == "true" or row["SplitTypeId"] not in revenue:
+                continue
+            if row["OpportunityId"] not in self.deals:
+                continue
+            share = Decimal(row["SplitPercentage"]) / 100
+            splits.setdefault(row["OpportunityId"], []).append(
+                _split(row["Id"], row["SplitOwnerId"], share, row["SystemModstamp"])
+            )
+        return splits
+
     @property
     def records_served(self) -> int:
         return self.deals_served
@@ -240,6 +272,15 @@ class HubSpotReplica:
                 self.history.setdefault(deal_id, {}).setdefault(name, []).insert(
                     0, {"value": properties[name], "timestamp": stamp, "sourceType": "CRM_UI"}
                 )
+
+    def set_splits(self, deal_id: str, at: dt.datetime, shares: list[tuple[str, Decimal]]) -> None:
+        """Replace a deal's splits (owner id, share) as HubSpot's upsert does: new split ids;
+        an empty list removes them. The deal's own properties are left alone."""
+        stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.splits[deal_id] = [
+            _split(f"{deal_id}-{stamp}-{number}", owner, share, stamp)
+            for number, (owner, share) in enumerate(shares)
+        ]
 
     def archive_deal(self, deal_id: str, at: dt.datetime) -> None:
         """Archive (delete) a deal; like HubSpot, this leaves hs_lastmodifieddate alone."""
@@ -276,6 +317,8 @@ class HubSpotReplica:
             return self._search(request.json())
         if route == ("POST", "/crm/v3/objects/deals/batch/read"):
             return self._batch_read(request.json())
+        if route == ("POST", "/crm/v3/objects/deals/splits/batch/read"):
+            return self._splits_read(request.json())
         return _error(404, "OBJECT_NOT_FOUND", f"no route {request.method} {request.path}")
 
     def _list(self, items: list[Any], request: Request, *, deals: bool = False) -> Reply:
@@ -331,6 +374,50 @@ class HubSpotReplica:
             200,
             {"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now},
         )
+
+    def _splits_read(self, body: dict[str, Any]) -> Reply:
+        if self.splits_unavailable == 403:
+            reply = _error(
+                403,
+                "MISSING_SCOPES",
+                "This app hasn't been granted all required scopes to make this call.",
+            )
+            reply.body["errors"] = [
+                {
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": ["crm.dealsplits.read_write"]},
+                }
+            ]
+            return reply
+        if self.splits_unavailable == 404:
+            return _error(404, "OBJECT_NOT_FOUND", "Deal splits are not enabled for this portal")
+        inputs = [str(item["id"]) for item in body.get("inputs") or []]
+        if len(inputs) > 100:
+            return _error(400, "VALIDATION_ERROR", "a batch read takes at most 100 inputs")
+        self.split_reads.append(inputs)
+        results = [
+            {"id": deal_id, "splits": self.splits.get(deal_id, [])}
+            for deal_id in inputs
+            if deal_id in self.deals
+        ]
+        now = dt.datetime.now(dt.UTC).isoformat()
+        return Reply(
+            200,
+            {"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now},
+        )
+
+
+def _split(split_id: str, owner_id: str, share: Decimal, stamp: str) -> dict[str, Any]:
+    return {
+        "id": split_id,
+        "properties": {
+            "hs_deal_split_percentage": str(share.normalize()),
+            "hubspot_owner_id": owner_id,
+        },
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "archived": False,
+    }
 
 
 def _select(deal: dict[str, Any], names: list[str]) -> dict[str, Any]:

@@ -168,3 +168,49 @@ def missing_notes(result: Result) -> list[str]:
     if not isinstance(result, QueryResult):
         return []
     return [str(r["missing_note"]) for r in result.records() if r.get("missing_note")]
+
+
+COACHING_SHOWN = 5
+REVIEW_DEALS_SHOWN = 3
+
+
+def coaching_list(coaching: Result, deals: Result, currency: str) -> dict[str, object] | None:
+    """'Coach these reps this week': the first reps of `coaching_priorities`, in its order.
+
+    The order, the money at stake and the reason are the mart's (so the digest, the team
+    page and the coaching page agree); this only formats them and puts each rep's deals to
+    review (`coaching_review_deals`, largest first) under their name. A region's list names
+    each rep's team (a `team_name` column).
+    """
+    if isinstance(coaching, Unavailable) or isinstance(deals, Unavailable):
+        missing = [*getattr(coaching, "missing", []), *getattr(deals, "missing", [])]
+        return {"pending": sorted(set(missing)), "reps": []}
+    if not isinstance(coaching, QueryResult):
+        return None
+    needed = {"rep_id", "rep_name", "money_at_stake_amount", "reason_text"}
+    if not needed <= set(coaching.columns):
+        raise KeyError(f"query {coaching.name!r} lacks {sorted(needed - set(coaching.columns))}")
+    deals_of: dict[str, list[dict]] = {}
+    if isinstance(deals, QueryResult):
+        for deal in deals.records():
+            deals_of.setdefault(str(deal["rep_id"]), []).append(deal)
+    reps = []
+    for rep in coaching.records()[:COACHING_SHOWN]:
+        own = deals_of.get(str(rep["rep_id"]), [])
+        team = f" ({rep['team_name']})" if rep.get("team_name") else ""
+        reps.append(
+            {
+                "name": f"{rep['rep_name']}{team}",
+                "at_stake": money(rep["money_at_stake_amount"], currency),
+                "reason": rep["reason_text"],
+                "deals": [_review_deal(deal, currency) for deal in own[:REVIEW_DEALS_SHOWN]],
+                "more_deals": max(0, len(own) - REVIEW_DEALS_SHOWN),
+            }
+        )
+    return {"pending": None, "reps": reps}
+
+
+def _review_deal(deal: dict, currency: str) -> str:
+    amount = deal.get("amount")
+    worth = f" ({money(amount, currency)})" if amount is not None else ""
+    return f"{deal['opportunity_name']}{worth}: {deal['problems_text']}"

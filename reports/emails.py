@@ -3,9 +3,13 @@
 A digest tells the overview page's story by email: where the quarter stands, successes,
 shortfalls, at-risk deals and forecast against quota, with charts as inline PNG images and a
 plain-text alternative. Its numbers come from the very queries of the pages
-(`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager), so an email
-can never disagree with the site. A manager's digest runs the team page's queries for their
-own team only, so it never shows another team's reps.
+(`pages/index.md` for leadership, `pages/teams/[team_id].md` for each manager,
+`pages/regions/[region_id].md` for each regional manager), so an email can never disagree
+with the site. Each level sees one level down: the leadership digest (also to the CRO) lists
+the regions, a regional manager's digest the region's teams, a manager's digest the team's
+reps. A manager's digest runs the team page's queries for their own team only, so it never
+shows another team's reps; it and the regional digest open with the reps to coach this week,
+in the order and words of `marts.coaching_priorities`.
 
 A company with no quota loaded gets digests led by bookings, win rate and pipeline, with no
 quota, attainment or pace; every digest names the systems that are missing and what they
@@ -34,6 +38,7 @@ from reports.digest_parts import (
     DEALS_SHOWN,
     InlineImage,
     chart_image,
+    coaching_list,
     first,
     hygiene_deals,
     missing_notes,
@@ -50,22 +55,26 @@ from reports.render import PUBLIC_SCHEMAS, output_path, safe_name
 from reports.site_config import PAGES_DIR, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Warehouse
 
+# The managers of the nodes of one level of the hierarchy (team, region or company): a team
+# manager gets their team's digest, a regional manager their region's, the company's manager
+# (the CRO) the leadership digest.
 MANAGERS_SQL = """
 select managers.rep_id, managers.rep_name, managers.email, managers.team_id, teams.team_name
 from marts.dim_rep as managers
 join marts.dim_team as teams
-    on managers.team_id = teams.team_id and teams.is_current and teams.hierarchy_level = 'team'
+    on managers.team_id = teams.team_id and teams.is_current and teams.hierarchy_level = ?
 where managers.is_current and managers.role = 'manager' and managers.email is not null
     and managers.is_active_on_as_of
 order by teams.team_name, managers.rep_name, managers.rep_id
 """
+REGION_PAGE = "regions/[region_id].md"
 
 
 @dataclass
 class Digest:
     """One email: who gets it, its subject and both bodies, and its inline charts."""
 
-    kind: str  # leadership | manager | delayed
+    kind: str  # leadership | manager | region | delayed
     subject: str
     recipients: tuple[str, ...]
     html: str
@@ -165,28 +174,40 @@ def _has_rows(result: object) -> bool:
 def render_digests(
     published_db: Path, settings: Settings, *, site_url: str | None = None
 ) -> list[Digest]:
-    """The leadership digest (to `settings.email_to`) and one digest per team manager."""
+    """The leadership digest (to `settings.email_to` and the company's manager, the CRO), one
+    digest per team manager and one per regional manager."""
     config = load_site_config()
     base = _base_url(settings, site_url)
     currency = settings.corporate_currency
     index = parse_page((PAGES_DIR / "index.md").read_text(encoding="utf-8"), "index.md")
     team_page_path = "teams/[team_id].md"
     team_page = parse_page((PAGES_DIR / team_page_path).read_text(encoding="utf-8"), team_page_path)
+    region_page = parse_page((PAGES_DIR / REGION_PAGE).read_text(encoding="utf-8"), REGION_PAGE)
     warehouse = Warehouse(published_db)
     try:
-        digests = [_leadership(index, warehouse, config.pending_marts, settings, base, currency)]
+        leadership = _leadership(index, warehouse, config.pending_marts, settings, base, currency)
+        for company in _managed_teams(warehouse, "company"):  # the CRO reads the company's
+            for email in company["emails"]:
+                if email not in leadership.recipients:
+                    leadership.recipients += (email,)
+                    leadership.recipient_users[email] = company["users"][email]
+        digests = [leadership]
         for team in _managed_teams(warehouse):
             digest = _manager(team_page, team, warehouse, config.pending_marts, base, currency)
             digest.recipient_users = dict(team.get("users", {}))
+            digests.append(digest)
+        for region in _managed_teams(warehouse, "region"):
+            digest = _regional(region_page, region, warehouse, config.pending_marts, base, currency)
+            digest.recipient_users = dict(region.get("users", {}))
             digests.append(digest)
     finally:
         warehouse.close()
     return digests
 
 
-def _managed_teams(warehouse: Warehouse) -> list[dict]:
-    """One entry per team with a manager: a team led by two managers gets one digest to both."""
-    cursor = warehouse.con.execute(MANAGERS_SQL)
+def _managed_teams(warehouse: Warehouse, level: str = "team") -> list[dict]:
+    """One entry per node of `level` with a manager: two managers get one digest together."""
+    cursor = warehouse.con.execute(MANAGERS_SQL, [level])
     columns = [d[0] for d in cursor.description]
     teams: dict[str, dict] = {}
     for row in cursor.fetchall():
@@ -273,7 +294,28 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
                 currency,
             ),
         )
+    region_columns = (
+        [
+            ("region_name", "Region", None),
+            ("attainment", "Attainment", "pct1"),
+            ("pace_gap_amount", "Pace", "gap"),
+            ("coverage", "Coverage", "x1"),
+        ]
+        if has_quotas
+        else [
+            ("region_name", "Region", None),
+            ("bookings_amount", "Bookings", "cur"),
+            ("win_rate", "Win rate", "pct0"),
+            ("open_pipeline_amount", "Open pipeline", "cur"),
+        ]
+    )
+    regions = table(r["regions_quarter"], region_columns, currency, 20)
     sections = [
+        *(
+            [("Regions", None, [(f"Regions, {quarter}", regions)])]
+            if regions is not None and regions["rows"]
+            else []
+        ),
         (
             "Successes",
             first(r["successes_summary"], "summary") if has_quotas else None,
@@ -376,6 +418,11 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         and any(row.get("dataset") == "activities" for row in missing.records())
     )
     headline = quarter_headline(r["team_quarter"], r["team_pace"], currency, has_quotas)
+    if _has_rows(r["team_forecast_call"]):
+        # the team's own node call (forecast_calls): its manager's, else its reps' roll-up
+        headline.append(
+            ("Commit call", money(first(r["team_forecast_call"], "commit_amount"), currency))
+        )
     if has_quotas:
         headline.append(
             (
@@ -432,6 +479,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         link,
         team_id,
         missing_notes(r["missing_sources"]),
+        coaching_list(r["team_coaching"], r["team_coaching_deals"], currency),
     )
 
 
@@ -439,10 +487,76 @@ def team_page_name() -> str:
     return "teams/[team_id].md"
 
 
+def _regional(page, manager, warehouse, pending, base, currency) -> Digest:
+    """A regional manager's digest: the region's quarter, its teams as rows, whom to coach."""
+    region_id = str(manager["team_id"])
+    r = _results(page, warehouse, {"region_id": region_id}, pending)
+    quarter = first(r["current_periods"], "quarter") or "this quarter"
+    has_quotas = _has_rows(r["has_quotas"])
+    headline = quarter_headline(r["region_quarter"], r["region_pace"], currency, has_quotas)
+    if has_quotas:
+        team_columns = [
+            ("team_name", "Team", None),
+            ("attainment", "Attainment", "pct1"),
+            ("pace_gap_amount", "Pace", "gap"),
+            ("coverage", "Coverage", "x1"),
+        ]
+    else:
+        team_columns = [
+            ("team_name", "Team", None),
+            ("bookings_amount", "Bookings", "cur"),
+            ("win_rate", "Win rate", "pct0"),
+            ("open_pipeline_amount", "Open pipeline", "cur"),
+        ]
+    images = [img for img in (trend_chart(r["monthly_trend"], currency, has_quotas),) if img]
+    sections = [
+        (
+            "Your teams",
+            None,
+            [(f"Teams, {quarter}", table(r["region_teams"], team_columns, currency, 50))],
+        )
+    ]
+    region_name = str(manager["team_name"])
+    if has_quotas:
+        attainment = format_value(first(r["region_quarter"], "attainment"), "pct0")
+        subject = f"{region_name} region {quarter}: {attainment} of quota"
+    else:
+        booked = money(first(r["region_quarter"], "bookings_amount"), currency)
+        subject = f"{region_name} region {quarter}: {booked} booked"
+    notes = missing_notes(r["missing_sources"])
+    link = _page_link(base, output_path(REGION_PAGE, region_id), f"{region_name} region")
+    return _digest(
+        "region",
+        subject,
+        tuple(manager["emails"]),
+        f"{region_name} region",
+        str(quarter),
+        headline,
+        sections,
+        images,
+        link,
+        region_id,
+        notes,
+        coaching_list(r["region_coaching"], r["region_coaching_deals"], currency),
+    )
+
+
 def _digest(
-    kind, subject, recipients, heading, quarter, headline, sections, images, link, team_id, notes
+    kind,
+    subject,
+    recipients,
+    heading,
+    quarter,
+    headline,
+    sections,
+    images,
+    link,
+    team_id,
+    notes,
+    coaching=None,
 ) -> Digest:
     context = {
+        "coaching": coaching,
         "heading": heading,
         "quarter": quarter,
         "headline": headline,

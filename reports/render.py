@@ -65,6 +65,26 @@ class RenderResult:
     skipped: list[str] = field(default_factory=list)
 
 
+@dataclass
+class SharedPages:
+    """Public pages drawn once for both sites.
+
+    The restricted file is the public file plus the pay schema, so a page that reads no pay
+    has the same numbers, charts and tables in both sites; only the frame differs (the
+    navigation, the restricted banner, the footer). The public render fills `drawn` (page
+    path -> output file -> its title and body, and the page's notices); the restricted
+    render wraps those bodies in its own frame instead of querying and drawing them again.
+    """
+
+    drawn: dict[str, tuple[dict[str, tuple[str, str]], list[str]]] = field(default_factory=dict)
+
+
+def reads_pay(page: Page, params_sql: str | None) -> bool:
+    """Whether a page may read a restricted schema (so it is never shared between sites)."""
+    texts = [block.sql for block in page.queries.values()] + [params_sql or ""]
+    return any(schema in text for text in texts for schema in RESTRICTED_SCHEMAS - PUBLIC_SCHEMAS)
+
+
 def safe_name(value: str) -> str:
     """A file name for a parameter value (ids are alphanumeric; anything else is replaced)."""
     cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", value).strip(".")
@@ -87,8 +107,12 @@ def render_site(
     pages_dir: Path = PAGES_DIR,
     currency: str = "USD",
     docs_html: Path | None = None,
+    shared: SharedPages | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
+
+    `shared`: pass the same `SharedPages` to the public render and then to the restricted
+    one, so the pages that read no pay are drawn once (see `SharedPages`).
 
     `docs_html` is dbt's static docs page of the published run: written into the site as
     `docs/index.html` (in the same swap as the pages) and linked from every footer; without
@@ -136,6 +160,7 @@ def render_site(
                         restricted,
                         result.warnings,
                         has_docs=docs_html is not None,
+                        shared=None if shared is None or reads_pay(page, params_sql) else shared,
                     )
                 )
             except PageBuildError as exc:
@@ -174,26 +199,20 @@ def _render_page(
     warnings: list[str],
     *,
     has_docs: bool = False,
+    shared: SharedPages | None = None,
 ) -> dict[str, str]:
-    queries = PageQueries(page, warehouse, allowed, config.pending_marts)
-    queries.check()
-    param_name = _param_name(page.path)
-    if param_name is None:
-        instances: list[str | None] = [None]
+    if shared is not None and page.path in shared.drawn:
+        bodies, page_warnings = shared.drawn[page.path]
     else:
-        instances = list(run_params_sql(params_sql or "", page.path, warehouse, allowed))
+        bodies, page_warnings = _draw_page(page, params_sql, warehouse, allowed, config, currency)
+        if shared is not None:
+            shared.drawn[page.path] = (bodies, page_warnings)
     out: dict[str, str] = {}
-    page_warnings: list[str] = []
-    for value in instances:
-        params = {param_name: value} if param_name and value is not None else {}
-        results = queries.run_all(params)
-        target = output_path(page.path, value)
-        body = render_body(page, results, currency, target, page_warnings)
-        depth = target.count("/")
+    for target, (title, body) in bodies.items():
         out[target] = env.get_template("page.html.j2").render(
-            title=_title(page, results, value),
+            title=title,
             body=body,
-            root="../" * depth,
+            root="../" * target.count("/"),
             nav=[{"href": h, "title": t, "current": h == target} for h, t in nav],
             restricted=restricted,
             source=warehouse.path.name,
@@ -202,6 +221,33 @@ def _render_page(
         )
     warnings.extend(dict.fromkeys(page_warnings))  # same notice on every rep page: say it once
     return out
+
+
+def _draw_page(
+    page: Page,
+    params_sql: str | None,
+    warehouse: Warehouse,
+    allowed: frozenset[str],
+    config: SiteConfig,
+    currency: str,
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Query and draw every instance of a page: output file -> (title, body HTML)."""
+    queries = PageQueries(page, warehouse, allowed, config.pending_marts)
+    queries.check()
+    param_name = _param_name(page.path)
+    if param_name is None:
+        instances: list[str | None] = [None]
+    else:
+        instances = list(run_params_sql(params_sql or "", page.path, warehouse, allowed))
+    bodies: dict[str, tuple[str, str]] = {}
+    page_warnings: list[str] = []
+    for value in instances:
+        params = {param_name: value} if param_name and value is not None else {}
+        results = queries.run_all(params)
+        target = output_path(page.path, value)
+        body = render_body(page, results, currency, target, page_warnings)
+        bodies[target] = (_title(page, results, value), body)
+    return bodies, page_warnings
 
 
 def _render_glossary(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from data_quality.rules import (
     GxCheck,
+    Params,
     between,
     date_literal,
     in_set,
@@ -47,6 +48,12 @@ submissions = table_frame(
         ),
     },
 )
+
+
+def forecast_ceiling(params: Params) -> float:
+    """The largest believable call: the configured floor or the company's whole deal book."""
+    return max(params.config.max_forecast_amount, params.deal_total)
+
 
 REQUIRED = {
     "submitter_id": "a call without a submitter cannot be scored",
@@ -100,10 +107,13 @@ CHECKS: list[GxCheck] = [
         SUBMISSIONS,
         "amount",
         "error",
-        "`amount` is within [0, `max_forecast_amount`].",
+        "`amount` is within [0, the larger of `max_forecast_amount` and the sum of every live "
+        "opportunity's amount in the CRM]: a call can cover at most every deal the company "
+        "has, so the ceiling grows with the company (a large CRO's call passes) while a call "
+        "in cents instead of units still fails.",
         name="amount_within_range",
         min_value=0,
-        max_value=lambda p: p.config.max_forecast_amount,
+        max_value=forecast_ceiling,
         context=["submitter_id", "fiscal_period"],
     ),
     in_set(

@@ -1,5 +1,5 @@
-"""GX suite of the forecast marts (schema `marts`): forecast_accuracy, forecast_projection,
-forecast_win_rates.
+"""GX suite of the forecast marts (schema `marts`): forecast_accuracy, forecast_calls,
+forecast_projection, forecast_win_rates.
 
 dbt already owns these marts' keys, relationships, accepted values (roles, projection types,
 rate levels, age buckets), contracts and the KPI logic (unit tests). GX adds what dbt does
@@ -12,7 +12,9 @@ Severity, on purpose:
   low end lies above the projection or its high end (the brief's "projected_low >
   projected_high") or outside [closed to date, closed + all open pipeline] is a projection
   that contradicts its own inputs; a negative projection amount or a won count above its
-  observations means a join fanned out or a sign flipped.
+  observations means a join fanned out or a sign flipped; a negative node call (owner's,
+  roll-up or shown) is a sign error in the calls a leader quotes. (That each roll-up is the
+  sum of the calls below it is a dbt singular test.)
 - **warning (publish and report):** the distributions need a human. The median bias of
   ended-period Commit calls and the median back-test error are near 0 on the demo
   companies (within ±0.04 on the small and medium companies, seed 42); outside ±50%
@@ -33,6 +35,7 @@ from data_quality.suites.mart_rules import col, fraction, least
 from data_quality.table_rules import drift_checks
 
 FORECAST_ACCURACY = ("forecast_accuracy",)
+FORECAST_CALLS = ("forecast_calls",)
 FORECAST_PROJECTION = ("forecast_projection",)
 FORECAST_WIN_RATES = ("forecast_win_rates",)
 
@@ -61,6 +64,16 @@ ended_commit_calls = table_frame(
     key=["submitter_id", "submitter_role", "period_type", "fiscal_period", "week_of_period"],
     where='"is_period_closed" and "commit_bias" is not null',
     where_reads=["is_period_closed"],
+)
+
+CALL_AMOUNTS = ["owner_call_amount", "roll_up_amount", "call_amount"]
+
+node_calls = table_frame(
+    "marts_forecast_calls_all",
+    "marts.forecast_calls",
+    CALL_AMOUNTS,
+    key=["team_id", "period_type", "fiscal_period", "week_of_period", "forecast_category"],
+    derived={"smallest_call_amount": least(*(col(c) for c in CALL_AMOUNTS))},
 )
 
 PROJECTION_AMOUNTS = ["closed_to_date_amount", "open_pipeline_amount", "expected_from_open_amount"]
@@ -189,6 +202,18 @@ CHECKS: list[GxCheck] = [
         "another team). Passes when no period has ended.",
     ),
     *drift_checks(FORECAST_ACCURACY, "marts.forecast_accuracy", shrink_severity=None),
+    between(
+        node_calls,
+        FORECAST_CALLS,
+        "smallest_call_amount",
+        "error",
+        "`owner_call_amount`, `roll_up_amount` and `call_amount` are not negative: they are "
+        "the calls leaders quote for a node, and a negative one is a sign error in a "
+        "submission or the roll-up.",
+        name="calls_not_negative",
+        min_value=0,
+        context=CALL_AMOUNTS,
+    ),
     between(
         projection,
         FORECAST_PROJECTION,

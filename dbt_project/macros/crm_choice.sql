@@ -11,9 +11,9 @@
 {%- endmacro %}
 
 {#-
-    A raw_crm table that HubSpot has no counterpart for (accounts, products, line items,
-    splits): in HubSpot mode an empty relation with the raw table's columns, so its staging
-    model builds, empty; otherwise the source table.
+    A raw_crm table that HubSpot has no counterpart for (accounts, products, line items; deal
+    splits have one: stg_hubspot__deal_splits): in HubSpot mode an empty relation with the
+    raw table's columns, so its staging model builds, empty; otherwise the source table.
 -#}
 {% macro crm_source(table) -%}
     {%- if crm_is_hubspot() -%}
@@ -31,15 +31,6 @@
                 ('id', 'varchar'), ('opportunity_id', 'varchar'), ('product2_id', 'varchar'),
                 ('quantity', 'decimal(18, 2)'), ('unit_price', 'decimal(18, 2)'),
                 ('total_price', 'decimal(18, 2)'), ('is_deleted', 'boolean'),
-            ],
-            'opportunity_split': [
-                ('id', 'varchar'), ('opportunity_id', 'varchar'), ('split_owner_id', 'varchar'),
-                ('split_percentage', 'decimal(9, 4)'), ('split_type_id', 'varchar'),
-                ('is_deleted', 'boolean'),
-            ],
-            'opportunity_split_type': [
-                ('id', 'varchar'), ('developer_name', 'varchar'), ('master_label', 'varchar'),
-                ('is_total_validated', 'boolean'), ('is_active', 'boolean'),
             ],
         }[table] + [
             ('system_modstamp', 'timestamp with time zone'),

@@ -22,11 +22,11 @@ from ingestion.pipeline import (
 )
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
+from orchestration.defs.keys import WRITER_POOL
 from orchestration.root_cause import failure_with_root_cause, log_load_notes
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings
 
-WRITER_POOL = "duckdb_writer"
 INGEST_GROUP = "ingest"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 
 from orchestration.dbt_docs import DbtDocsError, build_dbt_docs
-from orchestration.defs.ingest import WRITER_POOL
+from orchestration.defs.keys import PUBLISH_KEY, WRITER_POOL
 from orchestration.defs.transform import published_model_keys
 from orchestration.publication import build_publication
 from orchestration.publish import docs_from_manifest, publish
@@ -28,8 +28,6 @@ from orchestration.run_report import (
     quarantine_counts,
 )
 from orchestration.settings import DBT_PROJECT_DIR, Settings
-
-PUBLISH_KEY = dg.AssetKey("publish")
 
 
 def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.AssetsDefinition:

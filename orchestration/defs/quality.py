@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 
 from data_quality import CheckSpec, all_checks, run_checks
-from orchestration.defs.ingest import WRITER_POOL
+from orchestration.defs.keys import WRITER_POOL
 from orchestration.defs.transform import model_asset_key
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import Settings

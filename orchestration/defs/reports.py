@@ -6,7 +6,7 @@ failed a blocking check.
 
 import dagster as dg
 
-from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.settings import Settings
 
 SITE_KEY = dg.AssetKey("report_site")

@@ -24,7 +24,7 @@ from dagster_dbt import (
 from ingestion.file_modes import private_umask
 from orchestration.child_watchdog import watch_child
 from orchestration.dbt_manifest import dbt_executable, ensure_manifest, os_environ_for_dbt
-from orchestration.defs.ingest import WRITER_POOL
+from orchestration.defs.keys import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 

@@ -26,6 +26,7 @@ from tests.bench.stages import STAGES, Stage
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / "bench" / ".cache"
+RESULTS = ROOT / "tests" / "bench" / "results"
 AS_OF = dt.date(2026, 11, 28)
 
 
@@ -62,21 +63,81 @@ def ensure_company(scale: str, seed: int, as_of: dt.date) -> Path:
     return landing
 
 
-def measure(stage: Stage, part: str, landing: Path, work: Path) -> Measure:
-    """Run one part of a stage in a fresh process; its last stdout line is the measurement."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def measure(stage: Stage, part: str, landing: Path, work: Path, root: Path = ROOT) -> Measure:
+    """Run one part of a stage in a fresh process; its last stdout line is the measurement.
+
+    `root`: the project checkout whose code runs the stage (another revision for --compare).
+    """
+    env = dict(os.environ, PYTHONPATH=str(root))
     done = subprocess.run(
         [sys.executable, "-m", "tests.bench.worker", "--stage", stage.name, "--part", part,
          "--landing", str(landing), "--work", str(work)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=root,
         check=False,
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"benchmark stage {stage.name!r} ({part}) failed:\n{done.stderr[-3000:]}")
     return Measure(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _revision(root: Path, rev: str = "HEAD") -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=root, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def checkout(rev: str) -> Path:
+    """A detached worktree of `rev` beside the cache, for --compare (same virtualenv)."""
+    path = CACHE / f"compare-{_revision(ROOT, rev)}"
+    if not path.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(path), rev], cwd=ROOT, check=True,
+            capture_output=True,
+        )  # fmt: skip
+        # the Dagster definitions of that revision need its own dbt manifest
+        subprocess.run(
+            [str(Path(sys.executable).parent / "spm"), "dbt-parse"], cwd=path, check=False,
+            env=dict(os.environ, PYTHONPATH=str(path)), capture_output=True,
+        )  # fmt: skip
+    return path
+
+
+def format_comparison(rev: str, rows: list[tuple[Stage, Measure, Measure | None]]) -> str:
+    """This checkout against another revision, stage by stage, on the same company."""
+    header = ["stage", "this s", f"{rev} s", "speed-up", "this MB", f"{rev} MB"]
+    lines = [header]
+    for stage, ours, theirs in rows:
+        lines.append(
+            [
+                stage.name,
+                f"{ours.seconds:.2f}",
+                f"{theirs.seconds:.2f}" if theirs else "(no such stage)",
+                f"{theirs.seconds / ours.seconds:.2f}x" if theirs and ours.seconds > 0 else "-",
+                _mb(ours.peak_bytes),
+                _mb(theirs.peak_bytes) if theirs else "-",
+            ]
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for number, line in enumerate(lines):
+        cells = [c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(line)]
+        out.append("  ".join(cells))
+        if number == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def write_results(scale: str, text: str) -> Path:
+    """Keep the printed table under tests/bench/results/, one file per run, for the record."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M")
+    path = RESULTS / f"{stamp}-{scale}-{_revision(ROOT)}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    return path
 
 
 def _mb(value: int) -> str:
@@ -93,7 +154,7 @@ def format_table(rows: list[Row]) -> str:
         target = row.stage.target_ratio
         verdict = ""
         if ratio is not None and target is not None:
-            verdict = f"<= {target:.0f}x " + ("met" if ratio <= target else "MISSED")
+            verdict = f"<= {target:g}x " + ("met" if ratio <= target else "MISSED")
         lines.append(
             [
                 row.stage.name,
@@ -130,6 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", action="append", help="run only stages whose name starts with this (repeatable)"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="also run every stage with the code of git revision REV on the same company, "
+        "and print both side by side",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     landing = ensure_company(args.scale, args.seed, args.as_of)
@@ -143,26 +210,66 @@ def main(argv: list[str] | None = None) -> int:
         f" {os.cpu_count()} cores, load average {load:.1f} at start",
         file=sys.stderr,
     )
+    if args.compare:
+        return _compare(args, stages, landing, work, load)
     rows: list[Row] = []
     for stage in stages:
-        limit = measure(stage, "limit", landing, work) if stage.limit else None
+        limit = None
+        if stage.limit and not stage.limit_after_run:
+            limit = measure(stage, "limit", landing, work)
         run = measure(stage, "run", landing, work)
+        if stage.limit and stage.limit_after_run:
+            limit = measure(stage, "limit", landing, work)
         rows.append(Row(stage, run, limit))
         print(f"  {stage.name}: {run.seconds:.2f} s", file=sys.stderr)
-    print()
-    print(
+    lines = [
         f"spm-warehouse benchmark: {args.scale} company (seed {args.seed}, as of {args.as_of}),"
-        f" {os.cpu_count()} cores"
-    )
-    print(format_table(rows))
+        f" {os.cpu_count()} cores, load average {load:.1f} at start, revision {_revision(ROOT)}",
+        "",
+        format_table(rows),
+        "",
+        "limit = each stage's physical limit measured in this run (ingestion: DuckDB alone"
+        " reading the same files, CREATE TABLE AS read_csv / read_json, workbooks one openpyxl"
+        " pass; dbt: its compiled SQL in one connection; publish: a file copy; sites: the same"
+        " pages without charts); ratio = seconds / limit. Peak MB = maximum resident memory of"
+        " the stage's own process.",
+        *(f"  {stage.name}: {stage.description}" for stage in stages),
+    ]
+    text = "\n".join(lines)
     print()
-    print(
-        "limit = DuckDB alone reading the same files into a table (CREATE TABLE AS read_csv /"
-        " read_json; workbooks: one openpyxl pass), measured in this run; ratio = seconds /"
-        " limit. Peak MB = maximum resident memory of the stage's own process."
-    )
+    print(text)
+    print(f"\nresults kept in {write_results(args.scale, text).relative_to(ROOT)}")
+    return 0
+
+
+def _compare(args: argparse.Namespace, stages: list[Stage], landing: Path, work: Path,
+             load: float) -> int:  # fmt: skip
+    other = checkout(args.compare)
+    theirs_work = CACHE / f"work-{args.scale}-compare"
+    shutil.rmtree(theirs_work, ignore_errors=True)
+    theirs_work.mkdir(parents=True)
+    rows: list[tuple[Stage, Measure, Measure | None]] = []
     for stage in stages:
-        print(f"  {stage.name}: {stage.description}")
+        ours = measure(stage, "run", landing, work)
+        try:
+            theirs: Measure | None = measure(stage, "run", landing, theirs_work, other)
+        except SystemExit as failed:
+            print(f"  {stage.name} at {args.compare}: {str(failed)[:200]}", file=sys.stderr)
+            theirs = None
+        rows.append((stage, ours, theirs))
+        print(f"  {stage.name}: {ours.seconds:.2f} s", file=sys.stderr)
+    text = "\n".join(
+        [
+            f"spm-warehouse benchmark, {_revision(ROOT)} against {args.compare}: {args.scale}"
+            f" company (seed {args.seed}, as of {args.as_of}), {os.cpu_count()} cores, load"
+            f" average {load:.1f} at start",
+            "",
+            format_comparison(args.compare, rows),
+        ]
+    )
+    print()
+    print(text)
+    print(f"\nresults kept in {write_results(args.scale, text).relative_to(ROOT)}")
     return 0
 
 

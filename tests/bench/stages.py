@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench import limits, postgres_publish
+from tests.bench import limits, pipeline_stages, postgres_publish
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Stage:
     target_ratio: float | None = None
     # the limit is itself a dlt load (not DuckDB alone): warm dlt up before timing it too
     warm_limit: bool = False
+    # the limit replays what the run did (dbt's compiled SQL): measure it after the run
+    limit_after_run: bool = False
 
 
 def _load(system: str) -> Callable[[Context], int]:
@@ -148,6 +150,44 @@ STAGES: list[Stage] = [
         "ingest reload, nothing new",
         "all five systems again on the same landing folder: every file skipped",
         _reload_unchanged,
+    ),
+    Stage(
+        "dbt build",
+        "every model and test of the project on the loaded raw tables (limit: the same "
+        "compiled models and tests run directly in one DuckDB connection)",
+        pipeline_stages.dbt_build,
+        pipeline_stages.dbt_sql_alone,
+        1.5,
+        limit_after_run=True,
+    ),
+    Stage(
+        "quality checks",
+        "every Great Expectations and SQL check on the built warehouse",
+        pipeline_stages.quality_checks,
+    ),
+    Stage(
+        "publish",
+        "marts + quarantine -> spm.duckdb and spm_restricted.duckdb, swapped in (limit: a "
+        "plain copy of the work file)",
+        pipeline_stages.publish,
+        pipeline_stages.copy_work_file,
+    ),
+    Stage(
+        "report sites",
+        "the public and the restricted site, every page, team and rep (limit: the same pages "
+        "with empty charts)",
+        pipeline_stages.sites,
+        pipeline_stages.sites_without_charts,
+    ),
+    Stage(
+        "spm run, full",
+        "the whole `spm run` on a fresh warehouse: load, build, check, publish, both sites",
+        pipeline_stages.spm_run_full,
+    ),
+    Stage(
+        "spm run, nothing new",
+        "`spm run` again on the same landing folder and day: it stops (goal: seconds)",
+        pipeline_stages.spm_run_nothing_new,
     ),
     Stage(
         "publish postgres",

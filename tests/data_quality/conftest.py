@@ -395,6 +395,19 @@ insert into marts.forecast_accuracy values
     ('005U1|rep|quarter|FY2026-Q2|3', '005U1', 'rep', 'quarter', 'FY2026-Q2', 3, false,
      null, null, 0.9, null, null, -0.1);
 
+create table marts.forecast_calls (
+    forecast_call_id varchar, team_id varchar, period_type varchar, fiscal_period varchar,
+    week_of_period integer, forecast_category varchar, owner_call_amount decimal(18,2),
+    roll_up_amount decimal(18,2), call_amount decimal(18,2)
+);
+insert into marts.forecast_calls values
+    ('00ER0|quarter|FY2026-Q2|3|Commit', '00ER0', 'quarter', 'FY2026-Q2', 3, 'Commit',
+     900.00, 750.00, 900.00),
+    ('00ER1|quarter|FY2026-Q2|3|Commit', '00ER1', 'quarter', 'FY2026-Q2', 3, 'Commit',
+     null, 750.00, 750.00),
+    ('00ER1|quarter|FY2026-Q2|3|Best Case', '00ER1', 'quarter', 'FY2026-Q2', 3, 'Best Case',
+     null, null, null);
+
 create table marts.forecast_projection (
     forecast_projection_id varchar, team_id varchar, fiscal_period varchar,
     projection_type varchar, projection_date date, closed_to_date_amount decimal(18,2),

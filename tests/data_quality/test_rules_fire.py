@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from data_quality import CheckResult, all_checks, run_checks
+from data_quality.config import QualityConfig
 
 CURRENT = "_dlt_valid_to is null"
 
@@ -55,6 +57,7 @@ HEALTH = "marts.pipeline_health"
 BY_STAGE = "marts.pipeline_by_stage"
 ACCURACY = "marts.forecast_accuracy"
 PROJECTION = "marts.forecast_projection"
+CALLS = "marts.forecast_calls"
 PAY = "marts_restricted.pay_for_performance"
 AUDIT = "marts_restricted.commission_audit"
 
@@ -746,6 +749,16 @@ FAULTS: list[Fault] = [
         {"submitter_id": "005U1", "fiscal_period": "FY2026-Q1", "trailing_bias": -1.01},
     ),
     Fault(
+        "forecast_calls__calls_not_negative",
+        (
+            table(
+                CALLS, "roll_up_amount = -1", "team_id = '00ER1' and forecast_category = 'Commit'"
+            ),
+        ),
+        1,
+        {"team_id": "00ER1", "roll_up_amount": -1.0, "smallest_call_amount": -1.0},
+    ),
+    Fault(
         "forecast_projection__amounts_not_negative",
         (table(PROJECTION, "open_pipeline_amount = -1", "projection_type = 'current'"),),
         2,
@@ -884,3 +897,47 @@ def test_every_check_has_a_fault_case() -> None:
     assert not covered - names, f"fault cases for unknown checks: {sorted(covered - names)}"
     planted = [(fault.check, fault.sql) for fault in FAULTS]
     assert len(set(planted)) == len(planted), "the same fault is planted twice"
+
+
+def _deal_book(warehouse: Path) -> float:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute(
+            "select sum(amount) from raw_crm.opportunity where _dlt_valid_to is null "
+            "and not coalesce(is_deleted, false)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row and row[0], "the clean warehouse holds deals"
+    return float(row[0])
+
+
+@pytest.mark.parametrize(("above_book", "passes"), [(-1.0, True), (1.0, False)])
+def test_forecast_ceiling_grows_with_the_deal_book(
+    above_book: float,
+    passes: bool,
+    warehouse: Path,
+    tmp_path: Path,
+    as_of: dt.date,
+    plant: Callable[..., None],
+) -> None:
+    """A call above the configured ceiling passes while the company's deals cover it (a large
+    company's CRO), and fails once it exceeds every deal the company has."""
+    book = _deal_book(warehouse)
+    call = book + above_book
+    plant(
+        warehouse,
+        table("raw_revenue_intelligence.forecast_submissions", f"amount = {call}", SUBMISSION),
+        table("raw_revenue_intelligence.forecast_submissions", "amount = 1", f"not ({SUBMISSION})"),
+    )
+    floor = QualityConfig(max_forecast_amount=book / 10)
+    [result] = run_checks(
+        warehouse,
+        as_of,
+        tmp_path / "state",
+        only_checks=["forecast_submissions__amount_within_range"],
+        config=floor,
+    )
+    assert result.passed is passes, result.message
+    if not passes:
+        assert result.sample[0]["amount"] == pytest.approx(call)

@@ -173,3 +173,30 @@ def test_source_coverage_names_what_is_missing(messy_build):
         "No quotas loaded: attainment, pace and leaderboards by attainment need"
         " compensation/quotas_FY<yyyy>.xlsx"
     )
+
+
+def test_whom_to_coach_without_quotas_or_activities(messy_build):
+    db, _ = messy_build
+    # no activity feed: inactivity is unknown, so no deal is flagged stalled
+    deals = _rows(
+        db,
+        "select rep_id, opportunity_id, amount, is_stalled, problems_text"
+        " from marts.coaching_review_deals order by rep_id, opportunity_id",
+    )
+    assert deals == [
+        ("A", "D4", None, False, "no amount"),
+        ("A", "D5", Decimal("300.00"), False, "no close date"),
+        ("B", "D6", Decimal("400.00"), False, "close date 2026-03-31 passed"),
+    ]
+    # no quota: the money at stake is the deals to review; Ann's won deal took 40 days
+    # (Jan 1 to Feb 10) against Ben's 18 (Mar 2 to 20; D7's created date is inferred, left
+    # out), team median 29, above 125% of it
+    rows = _rows(
+        db,
+        "select priority_rank_in_team, rep_id, money_at_stake_amount, reason_text"
+        " from marts.coaching_priorities order by priority_rank_in_team",
+    )
+    assert rows == [
+        (1, "B", Decimal("400.00"), "1 deal to review worth €400: 1 past due"),
+        (2, "A", Decimal("300.00"), "sales cycle 40 days vs team 29 over the last 2 quarters"),
+    ]

@@ -22,7 +22,7 @@ ANALYTICS_MARTS = [
     "path:models/marts/pipeline",
     "path:models/marts/forecast",
     "path:models/marts/coaching",
-    "path:models/marts/compensation",
+    "path:models/marts/restricted",
 ]
 
 # one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
@@ -108,6 +108,64 @@ def test_individual_pay_is_never_in_the_public_marts(small_build):
     restricted = {table for schema, table, _ in pay_columns if schema == "marts_restricted"}
     assert {"commission_audit", "pay_for_performance", "dim_comp_plan"} <= restricted
     assert [row for row in pay_columns if row[0] == "marts"] == []
+
+
+def test_forecast_tendency_labels_are_only_in_the_restricted_marts(small_build):
+    _, _, db = small_build
+    labelled = _query(
+        db,
+        "select table_schema, table_name from information_schema.columns"
+        " where table_schema in ('marts', 'marts_restricted')"
+        " and column_name = 'forecast_tendency'",
+    )
+    assert labelled == [("marts_restricted", "forecast_tendencies")]
+    labels = _query(
+        db, "select distinct forecast_tendency from marts_restricted.forecast_tendencies"
+    )
+    assert {label for (label,) in labels} <= {"calls low", "calls high", "balanced"}
+
+
+def test_the_company_call_is_the_cros_latest_call_not_a_sum_of_managers(small_build):
+    _, _, db = small_build
+    # the CRO: the manager whose team is the company node; their latest Commit call for the
+    # as-of date's quarter, read straight from the submissions
+    [(quarter, cro_call, managers_summed)] = _query(
+        db,
+        f"""
+        with quarter as (
+            select fiscal_period from marts.team_performance
+            where hierarchy_level = 'company' and period_type = 'quarter'
+                and period_start <= date '{AS_OF}' and period_end >= date '{AS_OF}'
+        ),
+        latest as (
+            select s.submitter_id, s.team_id, s.call_amount, row_number() over (
+                partition by s.submitter_id order by s.submitted_at desc) as call_rank
+            from marts.fct_forecast_submissions as s
+            where s.submitter_role = 'manager' and s.forecast_category = 'Commit'
+                and s.fiscal_period = (select fiscal_period from quarter)
+                and s.submitted_date <= date '{AS_OF}'
+        )
+        select
+            (select fiscal_period from quarter),
+            max(latest.call_amount) filter (where teams.hierarchy_level = 'company'),
+            sum(latest.call_amount)
+        from latest
+        inner join marts.dim_team as teams on latest.team_id = teams.team_id
+        where latest.call_rank = 1
+        """,
+    )
+    rows = _query(
+        db,
+        "select hierarchy_level, owner_call_amount, roll_up_amount, call_amount, call_source"
+        " from marts.forecast_calls where forecast_category = 'Commit' and is_latest_week"
+        f" and fiscal_period = '{quarter}' and hierarchy_level in ('company', 'region')",
+    )
+    company = next(r for r in rows if r[0] == "company")
+    regions = [r for r in rows if r[0] == "region"]
+    assert company[1:4:2] == (round(cro_call, 2), round(cro_call, 2))
+    assert company[4] == "owner"
+    assert company[2] == sum(r[3] for r in regions)
+    assert company[3] < managers_summed / 2  # the old overview's triple count
 
 
 def _snapshot_rows(db: Path) -> list[tuple]:

@@ -119,7 +119,7 @@ def test_a_second_run_loads_nothing_new_and_publishes_the_same_marts(
         text=True,
     )
     try:
-        second = run_pipeline(settings)
+        second = run_pipeline(settings, force=True)
     finally:
         stop_file.touch()
         out, err = reader.communicate(timeout=60)

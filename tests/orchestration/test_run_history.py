@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 
 from orchestration.dbt_manifest import load_manifest
-from orchestration.defs.publish import PUBLISH_KEY
+from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.defs.transform import published_model_keys
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]

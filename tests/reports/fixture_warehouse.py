@@ -76,6 +76,15 @@ def _sfid(prefix: str, n: int) -> str:
     return body + "AAA"
 
 
+# The company's owner (the CRO, who carries no quota) and their Commit call for the current
+# quarter: the number the overview must show. Summing every manager's latest call instead
+# would count the same deals at several levels.
+CRO = Person(
+    _sfid("005", 200), "Cora Chief", "cro@acme.example", "manager", "", dt.date(2020, 1, 1), 1.0
+)
+COMPANY_COMMIT_CALL = 1234567.0
+
+
 COMPANY = ("00E000000000001AAA", "Acme Corp")
 REGIONS = [("00E000000000002AAA", "Americas"), ("00E000000000003AAA", "EMEA")]
 TEAMS = [
@@ -367,7 +376,12 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
 
 # What each optional system feeds: empty when the system is absent.
 MARTS_OF_SYSTEM = {
-    "revenue_intelligence": ["marts.fct_forecast_submissions", "marts.forecast_accuracy"],
+    "revenue_intelligence": [
+        "marts.fct_forecast_submissions",
+        "marts.forecast_accuracy",
+        "marts.forecast_calls",
+        "marts_restricted.forecast_tendencies",
+    ],
     "sales_analytics": ["marts.stalled_deals", "marts.coaching_signals"],
 }
 # The checks of the last run, two of them warnings with the rows that broke them.
@@ -422,6 +436,141 @@ def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) 
     frame = pd.DataFrame(rows)
     frame["missing_note"] = frame["missing_note"].astype("string")
     return frame
+
+
+def _standing_call(
+    standing: pd.DataFrame, person_id: str, category: str
+) -> tuple[float | None, object]:
+    """A person's call standing (amount, submitted at) in a category; (None, None) without one."""
+    if (person_id, category) not in standing.index:
+        return None, None
+    row = standing.loc[(person_id, category)]
+    return float(row.call_amount), row.submitted_at
+
+
+def _forecast_calls(
+    subs: pd.DataFrame, people: list[Person], team_perf: pd.DataFrame, projections: pd.DataFrame
+) -> pd.DataFrame:
+    """Each node's forecast call (marts.forecast_calls) per week of the current quarter.
+
+    A team's owner is its manager; the regions have no vice president, so they show the roll-up
+    of their teams; the company's owner, the CRO, called COMPANY_COMMIT_CALL (Commit only),
+    which is not the sum of anything below.
+    """
+    quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
+    start = dt.date(FISCAL_YEAR, 3 * (_quarter_of(AS_OF.month) - 1) + 1, 1)
+    end = _month_bounds(start.month + 2)[1]
+    quota = team_perf[team_perf.fiscal_period == quarter].set_index("team_id").quota_amount
+    current = projections[projections.projection_type == "current"].set_index("team_id")
+    managers = {p.team_id: p for p in people if p.role == "manager"}
+    region_name = dict(REGIONS)
+    node_region = {tid: rid for tid, _, rid in TEAMS}
+    path_of = {COMPANY[0]: COMPANY[1]}
+    path_of |= {rid: f"{COMPANY[1]} / {name}" for rid, name in REGIONS}
+    path_of |= {tid: f"{COMPANY[1]} / {region_name[rid]} / {name}" for tid, name, rid in TEAMS}
+    rows = []
+    for week in range(1, (AS_OF - start).days // 7 + 2):
+        week_start = start + dt.timedelta(days=7 * (week - 1))
+        week_end = min(week_start + dt.timedelta(days=6), end)
+        cutoff = min(week_end, AS_OF)
+        standing = (
+            subs[subs.submitted_at.dt.date <= cutoff]
+            .sort_values("submitted_at")
+            .groupby(["submitter_id", "forecast_category"])
+            .tail(1)
+            .set_index(["submitter_id", "forecast_category"])
+        )
+        for category in ("Commit", "Best Case"):
+            nodes: dict[str, dict] = {}
+            for tid, tname, rid in TEAMS:
+                owner_call, submitted = _standing_call(standing, managers[tid].rep_id, category)
+                rep_calls = [
+                    call
+                    for call, _ in (
+                        _standing_call(standing, p.rep_id, category)
+                        for p in people
+                        if p.role == "rep" and p.team_id == tid
+                    )
+                    if call is not None
+                ]
+                nodes[tid] = {
+                    "name": tname,
+                    "level": "team",
+                    "parent": rid,
+                    "owner": managers[tid],
+                    "owner_call": owner_call,
+                    "submitted": submitted,
+                    "roll_up": round(sum(rep_calls), 2) if rep_calls else None,
+                }
+            for rid, rname in REGIONS:
+                below = [n for n in nodes.values() if n["parent"] == rid]
+                shown = [n["owner_call"] or n["roll_up"] for n in below]
+                nodes[rid] = {
+                    "name": rname,
+                    "level": "region",
+                    "parent": COMPANY[0],
+                    "owner": None,
+                    "owner_call": None,
+                    "submitted": None,
+                    "roll_up": round(sum(v for v in shown if v is not None), 2),
+                }
+            company_owner_call = COMPANY_COMMIT_CALL if category == "Commit" else None
+            nodes[COMPANY[0]] = {
+                "name": COMPANY[1],
+                "level": "company",
+                "parent": None,
+                "owner": CRO,
+                "owner_call": company_owner_call,
+                "submitted": dt.datetime(2026, 4, 6, 18, 0) if company_owner_call else None,
+                "roll_up": round(sum(nodes[rid]["roll_up"] for rid, _ in REGIONS), 2),
+            }
+            for node_id, node in nodes.items():
+                latest = week_end >= AS_OF
+                owner = node["owner"]
+                rows.append(
+                    {
+                        "hierarchy_level": node["level"],
+                        "team_id": node_id,
+                        "team_name": node["name"],
+                        "parent_team_id": node["parent"],
+                        "region_id": node_id
+                        if node["level"] == "region"
+                        else node_region.get(node_id),
+                        "company_id": COMPANY[0],
+                        "hierarchy_path": path_of[node_id],
+                        "period_type": "quarter",
+                        "fiscal_period": quarter,
+                        "period_start": start,
+                        "period_end": end,
+                        "is_current_period": True,
+                        "week_of_period": week,
+                        "week_start": week_start,
+                        "week_end": week_end,
+                        "is_latest_week": latest,
+                        "forecast_category": category,
+                        "owner_id": owner.rep_id if owner else None,
+                        "owner_name": owner.name if owner else None,
+                        "owner_call_amount": node["owner_call"],
+                        "owner_submitted_at": node["submitted"],
+                        "roll_up_amount": node["roll_up"],
+                        "call_amount": (
+                            node["owner_call"]
+                            if node["owner_call"] is not None
+                            else node["roll_up"]
+                        ),
+                        "call_source": (
+                            "owner"
+                            if node["owner_call"] is not None
+                            else ("roll_up" if node["roll_up"] is not None else None)
+                        ),
+                        "projected_amount": (
+                            float(current.loc[node_id].projected_amount) if latest else None
+                        ),
+                        "quota_amount": float(quota.loc[node_id]) if node_id in quota else None,
+                        "as_of_date": AS_OF,
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def build_fixture_warehouse(
@@ -498,6 +647,7 @@ def build_fixture_warehouse(
             "team_name": COMPANY[1],
             "hierarchy_level": "company",
             "parent_team_id": None,
+            "region_id": None,
             "hierarchy_path": COMPANY[1],
         }
     ]
@@ -508,6 +658,7 @@ def build_fixture_warehouse(
                 "team_name": rname,
                 "hierarchy_level": "region",
                 "parent_team_id": COMPANY[0],
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {rname}",
             }
         )
@@ -518,6 +669,7 @@ def build_fixture_warehouse(
                 "team_name": tname,
                 "hierarchy_level": "team",
                 "parent_team_id": rid,
+                "region_id": rid,
                 "hierarchy_path": f"{COMPANY[1]} / {region_name[rid]} / {tname}",
             }
         )
@@ -1017,10 +1169,27 @@ def build_fixture_warehouse(
                     "commit_accuracy": max(0.0, 1 - abs(actual - call) / actual),
                     "commit_bias": (call - actual) / actual,
                     "trailing_accuracy": 0.82,
-                    "forecast_tendency": "sandbagger" if p.skill < 0.9 else "over-caller",
+                    "trailing_bias": -0.2 if p.skill < 0.9 else 0.15,
                 }
             )
     tables["marts.forecast_accuracy"] = pd.DataFrame(fa_rows)
+    tables["marts_restricted.forecast_tendencies"] = pd.DataFrame(
+        [
+            {
+                "submitter_id": p.rep_id,
+                "submitter_name": p.name,
+                "submitter_role": p.role,
+                "team_id": p.team_id,
+                "team_name": team_name[p.team_id],
+                "period_type": "quarter",
+                "trailing_period_count": 1,
+                "trailing_accuracy": 0.82,
+                "trailing_bias": -0.2 if p.skill < 0.9 else 0.15,
+                "forecast_tendency": "calls low" if p.skill < 0.9 else "balanced",
+            }
+            for p in people
+        ]
+    )
     fp_rows = []
     tp = tables["marts.team_performance"]
     for node in tp[tp.fiscal_period == quarter].itertuples():
@@ -1062,6 +1231,12 @@ def build_fixture_warehouse(
                 }
             )
     tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
+    tables["marts.forecast_calls"] = _forecast_calls(
+        tables["marts.fct_forecast_submissions"],
+        people,
+        team_perf,
+        tables["marts.forecast_projection"],
+    )
 
     # --- coaching and ramp -----------------------------------------------------------------
     q1 = perf[(perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1") & (perf.role == "rep")]
@@ -1239,6 +1414,8 @@ def build_fixture_warehouse(
     for table in MARTS_OF_SYSTEM["sales_analytics"] if "sales_analytics" in missing else ():
         tables[table] = tables[table].iloc[0:0]
 
+    tables.update(_coaching_priorities(tables, quarter))
+
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
@@ -1253,3 +1430,121 @@ def build_fixture_warehouse(
     finally:
         con.close()
     return path
+
+
+def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
+    """`marts.coaching_review_deals` and `marts.coaching_priorities` from the fixture's own
+    stalled, slipped and hygiene rows and pacing: money at stake = shortfall to pace + deals
+    to review, ranked per team, region and company; reasons in the mart's words (pace, else
+    the deals to review), amounts without a currency since the fixture serves any."""
+    flags = []
+    for r in tables["marts.stalled_deals"].itertuples():
+        flags.append(
+            (
+                r.rep_id,
+                r.rep_name,
+                r.opportunity_id,
+                r.opportunity_name,
+                r.amount,
+                f"stalled {r.days_idle} days",
+            )
+        )
+    slipped = tables["marts.slipped_deals"]
+    for r in slipped[slipped.fiscal_period == quarter].itertuples():
+        flags.append(
+            (
+                r.rep_id,
+                r.rep_name,
+                r.opportunity_id,
+                r.opportunity_name,
+                r.amount,
+                "slipped out of the quarter",
+            )
+        )
+    problem_text = {"no_amount": "no amount", "undated": "no close date"}
+    for r in tables["marts.pipeline_hygiene"].itertuples():
+        if r.problem in ("no_amount", "undated", "past_due"):
+            text = problem_text.get(r.problem) or f"close date {r.close_date} passed"
+            flags.append(
+                (r.rep_id, r.rep_name, r.opportunity_id, r.opportunity_name, r.amount, text)
+            )
+    deals: dict[tuple[str, str], dict] = {}
+    for rep_id, rep_name, opp_id, opp_name, amount, text in flags:
+        deal = deals.setdefault(
+            (rep_id, opp_id),
+            {
+                "coaching_review_deal_id": f"{rep_id}|{opp_id}",
+                "rep_id": rep_id,
+                "rep_name": rep_name,
+                "opportunity_id": opp_id,
+                "opportunity_name": opp_name,
+                "amount": None if pd.isna(amount) else float(amount),
+                "problems_text": text,
+            },
+        )
+        if text not in deal["problems_text"]:
+            deal["problems_text"] += ", " + text
+    review = pd.DataFrame(list(deals.values()))
+    reps = tables["marts.dim_rep"]
+    # the mart's list: reps in a team today who have not left
+    reps = reps[(reps.role == "rep") & reps.is_current & ~reps.has_left.astype(bool)]
+    pacing = tables["marts.rep_pacing"]
+    pacing = pacing[pacing.period_type == "quarter"].set_index("rep_id")
+    rows = []
+    for rep in reps.itertuples():
+        mine = review[review.rep_id == rep.rep_id] if len(review) else review
+        at_risk = float(mine.amount.fillna(0).sum()) if len(mine) else 0.0
+        shortfall = None
+        reason = None
+        if rep.rep_id in pacing.index:
+            pace = pacing.loc[rep.rep_id]
+            shortfall = max(float(pace.expected_to_date_amount - pace.bookings_to_date_amount), 0)
+            if shortfall > 0:
+                reason = (
+                    f"behind pace by {shortfall / 1000:.1f}k: "
+                    f"{pace.bookings_to_date_amount / 1000:.0f}k booked vs "
+                    f"{pace.expected_to_date_amount / 1000:.0f}k expected by today"
+                    " this quarter"
+                )
+        if reason is None and len(mine):
+            reason = f"{len(mine)} deals to review worth {at_risk / 1000:.0f}k"
+        rows.append(
+            {
+                "coaching_priority_id": f"{rep.rep_id}|{quarter}",
+                "rep_id": rep.rep_id,
+                "rep_name": rep.rep_name,
+                "team_id": rep.team_id,
+                "team_name": rep.team_name,
+                "region_id": rep.region_id,
+                "region_name": rep.region_name,
+                "fiscal_period": quarter,
+                "is_coaching_candidate": reason is not None,
+                "money_at_stake_amount": (shortfall or 0) + at_risk,
+                "pace_shortfall_amount": shortfall,
+                "review_deal_count": len(mine),
+                "review_deals_amount": at_risk,
+                "reason_metric": "none"
+                if reason is None
+                else "pace"
+                if shortfall
+                else "deals_to_review",
+                "reason_text": reason or "on pace, on par with the team, no deal to review",
+                "as_of_date": AS_OF,
+            }
+        )
+    priorities = pd.DataFrame(rows)
+    ranked = priorities[priorities.is_coaching_candidate].sort_values(
+        ["money_at_stake_amount", "rep_name"], ascending=[False, True]
+    )
+    for level, column in (
+        ("team_id", "priority_rank_in_team"),
+        ("region_id", "priority_rank_in_region"),
+        (None, "priority_rank_in_company"),
+    ):
+        ranks = (
+            ranked.groupby(level).cumcount() + 1
+            if level
+            else pd.Series(range(1, len(ranked) + 1), index=ranked.index)
+        )
+        priorities[column] = ranks.reindex(priorities.index).astype("Int64")
+    return {"marts.coaching_review_deals": review, "marts.coaching_priorities": priorities}

@@ -64,12 +64,20 @@ def test_demo_overview_numbers_equal_the_marts(demo_site, small_published_db):
         "where hierarchy_level = 'company' and fiscal_period = ?",
         [quarter],
     ).fetchone()
+    # the CRO's own Commit call: it covers the whole company, so nothing is added to it
+    commit_call, source = con.execute(
+        "select call_amount, call_source from marts.forecast_calls where hierarchy_level ="
+        " 'company' and forecast_category = 'Commit' and fiscal_period = ? and is_latest_week",
+        [quarter],
+    ).fetchone()
     con.close()
+    assert source == "owner"
     html = (demo_site.out_dir / "index.html").read_text(encoding="utf-8")
     for column, value in (
         ("quota_amount", quota),
         ("bookings_amount", bookings),
         ("attainment", attainment),
+        ("commit_amount", commit_call),
     ):
         assert float(_shown(html, column)) == pytest.approx(float(value)), column
 

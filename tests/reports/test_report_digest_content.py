@@ -14,6 +14,7 @@ import pytest
 from orchestration.settings import Settings
 from reports import charts
 from reports.emails import render_delayed_notice, render_digests
+from reports.formatting import format_value
 from reports.sql_engine import QueryResult
 
 
@@ -106,6 +107,22 @@ def test_top_deals_show_their_amounts(digests_without_site_url, report_warehouse
     assert "–" not in section
 
 
+def test_digests_quote_the_call_of_the_node_they_cover(digests_without_site_url, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    calls = dict(
+        con.execute(
+            "select coalesce(case when hierarchy_level = 'company' then 'company' end, team_id),"
+            " call_amount from marts.forecast_calls where forecast_category = 'Commit'"
+            " and is_current_period and is_latest_week"
+        ).fetchall()
+    )
+    con.close()
+    leadership, manager = digests_without_site_url[0], digests_without_site_url[1]
+    # the CRO's own call (1,234,567 in the fixture), not every manager's call summed
+    assert f"Commit call: {format_value(calls['company'], 'cur')}" in leadership.text
+    assert f"Commit call: {format_value(calls[manager.team_id], 'cur')}" in manager.text
+
+
 def test_no_quota_digests_lead_with_bookings_and_name_missing_systems(crm_only_digests):
     db, digests = crm_only_digests
     con = duckdb.connect(str(db), read_only=True)
@@ -118,7 +135,9 @@ def test_no_quota_digests_lead_with_bookings_and_name_missing_systems(crm_only_d
     ).fetchall()
     con.close()
     for digest in digests:
-        head = digest.text.split("\n\n")[1]
+        paragraphs = digest.text.split("\n\n")
+        # the headline figures: the paragraph after the heading and the reps to coach
+        head = next(p for p in paragraphs[1:] if not p.startswith("== Coach these reps"))
         assert "Quota" not in head and "Attainment" not in head and "Pace" not in head
         assert "Bookings: €" in head and "Win rate: " in head
         assert note in digest.text
@@ -183,3 +202,115 @@ def test_site_url_comes_from_the_environment(monkeypatch, report_warehouse, tmp_
     assert 'href="https://bi.acme.example/sales/index.html"' in digest.html
     monkeypatch.setenv("SPM_SITE_URL", "")
     assert Settings.from_env().site_url is None
+
+
+def test_manager_digests_open_with_the_reps_to_coach_in_the_marts_order(
+    digests_without_site_url, report_warehouse
+):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    ranked = con.execute(
+        "select team_id, rep_name, reason_text from marts.coaching_priorities"
+        " where priority_rank_in_team is not null order by team_id, priority_rank_in_team"
+    ).fetchall()
+    deals = con.execute(
+        "select rep_name, opportunity_name from marts.coaching_review_deals"
+    ).fetchall()
+    con.close()
+    managers = [d for d in digests_without_site_url if d.kind == "manager"]
+    assert managers and deals
+    listed_deals = 0
+    for digest in managers:
+        expected = [(rep, reason) for team, rep, reason in ranked if team == digest.team_id][:5]
+        opening = digest.text.split("\n\n")[1]
+        lines = opening.splitlines()
+        assert lines[0] == "== Coach these reps this week =="
+        reps = [line for line in lines[1:] if not line.startswith("   - ")]
+        assert len(reps) == len(expected) <= 5
+        for n, (line, (rep, reason)) in enumerate(zip(reps, expected, strict=True), start=1):
+            assert line.startswith(f"{n}. {rep}, ") and line.endswith(f" at stake: {reason}")
+        for rep, deal in deals:
+            if rep in (name for name, _ in expected):
+                assert f"   - review {deal} (" in opening or f"   - review {deal}: " in opening
+                listed_deals += 1
+    assert listed_deals
+
+
+def test_regional_managers_and_the_cro_get_their_level_one_level_down(report_warehouse, tmp_path):
+    warehouse = tmp_path / "spm.duckdb"
+    warehouse.write_bytes(report_warehouse.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    company_id, region_id, region_name = con.execute(
+        "select company.team_id, region.team_id, region.team_name from marts.dim_team as region"
+        " join marts.dim_team as company on company.hierarchy_level = 'company'"
+        " where region.hierarchy_level = 'region' order by region.team_name limit 1"
+    ).fetchone()
+    for rep_id, address, node in (
+        ("RVP", "rvp@acme.example", region_id),
+        ("CRO", "cro@acme.example", company_id),
+    ):
+        con.execute(
+            "insert into marts.dim_rep select * replace (? as rep_id, ? as rep_name,"
+            " ? as email, ? as team_id) from marts.dim_rep"
+            " where is_current and role = 'manager' limit 1",
+            [rep_id, f"{rep_id} person", address, node],
+        )
+    teams = dict(
+        con.execute(
+            "select team_id, team_name from marts.dim_team where hierarchy_level = 'team'"
+            " and parent_team_id = ?",
+            [region_id],
+        ).fetchall()
+    )
+    # pace per region, summed here from the reps' own pacing rows
+    region_of = dict(
+        con.execute(
+            "select team_id, parent_team_id from marts.dim_team where hierarchy_level = 'team'"
+        ).fetchall()
+    )
+    pace: dict[str, float] = {}
+    for team_id, gap in con.execute(
+        "select team_id, pace_gap_amount from marts.rep_pacing where period_type = 'quarter'"
+    ).fetchall():
+        pace[region_of[team_id]] = pace.get(region_of[team_id], 0.0) + float(gap)
+    region_names = dict(
+        con.execute(
+            "select team_id, team_name from marts.dim_team where hierarchy_level = 'region'"
+        ).fetchall()
+    )
+    other_reps = [
+        name
+        for (name,) in con.execute(
+            "select rep_name from marts.dim_rep where is_current and role = 'rep'"
+            " and team_id not in (select unnest(?))",
+            [list(teams)],
+        ).fetchall()
+    ]
+    con.close()
+    settings = _settings(tmp_path, site_url="https://sales.acme.example/")
+    digests = render_digests(warehouse, settings)
+
+    leadership = digests[0]
+    assert leadership.recipients == ("vp@acme.example", "cro@acme.example")
+    regions = leadership.text.split("Regions, ")[1].split("\n\n")[0]
+    listed = [line.removeprefix("  - ").split(" | ") for line in regions.splitlines()[2:]]
+    # furthest behind pace first, each with its pace
+    by_pace = sorted(region_names, key=lambda rid: pace[rid])
+    assert [row[0] for row in listed] == [region_names[rid] for rid in by_pace]
+    for row, rid in zip(listed, by_pace, strict=True):
+        gap = abs(pace[rid])
+        amount = f"${gap / 1000:,.0f}k" if gap >= 10_000 else f"${gap / 1000:,.1f}k"
+        word = "ahead" if pace[rid] >= 0 else "behind"
+        assert row[2] == f"{'+' if pace[rid] >= 0 else '-'}{amount} {word}", (row, pace[rid])
+
+    (region,) = [d for d in digests if d.kind == "region"]
+    assert region.recipients == ("rvp@acme.example",)
+    assert region.subject.startswith(f"{region_name} region ")
+    assert f'href="https://sales.acme.example/regions/{region_id}.html"' in region.html
+    rows = region.text.split("Teams, ")[1].split("\n\n")[0]
+    assert {line.split(" | ")[0].removeprefix("  - ") for line in rows.splitlines()[2:]} == set(
+        teams.values()
+    )
+    coaching = region.text.split("\n\n")[1]
+    assert coaching.startswith("== Coach these reps this week ==\n1. ")
+    for name in other_reps:
+        assert name not in region.text

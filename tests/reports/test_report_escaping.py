@@ -43,6 +43,17 @@ def test_public_site_holds_no_restricted_data(public_site, restricted_site, fixt
     assert 'href="compensation.html"' in (restricted_site.out_dir / "index.html").read_text()
 
 
+def test_forecast_tendency_labels_stay_on_the_restricted_site(public_site, restricted_site):
+    labels = ("calls low", "calls high", "sandbagger", "over-caller")
+    for path in public_site.out_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "forecast-tendencies.html" not in text, path
+        assert not any(label in text for label in labels), path
+    page = (restricted_site.out_dir / "forecast-tendencies.html").read_text(encoding="utf-8")
+    # the label sits beside the figure it is read from: the fixture's -20% trailing bias
+    assert "calls low" in page and "-20%" in page
+
+
 def _settings(tmp_path, **overrides) -> Settings:
     base = Settings(
         landing_dir=tmp_path / "landing",

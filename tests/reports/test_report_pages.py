@@ -83,7 +83,8 @@ def test_sites_build_without_warnings(public_site, restricted_site):
     assert public_site.warnings == []
     assert restricted_site.warnings == []
     assert public_site.skipped == [
-        "compensation.md: restricted, built only into the restricted site"
+        "compensation.md: restricted, built only into the restricted site",
+        "forecast-tendencies.md: restricted, built only into the restricted site",
     ]
     names = {p.relative_to(public_site.out_dir).as_posix() for p in public_site.pages}
     assert {
@@ -176,6 +177,59 @@ def test_overview_numbers_equal_the_marts(public_site, report_warehouse):
     assert summary in text, f"shortfalls summary should start with {summary!r}"
     for (name,) in behind:
         assert name in text
+
+
+def test_overview_commit_call_is_the_company_owners_call(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    quarter = con.execute(
+        "select max(fiscal_period) from marts.rep_pacing where period_type = 'quarter'"
+    ).fetchone()[0]
+    owner, call, roll_up, source = con.execute(
+        "select owner_name, call_amount, roll_up_amount, call_source from marts.forecast_calls"
+        " where hierarchy_level = 'company' and forecast_category = 'Commit'"
+        " and fiscal_period = ? and is_latest_week",
+        [quarter],
+    ).fetchone()
+    # what the page used to show: every manager's latest Commit call, summed across levels
+    summed = con.execute(
+        "select sum(call_amount) from (select call_amount, row_number() over (partition by"
+        " submitter_id order by submitted_at desc) as call_rank"
+        " from marts.fct_forecast_submissions where submitter_role = 'manager'"
+        " and forecast_category = 'Commit' and fiscal_period = ?) where call_rank = 1",
+        [quarter],
+    ).fetchone()[0]
+    con.close()
+    assert source == "owner" and call != pytest.approx(summed) and call != pytest.approx(roll_up)
+
+    page = probe(public_site.out_dir / "index.html")
+    shown = [
+        float(v["value"])
+        for v in page.values
+        if v["class"] == "big-value" and v["column"] == "commit_amount"
+    ]
+    assert shown == pytest.approx([call])
+    text = " ".join(page.text)
+    assert format_value(call, "cur") in text
+    assert f"Called by {owner}" in text
+
+
+def test_forecast_page_lists_each_nodes_call_beside_its_roll_up(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    rows = con.execute(
+        "select team_name, call_amount, call_source, roll_up_amount from marts.forecast_calls"
+        " where forecast_category = 'Commit' and is_latest_week and is_current_period"
+    ).fetchall()
+    con.close()
+    assert {source for _, _, source, _ in rows} == {"owner", "roll_up"}
+    page = probe(public_site.out_dir / "forecast.html")
+    text = " ".join(page.text)
+    assert "Roll-up of the level below" in text
+    for name, call, _source, roll_up in rows:
+        assert name in text
+        assert format_value(call, "cur") in text, name
+        assert format_value(roll_up, "cur") in text, name
+    assert "roll-up" in text
+    assert "Tendency" not in text and "calls low" not in text
 
 
 def test_links_between_pages_resolve(public_site):

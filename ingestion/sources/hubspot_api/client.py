@@ -26,6 +26,18 @@ SEARCH_WINDOW = 10_000
 """HubSpot's search returns at most this many results per query; later ones need a new query."""
 
 
+class FeatureUnavailable(ApiError):
+    """The portal has no such feature for this app: 403 (a scope or a paid tier it lacks) or
+    404 on an endpoint of an optional feature, such as deal splits (Sales Hub Enterprise)."""
+
+    def __init__(self, path: str, status: int, category: str, message: str) -> None:
+        super().__init__(f"HubSpot {path}: {status} {category}: {message}")
+        self.path = path
+        self.status = status
+        self.category = category
+        self.said = message
+
+
 class HubSpotClient:
     """Requests against one portal; settings are read on first use, not at definition time."""
 
@@ -81,8 +93,13 @@ class HubSpotClient:
             ),
         )
 
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = self.rest.post(path, json=body, hooks={"response": [_check(path)]})
+    def post(
+        self, path: str, body: dict[str, Any], *, optional_feature: bool = False
+    ) -> dict[str, Any]:
+        """POST and return the JSON answer. With `optional_feature`, a 403 or 404 raises
+        `FeatureUnavailable` (the caller loads without the feature) instead of failing."""
+        check = _check(path, optional_feature=optional_feature)
+        response = self.rest.post(path, json=body, hooks={"response": [check]})
         return response.json()  # type: ignore[no-any-return]
 
     def _paginate(self, path: str, **kwargs: Any) -> Iterator[list[Any]]:
@@ -92,7 +109,7 @@ class HubSpotClient:
             yield list(page)
 
 
-def _check(path: str) -> Callable[..., None]:
+def _check(path: str, *, optional_feature: bool = False) -> Callable[..., None]:
     def check(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         if response.status_code < 400:
             return
@@ -108,6 +125,8 @@ def _check(path: str) -> Callable[..., None]:
                 "Check sources.hubspot_api.access_token in .dlt/secrets.toml "
                 "(SOURCES__HUBSPOT_API__ACCESS_TOKEN)."
             )
+        if optional_feature and response.status_code in (403, 404):
+            raise FeatureUnavailable(path, response.status_code, category, message)
         if response.status_code == 403:
             raise ApiAuthError(
                 f"HubSpot: the private app may not read {path} (403 {category}: {message}). "

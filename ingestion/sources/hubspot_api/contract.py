@@ -9,17 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ingestion.fields import TableSpec, amount, bigint, boolean, key, percent, text, timestamp
+from ingestion.fields import (
+    Field,
+    TableSpec,
+    amount,
+    bigint,
+    boolean,
+    key,
+    percent,
+    text,
+    timestamp,
+)
 
 Disposition = Literal["scd2", "merge"]
 
 
 @dataclass(frozen=True)
 class HubSpotTable:
-    """A raw table: its typed columns and how it is written."""
+    """A raw table: its typed columns and how it is written.
+
+    A `merge` table is written delete-insert on its primary key; with `merge_key` too, every
+    stored row whose merge key comes in the load is replaced (the new rows are the whole set
+    for that key), and a row whose `hard_delete` column is true deletes that set and is not
+    stored itself.
+    """
 
     spec: TableSpec
     disposition: Disposition
+    merge_key: str | None = None
+    hard_delete: str | None = None
 
     @property
     def table(self) -> str:
@@ -129,4 +147,35 @@ DEAL_PROPERTY_HISTORY = HubSpotTable(
     "merge",
 )
 
-TABLES: tuple[HubSpotTable, ...] = (OWNERS, TEAMS, DEAL_STAGES, DEALS, DEAL_PROPERTY_HISTORY)
+# Deal Splits API (Sales Hub Enterprise): the current split set of each deal read. A load
+# replaces the whole set of every deal it reads splits for (merge key `deal_id`), so a split
+# removed in HubSpot leaves the table; a deal that has no splits any more comes as one row
+# with `deal_splits_removed` = true, which deletes its old rows and is not stored.
+DEAL_SPLITS = HubSpotTable(
+    TableSpec(
+        "deal_splits",
+        (
+            key("id"),
+            key("dealId"),
+            text("hubspot_owner_id"),
+            # the share of the deal, a fraction (0.6 = 60%); 8 decimals keep thirds summing to 1
+            Field("hs_deal_split_percentage", "decimal", 18, 8),
+            timestamp("createdAt"),
+            timestamp("updatedAt"),
+            boolean("dealSplitsRemoved", nullable=False),
+        ),
+        ("id",),
+    ),
+    "merge",
+    merge_key="deal_id",
+    hard_delete="deal_splits_removed",
+)
+
+TABLES: tuple[HubSpotTable, ...] = (
+    OWNERS,
+    TEAMS,
+    DEAL_STAGES,
+    DEALS,
+    DEAL_PROPERTY_HISTORY,
+    DEAL_SPLITS,
+)

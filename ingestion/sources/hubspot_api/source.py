@@ -1,9 +1,10 @@
 """dlt source for HubSpot CRM v3 -> dataset `raw_hubspot`.
 
-Owners, teams, deal pipelines and stages, deals and the property history of each deal's
-stage, amount and close date. Records are flattened to the columns of `contract.py` and typed
-by the same code as every landing file (`ingestion.convert.typed_table` on text), so a bad
-value fails naming the object, record and property.
+Owners, teams, deal pipelines and stages, deals, the property history of each deal's stage,
+amount and close date, and each deal's revenue splits (where the portal has deal splits).
+Records are flattened to the columns of `contract.py` and typed by the same code as every
+landing file (`ingestion.convert.typed_table` on text), so a bad value fails naming the
+object, record and property.
 
 Deals: the first load lists every deal (`GET /crm/v3/objects/deals`, `after` pages); later
 loads ask the search endpoint for deals with `hs_lastmodifieddate` at or after the last
@@ -17,6 +18,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dlt
@@ -31,11 +33,12 @@ from ingestion.api_values import as_text
 from ingestion.convert import typed_table
 from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
-from ingestion.sources.hubspot_api.client import SEARCH_WINDOW, HubSpotClient
+from ingestion.sources.hubspot_api.client import SEARCH_WINDOW, FeatureUnavailable, HubSpotClient
 from ingestion.sources.hubspot_api.config import DEFAULT_OVERLAP_SECONDS, SECTION, HubSpotConfig
 from ingestion.sources.hubspot_api.contract import (
     DEAL_PROPERTIES,
     DEAL_PROPERTY_HISTORY,
+    DEAL_SPLITS,
     DEAL_STAGES,
     DEALS,
     HISTORY_PROPERTIES,
@@ -47,6 +50,16 @@ from ingestion.tables import dlt_columns, for_dlt
 
 CURSOR = "hs_lastmodifieddate"
 HISTORY_BATCH = 50  # batch read with propertiesWithHistory takes at most 50 ids
+SPLITS_BATCH = 100  # the deal splits batch read takes at most 100 deal ids
+SPLITS_PATH = "crm/v3/objects/deals/splits/batch/read"
+
+
+@dataclass
+class _LoadScope:
+    """What the deals resource tells the resources fed by it during one load."""
+
+    # the deals came from the full listing (first load), not from the search since the cursor
+    full_listing: bool = False
 
 
 def typed_rows(rows: Sequence[dict[str, Any]], table: HubSpotTable, what: str) -> pa.Table:
@@ -67,13 +80,17 @@ def _hints(table: HubSpotTable) -> dict[str, Any]:
         merge_key: str | None = "id"
     else:
         disposition = {"disposition": "merge", "strategy": "delete-insert"}
-        merge_key = None
+        merge_key = table.merge_key
+    columns = dlt_columns(table.spec)
+    for column in columns:
+        if column["name"] == table.hard_delete:
+            column["hard_delete"] = True
     return {
         "name": table.table,
         "primary_key": list(table.spec.primary_key),
         "merge_key": merge_key,
         "write_disposition": disposition,
-        "columns": dlt_columns(table.spec),
+        "columns": columns,
     }
 
 
@@ -181,10 +198,12 @@ def _modified_since(client: HubSpotClient, since: dt.datetime) -> Iterator[list[
 
 def _deals(
     client: HubSpotClient,
+    scope: _LoadScope,
     modified: dlt.sources.incremental[Any] = dlt.sources.incremental(CURSOR),  # noqa: B008
 ) -> Iterator[pa.Table]:
     since = modified.start_value
     properties = ",".join(DEAL_PROPERTIES)
+    scope.full_listing = since is None
     if since is None:
         pages = client.pages("crm/v3/objects/deals", {"properties": properties})
     else:
@@ -202,14 +221,18 @@ def _deals(
     yield for_dlt(typed, DEALS.spec, scd2_version_of=typed.column_names)
 
 
+def _live_deal_ids(deals: pa.Table) -> list[str]:
+    live = deals.filter(pc.invert(deals["archived"])) if deals.num_rows else deals
+    return [str(deal_id) for deal_id in live["id"].to_pylist()]
+
+
 def _history_id(deal_id: str, name: str, stamp: str, value: str | None) -> str:
     return hashlib.md5(f"{deal_id}|{name}|{stamp}|{value}".encode()).hexdigest()
 
 
 def _history(deals: pa.Table, client: HubSpotClient) -> Iterator[pa.Table]:
     """Stage, amount and close-date history of the deals this load brought (batch reads)."""
-    live = deals.filter(pc.invert(deals["archived"])) if deals.num_rows else deals
-    ids = live["id"].to_pylist()
+    ids = _live_deal_ids(deals)
     rows = []
     for start in range(0, len(ids), HISTORY_BATCH):
         body = {
@@ -235,18 +258,104 @@ def _history(deals: pa.Table, client: HubSpotClient) -> Iterator[pa.Table]:
     yield from _yield(rows, DEAL_PROPERTY_HISTORY, "deal property history")
 
 
+def _split_row(deal_id: str, split: dict[str, Any]) -> dict[str, Any]:
+    properties = split.get("properties") or {}
+    return {
+        "id": split.get("id"),
+        "dealId": deal_id,
+        "hubspot_owner_id": properties.get("hubspot_owner_id"),
+        "hs_deal_split_percentage": properties.get("hs_deal_split_percentage"),
+        "createdAt": split.get("createdAt"),
+        "updatedAt": split.get("updatedAt"),
+        "dealSplitsRemoved": False,
+    }
+
+
+def _cleared(deal_id: str) -> dict[str, Any]:
+    """The row that says a deal has no splits now: it deletes the deal's stored split rows
+    (merge key `deal_id`) and, being a hard delete, is not stored itself."""
+    return {"id": f"{deal_id}:no-splits", "dealId": deal_id, "dealSplitsRemoved": True}
+
+
+def _splits_of(client: HubSpotClient, ids: list[str], *, clear: bool) -> list[dict[str, Any]]:
+    """Split rows of `ids`, 100 deals a batch read; with `clear`, a clearing row for each
+    deal that has none (HubSpot lists such a deal with no splits, or not at all)."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), SPLITS_BATCH):
+        batch = ids[start : start + SPLITS_BATCH]
+        body = {"inputs": [{"id": deal_id} for deal_id in batch]}
+        answer = client.post(SPLITS_PATH, body, optional_feature=True)
+        with_splits: set[str] = set()
+        for result in answer.get("results") or []:
+            deal_id = str(result.get("id"))
+            for split in result.get("splits") or []:
+                if split.get("archived"):
+                    continue
+                rows.append(_split_row(deal_id, split))
+                with_splits.add(deal_id)
+        if clear:
+            rows += [_cleared(deal_id) for deal_id in batch if deal_id not in with_splits]
+    return rows
+
+
+def _deal_splits(deals: pa.Table, client: HubSpotClient, scope: _LoadScope) -> Iterator[Any]:
+    """Revenue splits of the deals this load brought (Deal Splits API, Sales Hub Enterprise).
+
+    Each deal read gets its whole split set replaced. Until one load has read the splits of
+    every deal (the first load, or the first since the portal has splits or since this table
+    exists), the load reads them for every live deal, listing their ids when the deals came
+    from the search. A portal without deal splits (403 or 404) loads none: the table is
+    emptied, a note says so, and every deal credits 100% to its owner.
+    """
+    state = dlt.current.resource_state()
+    complete = bool(state.get("every_deal_read"))
+    if complete or scope.full_listing:
+        ids = _live_deal_ids(deals)
+    else:
+        ids = [
+            str(deal["id"])
+            for page in client.pages("crm/v3/objects/deals", {"properties": "hs_object_id"})
+            for deal in page
+        ]
+    try:
+        rows = _splits_of(client, ids, clear=complete)
+    except FeatureUnavailable as exc:
+        notes.warning(
+            DEAL_SPLITS.table,
+            f"deal splits are not available in this portal (HTTP {exc.status} {exc.category}:"
+            f" {exc.said}): every deal credits 100% to its owner",
+        )
+        state["every_deal_read"] = False
+        # an emptied table: splits loaded while the portal had them no longer hold
+        # (hard deletes are a merge hint: off for this replace, on again at the next merge)
+        emptied = dlt.mark.make_hints(
+            write_disposition="replace",
+            columns=[{"name": DEAL_SPLITS.hard_delete, "hard_delete": False}],
+        )
+        yield dlt.mark.with_hints(dlt.mark.materialize_table_schema(), emptied)
+        return
+    state["every_deal_read"] = True
+    if rows:
+        yield from _yield(rows, DEAL_SPLITS, "deal split")
+    else:
+        yield dlt.mark.materialize_table_schema()
+
+
 @dlt.source(name="hubspot", schema_contract=SCHEMA_CONTRACT)
 def _hubspot_source(client: HubSpotClient, overlap_seconds: int) -> list[DltResource]:
+    scope = _LoadScope()
     deals = dlt.resource(_deals, **_hints(DEALS))(
-        client, modified=dlt.sources.incremental(CURSOR, lag=overlap_seconds)
+        client, scope, modified=dlt.sources.incremental(CURSOR, lag=overlap_seconds)
     )
     history = dlt.transformer(_history, data_from=deals, **_hints(DEAL_PROPERTY_HISTORY))
+    splits = dlt.transformer(_deal_splits, data_from=deals, **_hints(DEAL_SPLITS))
     return [
         dlt.resource(_owners, **_hints(OWNERS))(client),
         dlt.resource(_teams, **_hints(TEAMS))(client),
         dlt.resource(_deal_stages, **_hints(DEAL_STAGES))(client),
         deals,
         history(client),
+        splits(client, scope),
     ]
 
 

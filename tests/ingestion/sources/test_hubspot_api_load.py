@@ -1,10 +1,13 @@
 """The small demo company through the HubSpot CRM v3 replica: the raw rows the portal holds,
-archived deals as soft deletes, incremental loads through search, and the API's failures."""
+archived deals as soft deletes, incremental loads through search, deal splits (replaced per
+deal, absent in a portal without them), and the API's failures."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -48,12 +51,14 @@ def test_the_load_lands_every_record_of_the_portal(hubspot_load) -> None:
         for values in properties.values()
     )
     stages = sum(len(p["stages"]) for p in replica.pipelines)
+    splits = sum(len(s) for d, s in replica.splits.items() if not replica.deals[d]["archived"])
     expected = {
         "owners": len(replica.owners),
         "teams": len(replica.teams),
         "deal_stages": stages,
         "deals": len(replica.deals),
         "deal_property_history": history,
+        "deal_splits": splits,
     }
     assert dict(result) == expected
     for table, rows in expected.items():
@@ -141,6 +146,140 @@ def test_a_deal_archived_since_the_last_load_becomes_a_soft_delete(
         f"select archived from raw_hubspot.deals where id = '{deal_id}' and _dlt_valid_to is null",
     )
     assert current == [(True,)]
+
+
+def _splits(warehouse: Path, deal_ids: list[str]) -> dict[str, set[tuple[str, float]]]:
+    rows = _query(
+        warehouse,
+        "select deal_id, hubspot_owner_id, hs_deal_split_percentage from raw_hubspot.deal_splits"
+        f" where deal_id in ({', '.join(repr(i) for i in deal_ids)})",
+    )
+    found: dict[str, set[tuple[str, float]]] = {deal_id: set() for deal_id in deal_ids}
+    for deal_id, owner, share in rows:
+        found[deal_id].add((owner, float(share)))
+    return found
+
+
+def _served(replica: HubSpotReplica, deal_id: str) -> set[tuple[str, float]]:
+    return {
+        (s["properties"]["hubspot_owner_id"], float(s["properties"]["hs_deal_split_percentage"]))
+        for s in replica.splits.get(deal_id, [])
+    }
+
+
+def test_the_first_load_reads_every_live_deals_splits_in_batches_of_100(hubspot_load) -> None:
+    warehouse, replica, _ = hubspot_load
+    live = sorted(i for i, d in replica.deals.items() if not d["archived"])
+    asked = [deal_id for batch in replica.split_reads for deal_id in batch]
+    assert sorted(asked) == live
+    assert max(len(batch) for batch in replica.split_reads) == 100
+    assert len(replica.split_reads) == math.ceil(len(live) / 100)
+    with_splits = [i for i in live if replica.splits.get(i)]
+    assert len(with_splits) > 100
+    assert _splits(warehouse, with_splits) == {i: _served(replica, i) for i in with_splits}
+    # every served share is a revenue split: a deal's shares sum to 1, its owner among them
+    for deal_id in with_splits:
+        assert sum(share for _, share in _served(replica, deal_id)) == pytest.approx(1.0)
+        owner = replica.deals[deal_id]["properties"]["hubspot_owner_id"]
+        assert owner in {o for o, _ in _served(replica, deal_id)}
+
+
+def test_a_later_load_replaces_the_splits_of_the_deals_it_reads(
+    small_landing: Path, hubspot_load, tmp_path: Path
+) -> None:
+    first_warehouse, _, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    with crm_replica("hubspot-api", small_landing) as replica:
+        newest = max(_when(d["properties"]["hs_lastmodifieddate"]) for d in replica.deals.values())
+        split = sorted(i for i, d in replica.deals.items() if replica.splits.get(i))
+        changed, emptied, untouched = split[:3]
+        later = newest + dt.timedelta(hours=1)
+        owner = replica.deals[changed]["properties"]["hubspot_owner_id"]
+        other = next(o["id"] for o in replica.owners if o["id"] != owner and not o["archived"])
+        for deal_id in (changed, emptied):
+            replica.update_deal(deal_id, later, amount="900.00")
+        replica.set_splits(changed, later, [(owner, Decimal("0.75")), (other, Decimal("0.25"))])
+        replica.set_splits(emptied, later, [])
+        before = _splits(warehouse, [untouched])
+        load_system("hubspot", small_landing, warehouse, connection="api")
+        assert before == {untouched: _served(replica, untouched)}
+        # the untouched deal is outside the search window: its splits are not read again
+        asked = {deal_id for batch in replica.split_reads for deal_id in batch}
+        assert {changed, emptied} <= asked and untouched not in asked
+        assert len(asked) < 50
+        assert _splits(warehouse, [changed, emptied, untouched]) == {
+            changed: {(owner, 0.75), (other, 0.25)},
+            emptied: set(),
+            untouched: _served(replica, untouched),
+        }
+    total = sum(len(s) for d, s in replica.splits.items() if not replica.deals[d]["archived"])
+    assert _query(warehouse, "select count(*) from raw_hubspot.deal_splits") == [(total,)]
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        (403, "HTTP 403 MISSING_SCOPES: This app hasn't been granted all required scopes"),
+        (404, "HTTP 404 OBJECT_NOT_FOUND: Deal splits are not enabled for this portal"),
+    ],
+)
+def test_a_portal_without_deal_splits_loads_without_them(
+    small_landing: Path, tmp_path: Path, status: int, said: str
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    with crm_replica("hubspot-api", small_landing, splits_unavailable=status) as replica:
+        result = load_system("hubspot", small_landing, warehouse, connection="api")
+    assert result["deals"] == len(replica.deals) and result["deal_splits"] == 0
+    (note,) = result.warnings["deal_splits"]
+    assert note.startswith(f"deal splits are not available in this portal ({said}")
+    assert note.endswith("): every deal credits 100% to its owner")
+    assert _query(warehouse, "select count(*) from raw_hubspot.deal_splits") == [(0,)]
+
+
+def test_splits_turned_off_empty_the_table_and_turned_on_are_read_for_every_deal(
+    small_landing: Path, hubspot_load, tmp_path: Path
+) -> None:
+    first_warehouse, first_replica, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    newest = max(
+        _when(d["properties"]["hs_lastmodifieddate"]) for d in first_replica.deals.values()
+    )
+    deal_id = sorted(i for i, d in first_replica.deals.items() if not d["archived"])[0]
+    with crm_replica("hubspot-api", small_landing, splits_unavailable=403) as replica:
+        replica.update_deal(deal_id, newest + dt.timedelta(hours=1), amount="901.00")
+        result = load_system("hubspot", small_landing, warehouse, connection="api")
+    assert "deal_splits" in result.warnings
+    assert _query(warehouse, "select count(*) from raw_hubspot.deal_splits") == [(0,)]
+    with crm_replica("hubspot-api", small_landing) as replica:
+        replica.update_deal(deal_id, newest + dt.timedelta(hours=2), amount="902.00")
+        result = load_system("hubspot", small_landing, warehouse, connection="api")
+    live = sorted(i for i, d in replica.deals.items() if not d["archived"])
+    assert sorted(i for batch in replica.split_reads for i in batch) == live
+    total = sum(len(s) for d, s in replica.splits.items() if not replica.deals[d]["archived"])
+    assert result["deal_splits"] == total and not result.warnings
+    assert _query(warehouse, "select count(*) from raw_hubspot.deal_splits") == [(total,)]
+
+
+def test_a_rate_limited_splits_read_is_retried(small_landing: Path, tmp_path: Path) -> None:
+    probe = HubSpotReplica(small_landing)
+    live = sum(1 for d in probe.deals.values() if not d["archived"])
+    archived = len(probe.deals) - live
+    # the deal listings (live, then archived) come first, then the first splits batch read
+    first_splits_read = max(1, math.ceil(live / 100)) + max(1, math.ceil(archived / 100)) + 1
+    replica = HubSpotReplica(small_landing, faults={first_splits_read: "429"}, retry_after=2)
+    sleeps: list[float] = []
+    with ReplicaServer(replica) as server:
+        config = HubSpotConfig(access_token=replica.access_token, base_url=server.url)
+        source = hubspot_api_source(config, sleep=sleeps.append).with_resources(
+            "deals", "deal_splits"
+        )
+        make_pipeline("hubspot", tmp_path / "wh").run(source)
+    assert len(sleeps) == 1 and 2 <= sleeps[0] <= 3
+    assert len(replica.split_reads) == math.ceil(live / 100)
+    total = sum(len(s) for d, s in replica.splits.items() if not replica.deals[d]["archived"])
+    assert _query(tmp_path / "wh", "select count(*) from raw_hubspot.deal_splits") == [(total,)]
 
 
 def _source_load(landing: Path, warehouse: Path, **options):

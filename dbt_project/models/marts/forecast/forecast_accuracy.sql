@@ -9,9 +9,9 @@
     they carry (team_performance: their team, region or the company). The actual is known
     once the period has ended on the as-of date; before that it is null.
 
-    Trailing accuracy and tendency judge the submitter's mid-period Commit call over their
-    last four ended periods: mean bias below -15% is a sandbagger, above +15% an
-    over-caller, otherwise balanced.
+    Trailing accuracy and bias judge the submitter's mid-period Commit call over their last
+    four ended periods; the label they earn (calls low, calls high, balanced) is kept out of
+    the public marts, in marts_restricted.forecast_tendencies.
 -#}
 with
 
@@ -122,11 +122,6 @@ final as (
         cast(coalesce(trailing_results.trailing_period_count, 0) as integer) as trailing_period_count,
         cast(trailing_results.trailing_accuracy as {{ type_double() }}) as trailing_accuracy,
         cast(trailing_results.trailing_bias as {{ type_double() }}) as trailing_bias,
-        case
-            when trailing_results.trailing_bias < -0.15 then 'sandbagger'
-            when trailing_results.trailing_bias > 0.15 then 'over-caller'
-            when trailing_results.trailing_bias is not null then 'balanced'
-        end as forecast_tendency,
         {{ as_of_date() }} as as_of_date
     from scored
     left join trailing_results

@@ -1,6 +1,11 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__deal_split_types') }}
+{% else %}
 with
 
-source as (select * from {{ crm_source('opportunity_split_type') }}),
+source as (select * from {{ source('crm', 'opportunity_split_type') }}),
 
 renamed as (
     select
@@ -40,3 +45,4 @@ deduplicated as (
 final as (select * from deduplicated)
 
 select * from final
+{% endif %}

@@ -1,6 +1,11 @@
+{#- HubSpot mode (var crm = hubspot): the same columns, mapped from HubSpot. -#}
+-- sqlfluff:indentation:template_blocks_indent:false
+{% if crm_is_hubspot() %}
+select * from {{ ref('stg_hubspot__deal_splits') }}
+{% else %}
 with
 
-source as (select * from {{ crm_source('opportunity_split') }}),
+source as (select * from {{ source('crm', 'opportunity_split') }}),
 
 renamed as (
     select
@@ -41,3 +46,4 @@ latest_not_deleted as (
 final as (select * from latest_not_deleted)
 
 select * from final
+{% endif %}

@@ -1,0 +1,1 @@
+select * from marts_restricted.forecast_tendencies

@@ -1,0 +1,1 @@
+select * from marts.coaching_review_deals

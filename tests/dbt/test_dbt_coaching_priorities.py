@@ -1,0 +1,143 @@
+"""Whom to coach first: coaching_priorities on a hand-built team (dbt_coaching_company.py).
+
+The team's numbers are in the table of dbt_coaching_company.py; the expected order and
+reasons below are worked out from it by hand: money at stake = shortfall to the 39,600 USD
+expected by today + the open amount of deals to review; the reason is the largest relative
+gap (Bob: (2/3 - 1/10) / (2/3) = 85% below the team's win rate beats 9,600 / 39,600 = 24%
+behind pace; Cid: 33,600 / 39,600 = 85% behind pace beats 1 - 10,500 / 19,000 = 45% smaller
+deals; Gus: 10,000 / 39,600 = 25% of the expected in a deal to review beats 1,600 / 39,600 =
+4% behind pace).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_coaching_company import AS_OF, write_coaching_company
+from dbt_helpers import dbt_failure_summary, run_dbt
+
+from orchestration.settings import Settings
+from reports.emails import render_digests
+
+pytestmark = pytest.mark.xdist_group("coaching_company")
+
+
+@pytest.fixture(scope="module", name="coaching_db")
+def fixture_coaching_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("coaching")
+    db = root / "work.duckdb"
+    con = duckdb.connect(str(db))
+    write_coaching_company(con)
+    con.close()
+    done = run_dbt(
+        ["build", "--exclude", "test_type:unit"],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    return db
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+# (rep, money at stake as the digest shows it, reason): worked out in the module docstring
+EXPECTED_TOP_FIVE = [
+    ("Dee", "$50k", "1 deal to review worth $50k: 1 stalled, 1 past due"),
+    ("Cid", "$34k", "behind pace by $34k: $6.0k booked vs $40k expected by today this quarter"),
+    ("Gus", "$12k", "1 deal to review worth $10k: 1 without a close date"),
+    ("Bob", "$9.6k", "win rate 10% vs team 67% over the last 2 quarters (1 won of 10 closed)"),
+    ("Fay", "$4.6k", "behind pace by $4.6k: $35k booked vs $40k expected by today this quarter"),
+]
+
+
+def test_reps_are_ordered_by_money_at_stake_with_their_one_reason(coaching_db):
+    rows = _rows(
+        coaching_db,
+        "select priority_rank_in_team, rep_name, money_at_stake_amount, reason_metric,"
+        " reason_text from marts.coaching_priorities"
+        " where priority_rank_in_team <= 5 order by priority_rank_in_team",
+    )
+    money = {"Dee": 50_000.0, "Cid": 33_600.0, "Gus": 11_600.0, "Bob": 9_600.0, "Fay": 4_600.0}
+    metric = {"Dee": "deals_to_review", "Cid": "pace", "Gus": "deals_to_review"}
+    metric |= {"Bob": "win_rate", "Fay": "pace"}
+    assert [(r[0], r[1], float(r[2]), r[3], r[4]) for r in rows] == [
+        (n, rep, money[rep], metric[rep], reason)
+        for n, (rep, _, reason) in enumerate(EXPECTED_TOP_FIVE, start=1)
+    ]
+
+
+def test_the_sixth_is_ranked_and_a_rep_with_nothing_at_stake_is_not(coaching_db):
+    rows = dict(
+        _rows(
+            coaching_db,
+            "select rep_name, priority_rank_in_team from marts.coaching_priorities"
+            " where rep_name in ('Hal', 'Ann')",
+        )
+    )
+    assert rows == {"Hal": 6, "Ann": None}
+
+
+def test_a_rep_who_has_left_is_never_listed(coaching_db):
+    # Eve left on 2026-04-30 with the largest shortfall of all (39,600 USD)
+    assert (
+        _rows(coaching_db, "select * from marts.coaching_priorities where rep_name = 'Eve'") == []
+    )
+    pacing = _rows(
+        coaching_db,
+        "select pace_gap_amount from marts.rep_pacing"
+        " where rep_name = 'Eve' and period_type = 'quarter'",
+    )
+    assert [float(p[0]) for p in pacing] == [-39_600.0]  # she is in the pacing mart, not here
+
+
+def test_the_deal_to_review_names_all_its_problems(coaching_db):
+    # Dee's open deal: created 2026-03-01, no stage change or activity since (75 days to
+    # 2026-05-15), close date 2026-04-30 passed: one row, both problems; Gus's is undated
+    rows = _rows(
+        coaching_db,
+        "select rep_name, opportunity_name, amount, problems_text from marts.coaching_review_deals",
+    )
+    assert sorted((r[0], r[1], float(r[2]), r[3]) for r in rows) == [
+        ("Dee", "Dee deal P01", 50_000.0, "stalled 75 days, close date 2026-04-30 passed"),
+        ("Gus", "Gus deal U01", 10_000.0, "no close date"),
+    ]
+
+
+def test_the_managers_digest_opens_with_the_reps_to_coach(coaching_db, tmp_path):
+    settings = Settings(
+        landing_dir=tmp_path / "landing",
+        warehouse_dir=tmp_path / "warehouse",
+        reports_dir=tmp_path / "reports",
+        as_of=dt.date.fromisoformat(AS_OF),
+        email_to=("vp@acme.example",),
+    )
+    digests = render_digests(coaching_db, settings, site_url="https://sales.acme.example/")
+    (manager,) = [d for d in digests if d.kind == "manager"]
+    assert manager.recipients == ("mia@acme.example",)
+    opening = manager.text.split("\n\n")[1]
+    lines = opening.splitlines()
+    assert lines[0] == "== Coach these reps this week =="
+    reps = [line for line in lines[1:] if not line.startswith("   - ")]
+    assert reps == [
+        f"{n}. {rep}, {at_stake} at stake: {reason}"
+        for n, (rep, at_stake, reason) in enumerate(EXPECTED_TOP_FIVE, start=1)
+    ]
+    # Dee's deal to review sits under her name, with its amount and both problems
+    assert (
+        lines[2] == "   - review Dee deal P01 ($50k): stalled 75 days, close date 2026-04-30 passed"
+    )
+    for absent in ("Eve", "Hal", "Ann"):
+        assert absent not in opening
+    html = manager.html
+    positions = [html.index(f"<b>{rep}</b>") for rep, _, _ in EXPECTED_TOP_FIVE]
+    assert positions == sorted(positions) and positions[0] < html.index("Quota</div>")

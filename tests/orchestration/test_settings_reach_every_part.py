@@ -1,0 +1,96 @@
+"""Every `SPM_*` variable of `.env.example` reaches the part it configures: set each to a value
+other than its default and the settings, dbt's vars and the quality thresholds all see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import PROJECT_ROOT, Settings
+
+NON_DEFAULT = {
+    "SPM_LANDING_DIR": "/srv/spm/landing",
+    "SPM_WAREHOUSE_DIR": "/srv/spm/warehouse",
+    "SPM_REPORTS_DIR": "/srv/spm/site",
+    "SPM_AS_OF": "2025-03-31",
+    "SPM_FISCAL_YEAR_START_MONTH": "2",
+    "SPM_CORPORATE_CURRENCY": "eur",
+    "SPM_STALLED_AFTER_DAYS": "45",
+    "SPM_SMTP_HOST": "smtp.example.com",
+    "SPM_SMTP_PORT": "2525",
+    "SPM_SMTP_USER": "mailer",
+    "SPM_SMTP_PASSWORD": "s3cret",
+    "SPM_SMTP_STARTTLS": "false",
+    "SPM_EMAIL_FROM": "spm@example.com",
+    "SPM_EMAIL_TO": "cro@example.com, vp@example.com",
+    "SPM_SITE_URL": "https://spm.example.com/",
+    "SPM_EMAIL_TIMEZONE": "Europe/Paris",
+    "SPM_LOG_LEVEL": "debug",
+    "SPM_KEEP_DBT_TARGETS": "9",
+    "SPM_LANDING_STRICT": "true",
+    "SPM_PUBLISH_POSTGRES_URL": "postgresql://spm@127.0.0.1:5433/bi",
+    "SPM_CRM": "salesforce",
+    "SPM_CRM_CONNECTION": "api",
+}
+
+
+def _documented() -> list[str]:
+    text = (PROJECT_ROOT / ".env.example").read_text()
+    return re.findall(r"^(SPM_[A-Z_]+)=", text, flags=re.MULTILINE)
+
+
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _documented():
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_every_documented_variable_has_a_non_default_case() -> None:
+    assert sorted(_documented()) == sorted(NON_DEFAULT)
+
+
+@pytest.mark.parametrize("name", sorted(NON_DEFAULT))
+def test_each_variable_changes_the_settings(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("SPM_AS_OF", "2026-11-28")  # a fixed baseline day, not today
+    baseline = Settings.from_env()
+    monkeypatch.setenv(name, NON_DEFAULT[name])
+    if name == "SPM_CRM":  # salesforce is the default CRM: show that another one is read
+        monkeypatch.setenv(name, "hubspot")
+    changed = Settings.from_env()
+    assert changed != baseline, f"{name} did not change any setting"
+
+
+def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clean_env(monkeypatch)
+    for name, value in NON_DEFAULT.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+
+    assert settings.landing_dir == Path("/srv/spm/landing")
+    assert settings.published_db == Path("/srv/spm/warehouse/spm.duckdb")
+    assert settings.restricted_reports_dir == Path("/srv/spm/site-restricted")
+    assert settings.dbt_vars() == {
+        "as_of_date": "2025-03-31",
+        "fiscal_year_start_month": 2,
+        "corporate_currency": "EUR",
+        "stalled_after_days": 45,
+        "crm": "salesforce",
+    }
+    assert settings.as_of == dt.date(2025, 3, 31)
+    assert settings.quality_config().corporate_currency == "EUR"
+    assert settings.log_level == "DEBUG"
+    assert settings.crm_connection == "api"
+    assert settings.email_to == ("cro@example.com", "vp@example.com")
+    assert (settings.smtp_port, settings.smtp_starttls) == (2525, False)
+    assert settings.site_url == "https://spm.example.com/"
+    assert settings.keep_dbt_targets == 9 and settings.landing_strict
+    assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
+
+
+def test_a_wrong_log_level_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPM_LOG_LEVEL", "loud")
+    with pytest.raises(ValueError, match="SPM_LOG_LEVEL='LOUD': expected one of DEBUG"):
+        Settings.from_env()
