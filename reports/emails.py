@@ -64,6 +64,7 @@ from marts.dim_rep as managers
 join marts.dim_team as teams
     on managers.team_id = teams.team_id and teams.is_current and teams.hierarchy_level = ?
 where managers.is_current and managers.role = 'manager' and managers.email is not null
+    and managers.is_active_on_as_of
 order by teams.team_name, managers.rep_name, managers.rep_id
 """
 REGION_PAGE = "regions/[region_id].md"

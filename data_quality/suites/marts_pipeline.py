@@ -1,5 +1,6 @@
 """GX suite of the pipeline marts (schema `marts`): pipeline_health, stalled_deals,
-slipped_deals, pipeline_waterfall, stage_conversion and fct_pipeline_snapshots.
+slipped_deals, pipeline_waterfall, stage_conversion, fct_pipeline_snapshots, and the
+amounts of fct_opportunities against their team's.
 
 dbt already owns these marts' keys, relationships, accepted values (levels, period types,
 open stages), contracts, the KPI logic (unit tests) and their reconciliations (singular
@@ -23,6 +24,10 @@ Severity, on purpose:
   incremental model appended a partial snapshot or stopped adding them (a snapshot, once
   appended, is never rewritten); row-count drift warns like every mart's drift. Snapshots
   legitimately lose rows when a past as-of day is rebuilt, so there is no shrink rule.
+  A deal whose amount is above its team's outlier line (fct_opportunities.
+  amount_outlier_threshold, 3 x the team's 99th-percentile amount) is most likely a typo
+  that moves pipeline, coverage and win rate; it may also be real, so it warns and the
+  pipeline page lists it.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ SLIPPED_DEALS = ("slipped_deals",)
 PIPELINE_WATERFALL = ("pipeline_waterfall",)
 STAGE_CONVERSION = ("stage_conversion",)
 PIPELINE_SNAPSHOTS = ("fct_pipeline_snapshots",)
+OPPORTUNITIES = ("fct_opportunities",)
 SNAPSHOTS_TABLE = "marts.fct_pipeline_snapshots"
 
 # Weekly snapshots are taken on Mondays: on any as-of date the newest is at most 6 days old.
@@ -127,6 +133,16 @@ waterfall = table_frame(
     [*WATERFALL_AMOUNTS, "slip_rate"],
     key=[*NODE_KEY, *PERIOD],
     derived={"smallest_movement": least(*(col(c) for c in WATERFALL_AMOUNTS))},
+)
+
+opportunity_amounts = table_frame(
+    "marts_fct_opportunities_amounts",
+    "marts.fct_opportunities",
+    ["owner_id", "opportunity_amount", "amount_outlier_threshold"],
+    key=["opportunity_id"],
+    derived={"outlier_margin": f"{col('amount_outlier_threshold')} - {col('opportunity_amount')}"},
+    where='"amount_outlier_threshold" is not null',
+    where_reads=["amount_outlier_threshold"],
 )
 
 conversion = table_frame(
@@ -385,4 +401,16 @@ CHECKS: list[GxCheck] = [
     ),
     *drift_checks(PIPELINE_SNAPSHOTS, SNAPSHOTS_TABLE, shrink_severity=None),
     *by_stage_checks,
+    between(
+        opportunity_amounts,
+        OPPORTUNITIES,
+        "outlier_margin",
+        "warning",
+        "`opportunity_amount` is not above `amount_outlier_threshold` (3 x the 99th percentile "
+        "of the owner's team's deals): a deal far above its team's is most likely a typo that "
+        "moves pipeline, coverage and win rate; it is counted, and listed on the pipeline page.",
+        name="amount_within_team_outlier_line",
+        min_value=0,
+        context=["owner_id", "opportunity_amount", "amount_outlier_threshold"],
+    ),
 ]

@@ -324,6 +324,15 @@ insert into marts.pipeline_by_stage values
     ('team|00ER1|quarter|FY2026-Q2|Engaging', 'team', '00ER1', null, 'quarter', 'FY2026-Q2',
      'Engaging', 2, 1, 540.00, 432.00);
 
+create table marts.fct_opportunities (
+    opportunity_id varchar, owner_id varchar, opportunity_amount decimal(38,16),
+    amount_outlier_threshold decimal(18,2), is_amount_outlier boolean
+);
+insert into marts.fct_opportunities values
+    ('006O1', '005U1', 1000, 9000.00, false),
+    ('006O2', '005U2', 540, 9000.00, false),
+    ('006O3', '005U2', 700, null, false);
+
 create table marts.stalled_deals (
     opportunity_id varchar, rep_id varchar, amount decimal(18,2), age_days integer,
     days_idle integer

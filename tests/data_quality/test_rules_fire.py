@@ -643,6 +643,16 @@ FAULTS: list[Fault] = [
         {"rep_id": "005U2", "avg_age_days": 45.0, "stage_age_margin": -15.0},
     ),
     Fault(
+        "fct_opportunities__amount_within_team_outlier_line",
+        (
+            table(
+                "marts.fct_opportunities", "opportunity_amount = 54000", "opportunity_id = '006O2'"
+            ),
+        ),
+        1,
+        {"opportunity_id": "006O2", "owner_id": "005U2", "outlier_margin": -45000.0},
+    ),
+    Fault(
         "stalled_deals__amount_not_negative",
         (table("marts.stalled_deals", "amount = -540", "opportunity_id = '006O2'"),),
         1,

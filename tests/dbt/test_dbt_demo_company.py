@@ -377,14 +377,24 @@ def test_a_crm_only_company_keeps_its_crm_kpis_per_rep_and_period(demo_builds, c
 def test_without_quotas_every_board_ranks_by_bookings(crm_only_db):
     boards = _query(
         crm_only_db,
-        "select ranked_by, count(*), count(win_rate) from marts.leaderboard group by ranked_by",
+        "select ranked_by, count(*), count(win_rate) from marts.leaderboard"
+        " where role <> 'overlay' group by ranked_by",
     )
     assert [board[0] for board in boards] == ["bookings"]
     assert boards[0][1] > 100 and boards[0][2] > 0
-    # rank 1 of each company board has the most bookings of the period
+    # the overlay specialist of each region (Overlay splits only) is ranked by overlay credit,
+    # among overlays only
+    overlays = _query(
+        crm_only_db,
+        "select distinct leaderboard_group, ranked_by from marts.leaderboard"
+        " where role = 'overlay'",
+    )
+    assert overlays == [("overlay", "overlay_credit")]
+    # rank 1 of each company board by bookings has the most bookings of the period
     mismatched = _query(
         crm_only_db,
         "select fiscal_period from marts.leaderboard where board = 'company' and board_rank = 1"
+        " and ranked_by = 'bookings'"
         " and bookings_amount < (select max(p.bookings_amount) from marts.rep_performance p"
         " where p.period_type = leaderboard.period_type"
         " and p.fiscal_period = leaderboard.fiscal_period)",

@@ -12,7 +12,13 @@ shared `small_published_db` fixture (tests/conftest.py).
 Numbers are internally consistent (team rows are sums of their reps' rows, quarters sum
 their months, attainment = bookings / quota) so that a page showing the wrong row is caught.
 `hostile_names=True` gives two reps names that are HTML and spreadsheet formulas, to prove
-every data string is escaped.
+every data string is escaped. `people_cases=True` adds the people a page must treat apart: a
+rep who left in the middle of the current quarter, a rep hired this quarter (ramping), an
+overlay specialist (overlay credit, no quota, no bookings of their own), West's former
+manager (left in March, still West's manager in their last version) and a lost deal of
+$2.08M, far above its team's deals (an amount outlier); their people columns
+(`has_left`, `is_active_on_as_of`, `is_counted_in_attainment`, `leaderboard_group`, ...) are
+written as the dbt marts define them.
 """
 
 from __future__ import annotations
@@ -30,6 +36,15 @@ AS_OF = dt.date(2026, 5, 15)
 FISCAL_YEAR = 2026
 SCRIPT_NAME = "<script>alert(1)</script>"
 FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
+# The people of `people_cases=True`: left mid-quarter, hired this quarter, overlay specialist.
+LEAVER_NAME = "Lena Voss"
+LEAVER_LAST_DAY = dt.date(2026, 4, 20)
+NEW_HIRE_NAME = "Nora Quinn"
+NEW_HIRE_DATE = dt.date(2026, 4, 13)
+OVERLAY_NAME = "Omar Lind"
+DEPARTED_MANAGER_NAME = "Wes Former"
+OUTLIER_DEAL_NAME = "Tyrell Corp - Platform (typo)"
+OUTLIER_DEAL_AMOUNT = 2_080_000.0
 # A figure that appears only in marts_restricted: the public site must never contain it.
 RESTRICTED_SENTINEL_AMOUNT = 987654.32
 
@@ -39,10 +54,21 @@ class Person:
     rep_id: str
     name: str
     email: str
-    role: str  # rep | manager
+    role: str  # rep | manager | overlay
     team_id: str
     hire_date: dt.date
     skill: float
+    termination_date: dt.date | None = None
+
+    def employed_on(self, day: dt.date) -> bool:
+        """Hired on or before `day` and not past the last working day (macros/people.sql)."""
+        return self.hire_date <= day and (
+            self.termination_date is None or self.termination_date >= day
+        )
+
+    @property
+    def has_left(self) -> bool:
+        return self.termination_date is not None and self.termination_date < AS_OF
 
 
 def _sfid(prefix: str, n: int) -> str:
@@ -68,7 +94,7 @@ TEAMS = [
 ]
 
 
-def _people(hostile_names: bool) -> list[Person]:
+def _people(hostile_names: bool, people_cases: bool = False) -> list[Person]:
     names = [
         ("Ava Chen", "West", 1.35),
         ("Ben Ortiz", "West", 0.7),
@@ -100,6 +126,48 @@ def _people(hostile_names: bool) -> list[Person]:
                 1.0,
             )
         )
+    if people_cases:
+        west, east = TEAMS[0][0], TEAMS[1][0]
+        people += [
+            Person(
+                _sfid("005", 201),
+                LEAVER_NAME,
+                "lena@acme.example",
+                "rep",
+                west,
+                dt.date(2023, 6, 1),
+                1.3,
+                LEAVER_LAST_DAY,
+            ),
+            Person(
+                _sfid("005", 202),
+                NEW_HIRE_NAME,
+                "nora@acme.example",
+                "rep",
+                east,
+                NEW_HIRE_DATE,
+                0.9,
+            ),
+            Person(
+                _sfid("005", 204),
+                DEPARTED_MANAGER_NAME,
+                "wes.former@acme.example",
+                "manager",
+                west,
+                dt.date(2020, 3, 2),
+                1.0,
+                dt.date(2026, 3, 31),
+            ),
+            Person(
+                _sfid("005", 203),
+                OVERLAY_NAME,
+                "omar@acme.example",
+                "overlay",
+                west,
+                dt.date(2021, 1, 4),
+                1.0,
+            ),
+        ]
     return people
 
 
@@ -158,15 +226,17 @@ def _rep_months(
     """Monthly rep figures; `with_quota` names the reps who carry a quota (None: all)."""
     rows = []
     for p in people:
-        if p.role != "rep":
+        if p.role not in ("rep", "overlay"):
             continue
         for month in range(1, 13):
             start, end = _month_bounds(month)
-            employed = start >= p.hire_date.replace(day=1)
+            employed = start >= p.hire_date.replace(day=1) and (
+                p.termination_date is None or start <= p.termination_date
+            )
             ramp = min(1.0, max(0.25, (month - p.hire_date.month + 1) / 4))
             ramping = p.hire_date.year == FISCAL_YEAR
             quota = (50000.0 * (ramp if ramping else 1.0)) if employed else 0.0
-            if with_quota is not None and p.rep_id not in with_quota:
+            if (with_quota is not None and p.rep_id not in with_quota) or p.role == "overlay":
                 quota = 0.0
             closed = end <= AS_OF or start <= AS_OF <= end
             if closed and employed:
@@ -183,6 +253,12 @@ def _rep_months(
                 bookings = lost_amount = created = 0.0
                 cycle = None
             open_pipe = round(rng.uniform(20000, 140000), 2) if employed and end >= AS_OF else 0.0
+            overlay_credit = 0.0
+            if p.role == "overlay":  # credit on others' deals, never bookings of their own
+                overlay_credit = round(rng.uniform(150000, 400000), 2) if closed else 0.0
+                won = lost = 0
+                bookings = lost_amount = created = open_pipe = 0.0
+                cycle = None
             rows.append(
                 {
                     "rep_id": p.rep_id,
@@ -191,7 +267,7 @@ def _rep_months(
                     "month": month,
                     "quota_amount": quota,
                     "bookings_amount": bookings,
-                    "overlay_credit_amount": 0.0,
+                    "overlay_credit_amount": overlay_credit,
                     "won_count": won,
                     "lost_count": lost,
                     "lost_amount": lost_amount,
@@ -234,7 +310,8 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
     """Company, team and ramping boards per started period, ranked like the real mart.
 
     Reps with a quota are ranked by attainment; without quotas (none loaded, or none for
-    this rep in the period) a rep is on the board ranked by bookings.
+    this rep in the period) a rep is on the board ranked by bookings; overlay specialists are
+    ranked among themselves by overlay credit.
     """
     started = perf[perf.period_start <= AS_OF]
     rows = []
@@ -243,15 +320,21 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
         boards += [("team", tid, name, group[group.team_id == tid]) for tid, name, _ in TEAMS]
         boards.append(("ramping", "ramping", "Ramping reps", group[group.is_ramping]))
         for board, board_id, board_name, members in boards:
-            quota_holders = members[members.quota_amount > 0]
-            rest = members[members.quota_amount <= 0]
-            splits = [("attainment", quota_holders), ("bookings", rest)]
-            for ranked_by, ranked in splits:
-                keys = (
-                    ["attainment", "bookings_amount"]
-                    if ranked_by == "attainment"
-                    else ["bookings_amount"]
-                )
+            overlays = members[members.role == "overlay"]
+            sellers = members[members.role != "overlay"]
+            quota_holders = sellers[sellers.quota_amount > 0]
+            rest = sellers[sellers.quota_amount <= 0]
+            splits = [
+                ("quota", "attainment", quota_holders),
+                ("no_quota", "bookings", rest),
+                ("overlay", "overlay_credit", overlays),
+            ]
+            for group_name, ranked_by, ranked in splits:
+                keys = {
+                    "attainment": ["attainment", "bookings_amount"],
+                    "bookings": ["bookings_amount"],
+                    "overlay_credit": ["overlay_credit_amount"],
+                }[ranked_by]
                 ordered = ranked.sort_values(keys, ascending=False)
                 for position, r in enumerate(ordered.itertuples(), start=1):
                     rows.append(
@@ -261,6 +344,7 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
                             "board": board,
                             "board_id": board_id,
                             "board_name": board_name,
+                            "leaderboard_group": group_name,
                             "ranked_by": ranked_by,
                             "period_type": r.period_type,
                             "fiscal_period": fiscal_period,
@@ -271,9 +355,14 @@ def _leaderboard(perf: pd.DataFrame, has_quotas: bool) -> pd.DataFrame:
                             "rep_name": r.rep_name,
                             "team_id": r.team_id,
                             "team_name": r.team_name,
+                            "role": r.role,
                             "is_ramping": r.is_ramping,
+                            "has_left": r.has_left,
+                            "left_on": r.left_on,
+                            "is_active_on_as_of": r.is_active_on_as_of,
                             "quota_amount": r.quota_amount if ranked_by == "attainment" else None,
                             "bookings_amount": r.bookings_amount,
+                            "overlay_credit_amount": r.overlay_credit_amount,
                             "attainment": r.attainment,
                             "won_count": r.won_count,
                             "win_rate": r.win_rate,
@@ -493,6 +582,7 @@ def build_fixture_warehouse(
     reps_without_quota: tuple[str, ...] = (),
     missing_systems: tuple[str, ...] = (),
     stages: list[tuple[str, int, str]] | None = None,
+    people_cases: bool = False,
 ) -> Path:
     """Write the fixture published warehouse to `path` and return it.
 
@@ -503,8 +593,9 @@ def build_fixture_warehouse(
     forecast category), in the company's order.
     """
     rng = random.Random(seed)
-    people = _people(hostile_names)
+    people = _people(hostile_names, people_cases)
     reps = [p for p in people if p.role == "rep"]
+    overlays = [p for p in people if p.role == "overlay"]
     missing = set(missing_systems)
     quotas = quotas and "compensation" not in missing
     with_quota = {p.rep_id for p in reps if p.name not in reps_without_quota} if quotas else set()
@@ -515,25 +606,34 @@ def build_fixture_warehouse(
     tables: dict[str, pd.DataFrame] = {}
 
     # --- dimensions -------------------------------------------------------------------------
-    managers = {p.team_id: p for p in people if p.role == "manager"}
+    managers = {p.team_id: p for p in people if p.role == "manager" and not p.has_left}
     tables["marts.dim_rep"] = pd.DataFrame(
         [
             {
                 "rep_id": p.rep_id,
                 "rep_name": p.name,
                 "email": p.email,
-                "title": "Account Executive" if p.role == "rep" else "Sales Manager",
+                "title": {"rep": "Account Executive", "overlay": "Overlay Specialist"}.get(
+                    p.role, "Sales Manager"
+                ),
                 "role": p.role,
                 "team_id": p.team_id,
                 "team_name": team_name[p.team_id],
                 "region_id": team_region[p.team_id],
                 "region_name": region_name[team_region[p.team_id]],
-                "manager_id": managers[p.team_id].rep_id if p.role == "rep" else None,
-                "manager_name": managers[p.team_id].name if p.role == "rep" else None,
+                "manager_id": managers[p.team_id].rep_id if p.role != "manager" else None,
+                "manager_name": managers[p.team_id].name if p.role != "manager" else None,
                 "hire_date": p.hire_date,
-                "termination_date": None,
+                "termination_date": p.termination_date,
                 "is_employed": True,
                 "is_ramping": p.role == "rep" and p.hire_date.year == FISCAL_YEAR,
+                "has_left": p.has_left,
+                "left_on": p.termination_date if p.has_left else None,
+                "is_active_on_as_of": p.employed_on(AS_OF),
+                "is_ramping_on_as_of": (
+                    p.role == "rep" and p.hire_date.year == FISCAL_YEAR and p.employed_on(AS_OF)
+                ),
+                "is_as_of_version": True,
                 "valid_from": p.hire_date,
                 "valid_to": None,
                 "is_current": True,
@@ -584,20 +684,32 @@ def build_fixture_warehouse(
     team_perf_rows = []
     for period_type, fiscal_period, period_months, start, end in _periods():
         sub = months[months.month.isin(period_months)]
-        for rep in reps:
+        status_date = min(end, AS_OF)
+        for rep in reps + overlays:
             rows = sub[sub.rep_id == rep.rep_id]
+            measures = _measures(rows)
+            employed = rep.employed_on(status_date)
             perf_rows.append(
                 {
                     "rep_id": rep.rep_id,
                     "rep_name": rep.name,
+                    "role": rep.role,
                     "team_id": rep.team_id,
                     "team_name": team_name[rep.team_id],
                     "period_type": period_type,
                     "fiscal_period": fiscal_period,
                     "period_start": start,
                     "period_end": end,
-                    **_measures(rows),
-                    "is_ramping": bool(rows.is_ramping.any()),
+                    **measures,
+                    "is_ramping": bool(rows.is_ramping.any()) and employed,
+                    "status_date": status_date,
+                    "is_employed_on_status_date": employed,
+                    "is_counted_in_attainment": (
+                        rep.role == "rep" and float(measures["quota_amount"]) > 0 and employed
+                    ),
+                    "has_left": rep.has_left,
+                    "left_on": rep.termination_date if rep.has_left else None,
+                    "is_active_on_as_of": rep.employed_on(AS_OF),
                 }
             )
         nodes = [(tid, team_name[tid], "team", [tid]) for tid, _, _ in TEAMS]
@@ -626,17 +738,17 @@ def build_fixture_warehouse(
                 }
             )
     perf = pd.DataFrame(perf_rows)
+    # ranks order the rows counted in attainment only (rep_performance): others have none
+    ranked = perf[perf.is_counted_in_attainment & perf.attainment.notna()]
     perf["rank_in_team"] = (
-        perf.assign(a=perf.attainment.fillna(-1))
-        .groupby(["fiscal_period", "team_id"])["a"]
+        ranked.groupby(["fiscal_period", "team_id"])["attainment"]
         .rank(method="first", ascending=False)
-        .astype(int)
+        .astype("Int64")
     )
     perf["rank_in_company"] = (
-        perf.assign(a=perf.attainment.fillna(-1))
-        .groupby("fiscal_period")["a"]
+        ranked.groupby("fiscal_period")["attainment"]
         .rank(method="first", ascending=False)
-        .astype(int)
+        .astype("Int64")
     )
     perf["is_current_period"] = (perf.period_start <= AS_OF) & (perf.period_end >= AS_OF)
     tables["marts.rep_performance"] = perf
@@ -659,7 +771,7 @@ def build_fixture_warehouse(
         total_days = _selling_days(start, end)
         elapsed = _selling_days(start, AS_OF)
         remaining = total_days - elapsed
-        for rep in reps:
+        for rep in reps + overlays:
             r = perf[(perf.rep_id == rep.rep_id) & (perf.fiscal_period == fiscal_period)].iloc[0]
             quota = float(r.quota_amount)
             booked = float(r.bookings_amount)
@@ -689,7 +801,12 @@ def build_fixture_warehouse(
                     "selling_days_elapsed": elapsed,
                     "selling_days_remaining": remaining,
                     "attainment_to_date": booked / quota if quota else None,
-                    "is_ramping": rep.hire_date.year == FISCAL_YEAR,
+                    "role": rep.role,
+                    "is_ramping": bool(r.is_ramping),
+                    "is_counted_in_attainment": bool(r.is_counted_in_attainment),
+                    "has_left": rep.has_left,
+                    "left_on": rep.termination_date if rep.has_left else None,
+                    "is_active_on_as_of": rep.employed_on(AS_OF),
                     "as_of_date": AS_OF,
                 }
             )
@@ -792,7 +909,34 @@ def build_fixture_warehouse(
                     "is_open_as_of": not is_closed,
                 }
             )
+    if people_cases:  # a lost deal with an extra zero or two, as an outlier
+        ava = next(p for p in reps if p.name == "Ava Chen")
+        opp_rows.append(
+            {
+                **opp_rows[0],
+                "opportunity_id": _sfid("006", 999),
+                "opportunity_name": OUTLIER_DEAL_NAME,
+                "owner_id": ava.rep_id,
+                "stage_name": "Closed Lost",
+                "probability": 0,
+                "forecast_category": "Omitted",
+                "opportunity_amount": OUTLIER_DEAL_AMOUNT,
+                "close_date": AS_OF - dt.timedelta(days=10),
+                "is_closed": True,
+                "is_won": False,
+                "is_open_as_of": False,
+            }
+        )
     opps = pd.DataFrame(opp_rows)
+    # The fixture's stand-in for int_opportunity_amounts_profiled: 3 x the 99th percentile of
+    # the team's other deals (the fixture's teams are too small for the mart's 100-deal floor)
+    owner_team = {p.rep_id: p.team_id for p in people}
+    opps["team_id"] = opps.owner_id.map(owner_team)
+    usual = opps[opps.opportunity_name != OUTLIER_DEAL_NAME]
+    thresholds = (usual.groupby("team_id").opportunity_amount.quantile(0.99) * 3).round(2)
+    opps["amount_outlier_threshold"] = opps.team_id.map(thresholds)
+    opps["is_amount_outlier"] = opps.opportunity_amount > opps.amount_outlier_threshold
+    opps = opps.drop(columns="team_id")
     tables["marts.fct_opportunities"] = opps
     open_opps = opps[~opps.is_closed].copy()
     rep_by_id = {p.rep_id: p for p in people}
@@ -823,12 +967,14 @@ def build_fixture_warehouse(
     tables["marts.pipeline_hygiene"] = hygiene
 
     # --- forecast submissions -----------------------------------------------------------------
+    # reps and managers still employed call the quarter (not overlays, not who left)
+    submitters = [p for p in people if p.role in ("rep", "manager") and not p.has_left]
     quarter = f"FY{FISCAL_YEAR}-Q{_quarter_of(AS_OF.month)}"
     subs = []
     s = 0
     for week in range(6):
         submitted = dt.datetime(2026, 4, 6, 16, 0) + dt.timedelta(weeks=week)
-        for p in people:
+        for p in submitters:
             for category, base in (("Commit", 0.9), ("Best Case", 1.15)):
                 s += 1
                 scale = 150000.0 if p.role == "rep" else 450000.0
@@ -1004,7 +1150,7 @@ def build_fixture_warehouse(
 
     # --- forecast marts ---------------------------------------------------------------------
     fa_rows = []
-    for p in people:
+    for p in submitters:
         actual = 120000.0 * p.skill
         for week in range(1, 7):
             call = actual * (0.8 if p.skill < 0.9 else 1.15) * (1 + 0.01 * week)
@@ -1093,7 +1239,7 @@ def build_fixture_warehouse(
     )
 
     # --- coaching and ramp -----------------------------------------------------------------
-    q1 = perf[perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1"]
+    q1 = perf[(perf.fiscal_period == f"FY{FISCAL_YEAR}-Q1") & (perf.role == "rep")]
     cs_rows = []
     for r in q1.itertuples():
         team = q1[q1.team_id == r.team_id]
@@ -1116,6 +1262,9 @@ def build_fixture_warehouse(
                 "stage_conversion": 0.38,
                 "team_stage_conversion": 0.61,
                 "signal": "loses deals in Negotiation: 38% vs team 61%",
+                "has_left": r.has_left,
+                "left_on": r.left_on,
+                "is_active_on_as_of": r.is_active_on_as_of,
             }
         )
     tables["marts.coaching_signals"] = pd.DataFrame(cs_rows)
@@ -1337,7 +1486,8 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
             deal["problems_text"] += ", " + text
     review = pd.DataFrame(list(deals.values()))
     reps = tables["marts.dim_rep"]
-    reps = reps[(reps.role == "rep") & reps.is_current]
+    # the mart's list: reps in a team today who have not left
+    reps = reps[(reps.role == "rep") & reps.is_current & ~reps.has_left.astype(bool)]
     pacing = tables["marts.rep_pacing"]
     pacing = pacing[pacing.period_type == "quarter"].set_index("rep_id")
     rows = []

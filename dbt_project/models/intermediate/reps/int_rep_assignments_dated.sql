@@ -6,6 +6,11 @@
     current UserRole is their team, valid since ever, as a manager when someone in the CRM
     reports to them (ManagerId), else as a rep; their hire date is the CRM user's CreatedDate
     (`assignment_source` = crm_role_tree).
+
+    An overlay specialist carries no number of their own: a user whose role would be `rep` is
+    `overlay` when they hold overlay credit (Overlay splits) on at least one opportunity and
+    revenue credit on none, so they are ranked and shown by overlay credit, never against
+    quota-carrying reps.
 -#}
 {%- set ramp_months = var('ramp_months') | int -%}
 
@@ -13,6 +18,7 @@ with
 
 assignments as (select * from {{ ref('stg_compensation__assignments') }}),
 users as (select * from {{ ref('stg_crm__users') }}),
+credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 
 crm_managers as (
     select distinct manager_id
@@ -79,12 +85,30 @@ unioned as (
     select * from from_crm
 ),
 
+credit_types as (
+    select
+        rep_id,
+        sum(case when credit_type = 'overlay' then 1 else 0 end) as overlay_credit_count,
+        sum(case when credit_type = 'revenue' then 1 else 0 end) as revenue_credit_count
+    from credits
+    group by rep_id
+),
+
+overlay_specialists as (
+    select rep_id
+    from credit_types
+    where overlay_credit_count > 0 and revenue_credit_count = 0
+),
+
 final as (
     select
         unioned.assignment_id,
         unioned.rep_id,
         unioned.team_id,
-        unioned.role,
+        case
+            when unioned.role = 'rep' and overlay_specialists.rep_id is not null then 'overlay'
+            else unioned.role
+        end as role,
         unioned.valid_from,
         unioned.valid_to,
         unioned.assignment_source,
@@ -97,6 +121,8 @@ final as (
     from unioned
     left join employment
         on unioned.rep_id = employment.rep_id
+    left join overlay_specialists
+        on unioned.rep_id = overlay_specialists.rep_id
 )
 
 select * from final

@@ -11,6 +11,9 @@
     - a sales cycle above 125% of the team median;
     - activities per opportunity below 75% of the team median;
     else "on par with the team". The rep's team is their team in rep_performance.
+
+    Reps who left keep their quarters here (they count in the team medians of the quarters
+    they worked), marked `has_left`; the coaching lists show `is_active_on_as_of` reps only.
 -#}
 {%- set min_decided = 5 -%}
 
@@ -36,6 +39,9 @@ rep_quarters as (
         rep_performance.win_rate,
         rep_performance.avg_deal_size,
         rep_performance.avg_sales_cycle_days,
+        rep_performance.has_left,
+        rep_performance.left_on,
+        rep_performance.is_active_on_as_of,
         activities.activities_per_opportunity
     from rep_performance
     inner join quarters
@@ -229,6 +235,9 @@ final as (
         cast(compared.team_stage_conversion as {{ type_double() }}) as team_stage_conversion,
         coalesce(ranked_candidates.signal_type, 'on_par') as signal_type,
         coalesce(ranked_candidates.signal, 'on par with the team') as signal,  -- noqa: RF04
+        compared.has_left,
+        compared.left_on,
+        compared.is_active_on_as_of,
         {{ as_of_date() }} as as_of_date
     from compared
     left join ranked_candidates

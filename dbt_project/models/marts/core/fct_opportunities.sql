@@ -4,7 +4,9 @@
     precision), and its state as of `as_of_date`. Messy open deals are kept and flagged: a
     blank amount counts as 0 (`is_amount_missing`), an undated or past-due close date puts
     the deal in the current period's pipeline (`close_date_status`, `pipeline_close_date`),
-    and an inferred created date says where it came from (`created_date_source`).
+    and an inferred created date says where it came from (`created_date_source`). An amount
+    far outside its team's distribution is flagged (`is_amount_outlier`, rule in
+    int_opportunity_amounts_profiled), still counted.
 -#}
 with
 
@@ -12,6 +14,7 @@ opportunities as (select * from {{ ref('int_opportunities_validated') }}),
 splits as (select * from {{ ref('stg_crm__opportunity_splits') }}),
 split_types as (select * from {{ ref('stg_crm__opportunity_split_types') }}),
 calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
+amount_profiles as (select * from {{ ref('int_opportunity_amounts_profiled') }}),
 
 split_flags as (
     select
@@ -79,8 +82,12 @@ final as (
                 then {{ days_between('with_state.created_date', as_of_date()) }}
         end as age_days_as_of,
         with_state.has_revenue_splits,
-        with_state.has_overlay_splits
+        with_state.has_overlay_splits,
+        amount_profiles.amount_outlier_threshold,
+        coalesce(amount_profiles.is_amount_outlier, false) as is_amount_outlier
     from with_state
+    left join amount_profiles
+        on with_state.opportunity_id = amount_profiles.opportunity_id
     left join calendar_days as created_days
         on with_state.created_date = created_days.date_day
     left join calendar_days as close_days

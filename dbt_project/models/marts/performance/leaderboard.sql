@@ -6,6 +6,11 @@
     rate: `ranked_by` says which. Three boards each: the whole company, each team, and the
     ramping reps on their own, so new hires are compared with each other as well as with
     everyone. Win rate and deal counts are on every row.
+
+    Overlay specialists (role overlay) carry no number: they form a group of their own
+    (`leaderboard_group` overlay, ranked by overlay credit), never ranked against
+    quota-carrying reps. Reps who left stay on the boards with `has_left` (their year and past
+    periods still count); the current boards of the pages keep `is_active_on_as_of` only.
 -#}
 with
 
@@ -20,17 +25,33 @@ company_root as (
     where depth = 0
 ),
 
+grouped_reps as (
+    select
+        *,
+        case
+            when role = 'overlay' then 'overlay'
+            when attainment is not null then 'quota'
+            else 'no_quota'
+        end as leaderboard_group
+    from rep_performance
+    where period_start <= {{ as_of_date() }}
+),
+
 ranked_reps as (
     select
         *,
-        case when attainment is not null then 'attainment' else 'bookings' end as ranked_by
-    from rep_performance
-    where period_start <= {{ as_of_date() }}
+        case leaderboard_group
+            when 'overlay' then 'overlay_credit'
+            when 'quota' then 'attainment'
+            else 'bookings'
+        end as ranked_by
+    from grouped_reps
 ),
 
 {%- set board_order -%}
     order by
         case when ranked_reps.ranked_by = 'attainment' then ranked_reps.attainment end desc nulls last,
+        case when ranked_reps.ranked_by = 'overlay_credit' then ranked_reps.overlay_credit_amount end desc nulls last,
         ranked_reps.bookings_amount desc,
         case when ranked_reps.ranked_by = 'bookings' then ranked_reps.win_rate end desc nulls last
 {%- endset %}
@@ -104,6 +125,7 @@ final as (
         board,
         board_id,
         board_name,
+        leaderboard_group,
         ranked_by,
         period_type,
         fiscal_period,
@@ -114,9 +136,14 @@ final as (
         rep_name,
         team_id,
         team_name,
+        role,
         is_ramping,
+        has_left,
+        left_on,
+        is_active_on_as_of,
         quota_amount,
         bookings_amount,
+        overlay_credit_amount,
         attainment,
         won_count,
         lost_count,

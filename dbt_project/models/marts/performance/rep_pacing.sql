@@ -3,6 +3,10 @@
     `as_of_date`): bookings to date against the straight-line pace of their quota over the
     period's selling days (the as-of day counts as elapsed), the gap, the run rate needed per
     remaining selling day, and the attainment the current run rate would end at.
+
+    The people columns (ramping, left, counted in attainment) are rep_performance's for the
+    same row, read on the as-of date: a rep who left keeps their row, so team and company
+    pace still add up, and the lists to act on keep only `is_active_on_as_of`.
 -#}
 with
 
@@ -11,6 +15,7 @@ periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
 users as (select * from {{ ref('stg_crm__users') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+rep_performance as (select * from {{ ref('rep_performance') }}),
 
 open_periods as (
     select *
@@ -97,8 +102,15 @@ final as (
             when measured.quota_amount is not null
                 then measured.bookings_amount >= measured.expected_to_date_amount
         end as on_pace,
-        measured.is_ramping
+        measured.role,
+        coalesce(rep_performance.is_ramping, false) as is_ramping,
+        coalesce(rep_performance.is_counted_in_attainment, false) as is_counted_in_attainment,
+        coalesce(rep_performance.has_left, false) as has_left,
+        rep_performance.left_on,
+        coalesce(rep_performance.is_active_on_as_of, true) as is_active_on_as_of
     from measured
+    left join rep_performance
+        on measured.rep_period_id = rep_performance.rep_period_id
     left join users
         on measured.rep_id = users.user_id
     left join teams

@@ -2,7 +2,7 @@
     The open deals (open at the end of the as-of date) whose CRM record needs fixing, one row
     per deal and problem, for the pipeline page and the manager digest: no amount (counted
     as 0), undated or past due (counted as pipeline of the current period), created date
-    inferred (left out of cycle time). None of these is quarantined: the deal counts, and
+    inferred (left out of cycle time), amount far above the team's deals (is_amount_outlier). None of these is quarantined: the deal counts, and
     this list says what to fix and who owns it (the owner's team and manager on the as-of
     date).
 -#}
@@ -53,6 +53,15 @@ problems as (
         || ', left out of cycle time' as problem_detail
     from open_deals
     where created_date_source <> 'crm'
+    union all
+    select
+        opportunity_id,
+        'amount_outlier' as problem,
+        'Amount is above ' || cast(amount_outlier_threshold as {{ dbt.type_string() }})
+        || ', 3 x the 99th percentile of the team''s deals: check it, it is counted'
+            as problem_detail
+    from open_deals
+    where is_amount_outlier
 ),
 
 owner_versions as (
