@@ -8,6 +8,7 @@ test and unit test must pass), and the marts must show the hand-computed numbers
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -153,3 +154,26 @@ def test_february_fiscal_months_are_named_by_the_year_they_end(february_year_db:
         " where date_day in ('2026-01-15', '2026-02-01') order by 1",
     )
     assert [r[1] for r in rows] == ["FY2026-M12", "FY2027-M01"]
+
+
+def test_a_null_in_a_not_null_mart_column_stops_the_model(
+    calendar_year_db: Path, tmp_path: Path
+) -> None:
+    """Mart columns that must not be null carry a `not_null` contract constraint instead of a
+    separate test node: DuckDB refuses the row while the table is written, so a planted null
+    still fails the build, at the model, naming table and column."""
+    db = tmp_path / "work.duckdb"
+    shutil.copyfile(calendar_year_db, db)
+    con = duckdb.connect(str(db))
+    # a quota month whose rep-month vanished: the left join leaves its team null
+    con.execute("delete from intermediate.int_rep_months_aggregated")
+    con.close()
+    done = run_dbt(
+        ["run", "--select", "fct_quotas"],
+        work_db=db,
+        target_dir=tmp_path,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode != 0, done.stdout[-2000:]
+    assert "NOT NULL constraint failed" in done.stdout, done.stdout[-3000:]
+    assert "team_id" in done.stdout
