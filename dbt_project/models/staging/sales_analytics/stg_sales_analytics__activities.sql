@@ -35,7 +35,7 @@ ranked as (
         *,
         row_number() over (
             partition by activity_id
-            order by source_file desc, dlt_load_id desc, dlt_id
+            order by source_file desc, dlt_load_id desc, dlt_id asc
         ) as version_rank
     from renamed
 ),
