@@ -98,6 +98,8 @@ def checkout(rev: str) -> Path:
             ["git", "worktree", "add", "--detach", str(path), rev], cwd=ROOT, check=True,
             capture_output=True,
         )  # fmt: skip
+        # the same virtualenv: its tools (dbt) are found through the checkout's .venv
+        (path / ".venv").symlink_to(ROOT / ".venv")
         # the Dagster definitions of that revision need its own dbt manifest
         subprocess.run(
             [str(Path(sys.executable).parent / "spm"), "dbt-parse"], cwd=path, check=False,
