@@ -1,6 +1,6 @@
 {#-
     Whom a manager should coach this week, and about what: one row per rep (role rep, in a
-    team on the as-of date, not left: no termination date before the as-of date) for the
+    team on the as-of date, not left: `dim_rep.has_left` is false) for the
     quarter containing the as-of date.
 
     money_at_stake_amount orders them: the rep's shortfall to quota pace this quarter
@@ -47,12 +47,6 @@ current_quarter as (
     where quarters_ago = 0
 ),
 
-leavers as (
-    select distinct rep_id
-    from reps
-    where termination_date < {{ as_of_date() }}
-),
-
 roster as (
     select
         reps.rep_id,
@@ -64,14 +58,13 @@ roster as (
         reps.manager_id,
         reps.manager_name
     from reps
-    left join leavers
-        on reps.rep_id = leavers.rep_id
     where
         reps.role = 'rep'
         and reps.team_id is not null
         and reps.valid_from <= {{ as_of_date() }}
         and (reps.valid_to is null or reps.valid_to >= {{ as_of_date() }})
-        and leavers.rep_id is null
+        -- one rule for who has left (dim_rep, macros/people.sql), as on every list
+        and not reps.has_left
 ),
 
 quarter_pace as (
