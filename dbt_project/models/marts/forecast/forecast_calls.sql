@@ -280,35 +280,11 @@ team_level as (
 ),
 
 team_sums as (
-    select
-        parent_team_id,
-        period_id,
-        week_of_period,
-        forecast_category,
-        sum(call_amount) as child_call_amount,
-        count(call_amount) as child_called_count,
-        count(*) as child_count
-    from team_level
-    group by parent_team_id, period_id, week_of_period, forecast_category
+    {{ forecast_call_child_sums('team_level') }}
 ),
 
 region_rolled as (
-    select
-        node_calls.*,
-        case
-            when team_sums.child_call_amount is not null or node_calls.rep_call_amount is not null
-                then coalesce(team_sums.child_call_amount, 0) + coalesce(node_calls.rep_call_amount, 0)
-        end as roll_up_amount,
-        coalesce(team_sums.child_called_count, 0) + node_calls.rep_called_count as roll_up_called_count,
-        coalesce(team_sums.child_count, 0) + node_calls.rep_count as roll_up_count
-    from node_calls
-    left join team_sums
-        on
-            node_calls.team_id = team_sums.parent_team_id
-            and node_calls.period_id = team_sums.period_id
-            and node_calls.week_of_period = team_sums.week_of_period
-            and node_calls.forecast_category = team_sums.forecast_category
-    where node_calls.depth = 1
+    {{ forecast_call_roll_up('team_sums', 1) }}
 ),
 
 region_level as (
@@ -319,35 +295,11 @@ region_level as (
 ),
 
 region_sums as (
-    select
-        parent_team_id,
-        period_id,
-        week_of_period,
-        forecast_category,
-        sum(call_amount) as child_call_amount,
-        count(call_amount) as child_called_count,
-        count(*) as child_count
-    from region_level
-    group by parent_team_id, period_id, week_of_period, forecast_category
+    {{ forecast_call_child_sums('region_level') }}
 ),
 
 company_rolled as (
-    select
-        node_calls.*,
-        case
-            when region_sums.child_call_amount is not null or node_calls.rep_call_amount is not null
-                then coalesce(region_sums.child_call_amount, 0) + coalesce(node_calls.rep_call_amount, 0)
-        end as roll_up_amount,
-        coalesce(region_sums.child_called_count, 0) + node_calls.rep_called_count as roll_up_called_count,
-        coalesce(region_sums.child_count, 0) + node_calls.rep_count as roll_up_count
-    from node_calls
-    left join region_sums
-        on
-            node_calls.team_id = region_sums.parent_team_id
-            and node_calls.period_id = region_sums.period_id
-            and node_calls.week_of_period = region_sums.week_of_period
-            and node_calls.forecast_category = region_sums.forecast_category
-    where node_calls.depth = 0
+    {{ forecast_call_roll_up('region_sums', 0) }}
 ),
 
 company_level as (
