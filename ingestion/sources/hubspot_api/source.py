@@ -34,7 +34,12 @@ from ingestion.convert import typed_table
 from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
 from ingestion.sources.hubspot_api.client import SEARCH_WINDOW, FeatureUnavailable, HubSpotClient
-from ingestion.sources.hubspot_api.config import DEFAULT_OVERLAP_SECONDS, SECTION, HubSpotConfig
+from ingestion.sources.hubspot_api.config import (
+    DEFAULT_OVERLAP_SECONDS,
+    SECTION,
+    HubSpotConfig,
+    splits_recheck_days,
+)
 from ingestion.sources.hubspot_api.contract import (
     DEAL_PROPERTIES,
     DEAL_PROPERTY_HISTORY,
@@ -52,14 +57,6 @@ CURSOR = "hs_lastmodifieddate"
 HISTORY_BATCH = 50  # batch read with propertiesWithHistory takes at most 50 ids
 SPLITS_BATCH = 100  # the deal splits batch read takes at most 100 deal ids
 SPLITS_PATH = "crm/v3/objects/deals/splits/batch/read"
-
-
-@dataclass
-class _LoadScope:
-    """What the deals resource tells the resources fed by it during one load."""
-
-    # the deals came from the full listing (first load), not from the search since the cursor
-    full_listing: bool = False
 
 
 def typed_rows(rows: Sequence[dict[str, Any]], table: HubSpotTable, what: str) -> pa.Table:
@@ -198,12 +195,10 @@ def _modified_since(client: HubSpotClient, since: dt.datetime) -> Iterator[list[
 
 def _deals(
     client: HubSpotClient,
-    scope: _LoadScope,
     modified: dlt.sources.incremental[Any] = dlt.sources.incremental(CURSOR),  # noqa: B008
 ) -> Iterator[pa.Table]:
     since = modified.start_value
     properties = ",".join(DEAL_PROPERTIES)
-    scope.full_listing = since is None
     if since is None:
         pages = client.pages("crm/v3/objects/deals", {"properties": properties})
     else:
@@ -298,25 +293,71 @@ def _splits_of(client: HubSpotClient, ids: list[str], *, clear: bool) -> list[di
     return rows
 
 
-def _deal_splits(deals: pa.Table, client: HubSpotClient, scope: _LoadScope) -> Iterator[Any]:
-    """Revenue splits of the deals this load brought (Deal Splits API, Sales Hub Enterprise).
+def _closed_stages(client: HubSpotClient) -> set[tuple[str, str]]:
+    """(pipeline id, stage id) of every closed stage, won or lost, of the portal's pipelines."""
+    return {
+        (str(pipeline.get("id")), str(stage.get("id")))
+        for page in client.pages("crm/v3/pipelines/deals")
+        for pipeline in page
+        for stage in pipeline.get("stages") or []
+        if str((stage.get("metadata") or {}).get("isClosed")).lower() == "true"
+    }
 
-    Each deal read gets its whole split set replaced. Until one load has read the splits of
-    every deal (the first load, or the first since the portal has splits or since this table
-    exists), the load reads them for every live deal, listing their ids when the deals came
-    from the search. A portal without deal splits (403 or 404) loads none: the table is
-    emptied, a note says so, and every deal credits 100% to its owner.
+
+@dataclass(frozen=True)
+class _SplitWindow:
+    """Which live deals an incremental load reads the splits of."""
+
+    modified_since: dt.datetime | None  # deals modified since the last read, less the overlap
+    closed_since: dt.datetime | None  # closed deals closed since; open deals always (None: off)
+    closed_stages: frozenset[tuple[str, str]]
+
+    def takes(self, properties: dict[str, Any]) -> bool:
+        modified = properties.get(CURSOR)
+        if self.modified_since is None or not modified or _instant(modified) >= self.modified_since:
+            return True
+        if self.closed_since is None:
+            return False
+        stage = (str(properties.get("pipeline")), str(properties.get("dealstage")))
+        close = properties.get("closedate")
+        return stage not in self.closed_stages or not close or _instant(close) >= self.closed_since
+
+
+SPLIT_LISTING = ",".join(("pipeline", "dealstage", "closedate", CURSOR))
+
+
+def _deal_splits(client: HubSpotClient, overlap_seconds: int, recheck_days: int) -> Iterator[Any]:
+    """Revenue splits (Deal Splits API, Sales Hub Enterprise), read for the live deals of one
+    listing (four properties a deal, no search and so no 10,000-result window).
+
+    Until one load has read the splits of every live deal (the first load, or the first since
+    the portal has splits), the load reads them all. After that it reads those of the deals
+    modified since the last read (less the overlap), of every open deal and of every deal
+    closed in the last `recheck_days` days: HubSpot documents no rule that a split edit moves
+    the deal's `hs_lastmodifieddate`, so the cursor alone could miss one. Each deal read gets
+    its whole split set replaced. A portal without deal splits (403 or 404) loads none: the
+    table is emptied, a note says so, and every deal credits 100% to its owner.
     """
     state = dlt.current.resource_state()
     complete = bool(state.get("every_deal_read"))
-    if complete or scope.full_listing:
-        ids = _live_deal_ids(deals)
-    else:
-        ids = [
-            str(deal["id"])
-            for page in client.pages("crm/v3/objects/deals", {"properties": "hs_object_id"})
-            for deal in page
-        ]
+    listing = [
+        deal
+        for page in client.pages("crm/v3/objects/deals", {"properties": SPLIT_LISTING})
+        for deal in page
+    ]
+    stamps = [
+        _instant(stamp) for deal in listing if (stamp := (deal.get("properties") or {}).get(CURSOR))
+    ]
+    read_through = max(stamps, default=None)
+    if complete and state.get("read_through"):
+        now = dt.datetime.now(dt.UTC)
+        window = _SplitWindow(
+            modified_since=_instant(state["read_through"]) - dt.timedelta(seconds=overlap_seconds),
+            closed_since=now - dt.timedelta(days=recheck_days) if recheck_days else None,
+            closed_stages=frozenset(_closed_stages(client) if recheck_days else ()),
+        )
+        listing = [deal for deal in listing if window.takes(deal.get("properties") or {})]
+    ids = [str(deal["id"]) for deal in listing]
     try:
         rows = _splits_of(client, ids, clear=complete)
     except FeatureUnavailable as exc:
@@ -335,6 +376,9 @@ def _deal_splits(deals: pa.Table, client: HubSpotClient, scope: _LoadScope) -> I
         yield dlt.mark.with_hints(dlt.mark.materialize_table_schema(), emptied)
         return
     state["every_deal_read"] = True
+    known = state.get("read_through")
+    if read_through is not None and (known is None or read_through > _instant(known)):
+        state["read_through"] = read_through.isoformat()
     if rows:
         yield from _yield(rows, DEAL_SPLITS, "deal split")
     else:
@@ -342,20 +386,21 @@ def _deal_splits(deals: pa.Table, client: HubSpotClient, scope: _LoadScope) -> I
 
 
 @dlt.source(name="hubspot", schema_contract=SCHEMA_CONTRACT)
-def _hubspot_source(client: HubSpotClient, overlap_seconds: int) -> list[DltResource]:
-    scope = _LoadScope()
+def _hubspot_source(
+    client: HubSpotClient, overlap_seconds: int, recheck_days: int
+) -> list[DltResource]:
     deals = dlt.resource(_deals, **_hints(DEALS))(
-        client, scope, modified=dlt.sources.incremental(CURSOR, lag=overlap_seconds)
+        client, modified=dlt.sources.incremental(CURSOR, lag=overlap_seconds)
     )
     history = dlt.transformer(_history, data_from=deals, **_hints(DEAL_PROPERTY_HISTORY))
-    splits = dlt.transformer(_deal_splits, data_from=deals, **_hints(DEAL_SPLITS))
+    splits = dlt.resource(_deal_splits, **_hints(DEAL_SPLITS))
     return [
         dlt.resource(_owners, **_hints(OWNERS))(client),
         dlt.resource(_teams, **_hints(TEAMS))(client),
         dlt.resource(_deal_stages, **_hints(DEAL_STAGES))(client),
         deals,
         history(client),
-        splits(client, scope),
+        splits(client, overlap_seconds, recheck_days),
     ]
 
 
@@ -371,4 +416,5 @@ def hubspot_api_source(
         if config is not None
         else int(config_value(SECTION, "overlap_seconds", DEFAULT_OVERLAP_SECONDS))
     )
-    return _hubspot_source(HubSpotClient(config, sleep=sleep), overlap)
+    recheck = config.splits_recheck_days if config is not None else splits_recheck_days()
+    return _hubspot_source(HubSpotClient(config, sleep=sleep), overlap, recheck)

@@ -114,8 +114,10 @@ def test_a_second_load_searches_only_changed_deals(
         if not d["archived"] and _when(d["properties"]["hs_lastmodifieddate"]) >= bound
     )
     archived = sum(1 for d in replica.deals.values() if d["archived"])
-    # the search window, plus the archived listing every load reads
-    assert replica.deals_served == in_window + archived
+    live_now = sum(1 for d in replica.deals.values() if not d["archived"])
+    # the search window, the archived listing every load reads, and the listing of every live
+    # deal's stage, close date and stamp that chooses whose splits to read again
+    assert replica.deals_served == in_window + archived + live_now
     assert in_window < 50
     current = _query(
         warehouse,
@@ -184,6 +186,32 @@ def test_the_first_load_reads_every_live_deals_splits_in_batches_of_100(hubspot_
         assert owner in {o for o, _ in _served(replica, deal_id)}
 
 
+RECHECK = dt.timedelta(days=100)  # the default splits_recheck_days
+
+
+def _is_open(replica: HubSpotReplica, deal_id: str) -> bool:
+    return replica.deals[deal_id]["properties"]["hs_is_closed"] != "true"
+
+
+def _closed_before(replica: HubSpotReplica, deal_id: str, moment: dt.datetime) -> bool:
+    close = replica.deals[deal_id]["properties"]["closedate"]
+    return not _is_open(replica, deal_id) and close is not None and _when(close) < moment
+
+
+def _rechecked(replica: HubSpotReplica, since: dt.datetime, now: dt.datetime) -> set[str]:
+    """Live deals an incremental load reads the splits of: modified since `since`, open, or
+    closed in the last 100 days (or with no close date)."""
+    return {
+        deal_id
+        for deal_id, deal in replica.deals.items()
+        if not deal["archived"]
+        and (
+            _when(deal["properties"]["hs_lastmodifieddate"]) >= since
+            or not _closed_before(replica, deal_id, now - RECHECK)
+        )
+    }
+
+
 def test_a_later_load_replaces_the_splits_of_the_deals_it_reads(
     small_landing: Path, hubspot_load, tmp_path: Path
 ) -> None:
@@ -192,8 +220,10 @@ def test_a_later_load_replaces_the_splits_of_the_deals_it_reads(
     shutil.copytree(first_warehouse, warehouse)
     with crm_replica("hubspot-api", small_landing) as replica:
         newest = max(_when(d["properties"]["hs_lastmodifieddate"]) for d in replica.deals.values())
+        now = dt.datetime.now(dt.UTC)
         split = sorted(i for i, d in replica.deals.items() if replica.splits.get(i))
-        changed, emptied, untouched = split[:3]
+        old = [i for i in split if _closed_before(replica, i, now - 2 * RECHECK)]
+        changed, emptied, untouched = old[:3]
         later = newest + dt.timedelta(hours=1)
         owner = replica.deals[changed]["properties"]["hubspot_owner_id"]
         other = next(o["id"] for o in replica.owners if o["id"] != owner and not o["archived"])
@@ -204,10 +234,12 @@ def test_a_later_load_replaces_the_splits_of_the_deals_it_reads(
         before = _splits(warehouse, [untouched])
         load_system("hubspot", small_landing, warehouse, connection="api")
         assert before == {untouched: _served(replica, untouched)}
-        # the untouched deal is outside the search window: its splits are not read again
+        # read again: the changed deals, open deals and deals closed in the last 100 days;
+        # the untouched deal closed long ago and is not read
         asked = {deal_id for batch in replica.split_reads for deal_id in batch}
+        assert asked == _rechecked(replica, newest - OVERLAP, now)
         assert {changed, emptied} <= asked and untouched not in asked
-        assert len(asked) < 50
+        assert len(asked) < sum(1 for d in replica.deals.values() if not d["archived"])
         assert _splits(warehouse, [changed, emptied, untouched]) == {
             changed: {(owner, 0.75), (other, 0.25)},
             emptied: set(),
@@ -215,6 +247,47 @@ def test_a_later_load_replaces_the_splits_of_the_deals_it_reads(
         }
     total = sum(len(s) for d, s in replica.splits.items() if not replica.deals[d]["archived"])
     assert _query(warehouse, "select count(*) from raw_hubspot.deal_splits") == [(total,)]
+
+
+def test_a_split_edit_that_leaves_the_deal_alone_arrives_while_the_deal_matters(
+    small_landing: Path, hubspot_load, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HubSpot documents no rule that a split edit moves hs_lastmodifieddate: the next load
+    still reads it for an open deal; for a deal closed before the recheck window it waits for
+    the deal's next change, or for a wider window."""
+    first_warehouse, _, _ = hubspot_load
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(first_warehouse, warehouse)
+    with crm_replica("hubspot-api", small_landing) as replica:
+        now = dt.datetime.now(dt.UTC)
+        split = sorted(i for i, d in replica.deals.items() if replica.splits.get(i))
+        open_deal = next(i for i in split if _is_open(replica, i))
+        old_deal = next(i for i in split if _closed_before(replica, i, now - 2 * RECHECK))
+        stamp = {i: replica.deals[i]["properties"]["hs_lastmodifieddate"] for i in split}
+        edited = {}
+        for deal_id in (open_deal, old_deal):
+            owner = replica.deals[deal_id]["properties"]["hubspot_owner_id"]
+            other = next(o["id"] for o in replica.owners if o["id"] != owner and not o["archived"])
+            edited[deal_id] = {(owner, 0.6), (other, 0.4)}
+            replica.set_splits(deal_id, now, [(owner, Decimal("0.6")), (other, Decimal("0.4"))])
+        old_before = _splits(warehouse, [old_deal])[old_deal]
+        load_system("hubspot", small_landing, warehouse, connection="api")
+        assert {i: replica.deals[i]["properties"]["hs_lastmodifieddate"] for i in split} == stamp
+        assert _splits(warehouse, [open_deal, old_deal]) == {
+            open_deal: edited[open_deal],
+            old_deal: old_before,
+        }
+        monkeypatch.setenv("SOURCES__HUBSPOT_API__SPLITS_RECHECK_DAYS", "100000")
+        load_system("hubspot", small_landing, warehouse, connection="api")
+        assert _splits(warehouse, [old_deal]) == {old_deal: edited[old_deal]}
+
+
+def test_a_recheck_window_that_is_not_a_number_of_days_fails_naming_the_setting(
+    small_landing: Path, hubspot_load, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__HUBSPOT_API__SPLITS_RECHECK_DAYS", "a quarter")
+    with pytest.raises(ValueError, match=r"splits_recheck_days = 'a quarter': expected a whole"):
+        hubspot_api_source()
 
 
 @pytest.mark.parametrize(
