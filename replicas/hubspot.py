@@ -32,6 +32,7 @@ import datetime as dt
 import re
 import statistics
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -312,7 +313,7 @@ class HubSpotReplica:
             archived = request.query.get("archived") == "true"
             chosen = [d for d in self.deals.values() if d["archived"] == archived]
             names = (request.query.get("properties") or "").split(",")
-            return self._list([_select(d, names) for d in chosen], request, deals=True)
+            return self._list(chosen, request, deals=True, shape=lambda d: _select(d, names))
         if route == ("POST", "/crm/v3/objects/deals/search"):
             return self._search(request.json())
         if route == ("POST", "/crm/v3/objects/deals/batch/read"):
@@ -321,10 +322,20 @@ class HubSpotReplica:
             return self._splits_read(request.json())
         return _error(404, "OBJECT_NOT_FOUND", f"no route {request.method} {request.path}")
 
-    def _list(self, items: list[Any], request: Request, *, deals: bool = False) -> Reply:
+    def _list(
+        self,
+        items: list[Any],
+        request: Request,
+        *,
+        deals: bool = False,
+        shape: Callable[[Any], Any] | None = None,
+    ) -> Reply:
+        """One page of `items`; `shape` is applied to the page's items only."""
         limit = min(int(request.query.get("limit") or 10), 100)
         start = int(request.query.get("after") or 0)
         page = items[start : start + limit]
+        if shape is not None:
+            page = [shape(item) for item in page]
         if deals:
             self.deals_served += len(page)
         body: dict[str, Any] = {"results": page}

@@ -82,15 +82,19 @@ def _small_company(context: Context) -> Path:
     return landing
 
 
-def _crm_through_api(context: Context) -> int:
-    """The small company's CRM through the Salesforce API replica (same process, a thread)."""
-    from ingestion.pipeline import load_system
-    from replicas.connect import crm_replica
+def _crm_through(replica: str, system: str) -> Callable[[Context], int]:
+    """The small company's CRM through one API replica (same process, a thread)."""
 
-    landing = _small_company(context)
-    with crm_replica("salesforce-api", landing):
-        result = load_system("crm", landing, context.scratch_dir / "api", connection="api")
-    return sum(result.values())
+    def run(context: Context) -> int:
+        from ingestion.pipeline import load_system
+        from replicas.connect import crm_replica
+
+        landing = _small_company(context)
+        with crm_replica(replica, landing):
+            result = load_system(system, landing, context.scratch_dir / replica, connection="api")
+        return sum(result.values())
+
+    return run
 
 
 def _crm_from_files(context: Context) -> int:
@@ -141,7 +145,17 @@ STAGES: list[Stage] = [
         "ingest crm via Salesforce API",
         "small company's CRM through the local Salesforce REST replica -> raw_crm; its limit"
         " is the file load of the same company (not DuckDB)",
-        _crm_through_api,
+        _crm_through("salesforce-api", "crm"),
+        _crm_from_files,
+        API_TARGET,
+        warm_limit=True,
+    ),
+    Stage(
+        "ingest crm via HubSpot API",
+        "small company's CRM through the local HubSpot CRM v3 replica -> raw_hubspot (owners,"
+        " teams, stages, deals, property history, splits); its limit is the file load of the"
+        " same company",
+        _crm_through("hubspot-api", "hubspot"),
         _crm_from_files,
         API_TARGET,
         warm_limit=True,
