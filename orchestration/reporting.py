@@ -78,6 +78,7 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
     """The digests when the last run published; otherwise the 'numbers delayed' note."""
     from reports.emails import render_delayed_notice, render_digests, send_digests
 
+    mail = settings.mail_config()
     run = last_run(settings)
     if run is not None and not run.get("published"):
         failed = [
@@ -85,10 +86,10 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
             for c in run.get("checks", [])
             if not c["passed"] and c["severity"] == "error"
         ] or list(run.get("failed_steps", []))
-        digests = [render_delayed_notice(settings, failed, run_id=run.get("run_id"))]
+        digests = [render_delayed_notice(mail, failed, run_id=run.get("run_id"))]
     else:
-        digests = render_digests(settings.published_db, settings)
-    outcome = send_digests(digests, settings, eml_dir=eml_dir)
+        digests = render_digests(settings.published_db, mail)
+    outcome = send_digests(digests, mail, eml_dir=eml_dir)
     lines = [f"sent: {subject} -> {to}" for subject, to in outcome.sent]
     lines += [f"written: {path}" for path in outcome.eml_files]
     lines += [f"FAILED: {subject} -> {to}: {why}" for subject, to, why in outcome.failed]

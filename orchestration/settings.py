@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from data_quality.config import QualityConfig
+    from reports.mail_config import MailConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -204,6 +205,24 @@ class Settings:
         from data_quality.config import QualityConfig
 
         return QualityConfig(corporate_currency=self.corporate_currency)
+
+    def mail_config(self) -> MailConfig:
+        """The digests' recipients, site link and mail server: the one place the reports get
+        their mail configuration from (`spm email`, Dagster's digest job and the tests)."""
+        from reports.mail_config import MailConfig
+
+        return MailConfig(
+            outbox_dir=self.warehouse_dir / "outbox",
+            corporate_currency=self.corporate_currency,
+            email_to=self.email_to,
+            email_from=self.email_from,
+            site_url=self.site_url,
+            smtp_host=self.smtp_host,
+            smtp_port=self.smtp_port,
+            smtp_user=self.smtp_user,
+            smtp_password=self.smtp_password,
+            smtp_starttls=self.smtp_starttls,
+        )
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: profiles.yml reads the work warehouse path."""

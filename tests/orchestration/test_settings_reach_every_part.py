@@ -1,5 +1,6 @@
 """Every `SPM_*` variable of `.env.example` reaches the part it configures: set each to a value
-other than its default and the settings, dbt's vars and the quality thresholds all see it."""
+other than its default and the settings, dbt's vars, the quality thresholds and the reports'
+mail configuration all see it."""
 
 from __future__ import annotations
 
@@ -88,6 +89,15 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.site_url == "https://spm.example.com/"
     assert settings.keep_dbt_targets == 9 and settings.landing_strict
     assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
+    mail = settings.mail_config()
+    assert mail.corporate_currency == "EUR"
+    assert mail.email_to == ("cro@example.com", "vp@example.com")
+    assert mail.sender == "spm@example.com"
+    assert mail.site_url == "https://spm.example.com/"
+    assert (mail.smtp_host, mail.smtp_port) == ("smtp.example.com", 2525)
+    assert (mail.smtp_user, mail.smtp_password, mail.smtp_starttls) == ("mailer", "s3cret", False)
+    assert mail.outbox_dir == Path("/srv/spm/warehouse/outbox")
+    assert "s3cret" not in repr(mail)
 
 
 def test_a_wrong_log_level_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,56 @@
+"""Which part of the house may import which: orchestration sits on top, the rest stand alone.
+
+`orchestration` wires `ingestion`, `data_quality` and `reports` together and hands each its
+configuration (`Settings.quality_config()`, `Settings.mail_config()`). Those three never
+import `orchestration` nor each other, so each can be read, tested and changed on its own and
+no import runs back up the house. Every import statement counts, also one inside a function
+or under `TYPE_CHECKING`.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STANDALONE = ("ingestion", "data_quality", "reports")
+PARTS = (*STANDALONE, "orchestration")
+
+
+def imported_parts(path: Path) -> list[tuple[int, str]]:
+    """(line, top-level package) of every absolute import of one of the house's parts."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [(node.lineno, n.split(".")[0]) for n in names if n.split(".")[0] in PARTS]
+    return found
+
+
+def test_the_rule_sees_imports_in_functions_and_type_checking_blocks(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from orchestration.settings import Settings\n"
+        "def f():\n    import ingestion.pipeline\n    from . import sibling\n"
+    )
+    assert imported_parts(module) == [(3, "orchestration"), (5, "ingestion")]
+
+
+@pytest.mark.parametrize("part", STANDALONE)
+def test_a_standalone_part_imports_no_other_part(part: str) -> None:
+    modules = sorted((ROOT / part).rglob("*.py"))
+    assert modules, f"no modules found under {part}/"
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {other}"
+        for path in modules
+        for line, other in imported_parts(path)
+        if other != part
+    ]
+    assert not wrong, "\n".join(wrong)
