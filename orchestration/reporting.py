@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_docs import published_docs
-from orchestration.publish import RESTRICTED_NAME
 from orchestration.run_report import previous_reports
 from orchestration.settings import Settings
 
@@ -46,7 +45,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         shared=shared,
     )
     restricted = render_site(
-        settings.warehouse_dir / RESTRICTED_NAME,
+        settings.restricted_db,
         settings.restricted_reports_dir,
         restricted=True,
         currency=currency,

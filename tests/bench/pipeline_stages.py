@@ -131,13 +131,13 @@ def copy_work_file(context: Context) -> int:
 
 
 def _sites(context: Context, out: Path) -> int:
-    from orchestration.publish import RESTRICTED_NAME
+    from orchestration.settings import RESTRICTED_DB_NAME
     from reports.render import SharedPages, render_site
 
     shared = SharedPages()
     public = render_site(_published_dir(context) / "spm.duckdb", out / "public", shared=shared)
     restricted = render_site(
-        _published_dir(context) / RESTRICTED_NAME,
+        _published_dir(context) / RESTRICTED_DB_NAME,
         out / "restricted",
         restricted=True,
         shared=shared,

@@ -73,6 +73,13 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.landing_dir == Path("/srv/spm/landing")
     assert settings.published_db == Path("/srv/spm/warehouse/spm.duckdb")
     assert settings.restricted_reports_dir == Path("/srv/spm/site-restricted")
+    assert settings.restricted_db == Path("/srv/spm/warehouse/spm_restricted.duckdb")
+    assert set(settings.private_warehouse_parts) == {
+        Path("/srv/spm/warehouse/work.duckdb"),
+        Path("/srv/spm/warehouse/work.duckdb.wal"),
+        Path("/srv/spm/warehouse/dlt_pipelines"),
+        Path("/srv/spm/warehouse/spm_restricted.duckdb"),
+    }
     assert settings.dbt_vars() == {
         "as_of_date": "2025-03-31",
         "fiscal_year_start_month": 2,
