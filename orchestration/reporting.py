@@ -75,7 +75,8 @@ def last_run(settings: Settings) -> dict[str, Any] | None:
 
 def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
     """The digests when the last run published; otherwise the 'numbers delayed' note."""
-    from reports.emails import render_delayed_notice, render_digests, send_digests
+    from reports.digest_delivery import send_digests
+    from reports.digests import render_delayed_notice, render_digests
 
     mail = settings.mail_config()
     run = last_run(settings)

@@ -18,7 +18,7 @@ import pytest
 from dbt_coaching_company import AS_OF, write_coaching_company
 from dbt_helpers import dbt_failure_summary, run_dbt
 
-from reports.emails import render_digests
+from reports.digests import render_digests
 from reports.mail_config import MailConfig
 
 pytestmark = pytest.mark.xdist_group("coaching_company")

@@ -15,7 +15,8 @@ import duckdb
 import pytest
 
 from ingestion.demo.names import EXOTIC
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
 from reports.mail_config import MailConfig
 from reports.render import render_site
 from reports.site_config import load_site_config

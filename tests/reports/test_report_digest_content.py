@@ -12,7 +12,7 @@ import pytest
 
 from orchestration.settings import Settings
 from reports import charts
-from reports.emails import render_delayed_notice, render_digests
+from reports.digests import render_delayed_notice, render_digests
 from reports.formatting import format_value
 from reports.mail_config import MailConfig
 from reports.sql_engine import QueryResult

@@ -14,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from reports.addresses import address_problem
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
 from reports.mail_config import MailConfig
 
 BROKEN = "ana.lead@acme.example\r\nBcc: everyone@elsewhere.example"

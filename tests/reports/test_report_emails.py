@@ -12,7 +12,8 @@ import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 
-from reports.emails import render_delayed_notice, render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_delayed_notice, render_digests
 from reports.mail_config import MailConfig
 
 
@@ -229,3 +230,25 @@ def test_a_team_with_two_managers_gets_one_digest_to_both(report_warehouse, tmp_
     assert len({p.name for p in report.eml_files}) == len(digests)
     message = _parse((tmp_path / "eml" / f"manager-{team_id}.eml").read_bytes())
     assert "co.manager@acme.example" in message["To"] and first_email in message["To"]
+
+
+def test_building_a_digest_sends_nothing():
+    """`reports.digests` builds messages only: SMTP and `.eml` writing live in delivery."""
+    import ast
+    from pathlib import Path
+
+    import reports.digests
+
+    tree = ast.parse(Path(reports.digests.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not imported & {"smtplib", "socket", "time"}
+    assert "send_digests" not in vars(reports.digests)

@@ -6,7 +6,8 @@ import email
 from dataclasses import replace
 from email import policy
 
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
 from reports.mail_config import MailConfig
 
 SCRIPT = "<script>alert(1)</script>"

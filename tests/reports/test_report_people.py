@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reports.emails import render_digests
+from reports.digests import render_digests
 from reports.mail_config import MailConfig
 from reports.render import render_site
 
