@@ -5,6 +5,9 @@ configuration (`Settings.quality_config()`, `Settings.mail_config()`). Those thr
 import `orchestration` nor each other, so each can be read, tested and changed on its own and
 no import runs back up the house. Every import statement counts, also one inside a function
 or under `TYPE_CHECKING`.
+
+The tests import their shared helpers as a package (`tests.support.<area>.<module>`), never by
+changing `sys.path` or loading a file by its path.
 """
 
 from __future__ import annotations
@@ -54,3 +57,41 @@ def test_a_standalone_part_imports_no_other_part(part: str) -> None:
         if other != part
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def path_hacks(path: Path) -> list[int]:
+    """Lines that put a folder on `sys.path` or load a module from a file path."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        target = node.func.value
+        on_sys_path = (
+            isinstance(target, ast.Attribute)
+            and target.attr == "path"
+            and isinstance(target.value, ast.Name)
+            and target.value.id == "sys"
+        )
+        if (on_sys_path and node.func.attr in {"insert", "append"}) or (
+            node.func.attr == "spec_from_file_location"
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_path_hack_finder_finds_them(tmp_path: Path) -> None:
+    module = tmp_path / "conftest.py"
+    module.write_text(
+        "import sys, importlib.util\nsys.path.insert(0, 'x')\n"
+        "importlib.util.spec_from_file_location('m', 'm.py')\nsys.path.append('y')\n"
+    )
+    assert path_hacks(module) == [2, 3, 4]
+
+
+def test_no_test_module_changes_the_import_path() -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for line in path_hacks(path)
+    ]
+    assert not wrong, "import from tests.support instead:\n" + "\n".join(wrong)

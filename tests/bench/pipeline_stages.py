@@ -45,7 +45,7 @@ def _dbt_dir(context: Context) -> Path:
 
 def dbt_build(context: Context) -> int:
     """`dbt build` of every model and test (unit tests excluded, as `spm run` does)."""
-    from tests.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+    from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
     done = run_dbt(
         DBT_ARGS, context.warehouse_dir / "work.duckdb", _dbt_dir(context), _dbt_vars(context)

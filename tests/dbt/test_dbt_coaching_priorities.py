@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_coaching_company import AS_OF, write_coaching_company
-from dbt_helpers import dbt_failure_summary, run_dbt
 
 from reports.digests import render_digests
 from reports.mail_config import MailConfig
+from tests.support.dbt.dbt_coaching_company import AS_OF, write_coaching_company
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 pytestmark = pytest.mark.xdist_group("coaching_company")
 

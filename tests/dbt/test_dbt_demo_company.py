@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dbt_helpers import dbt_failure_summary, run_dbt
+
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 AS_OF = dt.date(2026, 11, 28)
 CENT = Decimal("0.01")

@@ -10,11 +10,12 @@ a later run adding only the new snapshot dates and matching a full refresh row f
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 AS_OF = dt.date(2026, 11, 28)  # a Saturday: the last weekly snapshot is Monday 2026-11-23
 NEXT_DAY_WITH_A_MONDAY = dt.date(2026, 11, 30)
@@ -27,19 +28,6 @@ ANALYTICS_MARTS = [
 
 # one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analytics_marts_small_company")]
-
-
-def _dbt_helpers():
-    """run_dbt and dbt_failure_summary of tests/dbt/conftest.py, shared rather than copied."""
-    path = Path(__file__).resolve().parents[1] / "dbt" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("dbt_test_helpers_for_analytics_marts", path)
-    assert spec and spec.loader, f"cannot load the dbt test helpers from {path}"
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.run_dbt, module.dbt_failure_summary
-
-
-run_dbt, dbt_failure_summary = _dbt_helpers()
 
 
 def _query(db: Path, sql: str) -> list[tuple]:

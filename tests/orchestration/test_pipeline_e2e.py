@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from orchestration.runner import run_pipeline
-from tests.orchestration.warehouse_probe import file_digest, table_counts, table_digest
+from tests.support.warehouse_probe import file_digest, table_counts, table_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 

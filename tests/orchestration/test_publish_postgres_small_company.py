@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from orchestration.runner import run_pipeline
-from tests.orchestration.warehouse_probe import file_digest
+from tests.support.warehouse_probe import file_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 

@@ -408,7 +408,7 @@ FIXTURE_CHECKS = [
         "failing_rows": 0,
     },
 ]
-SEED_DATASETS = Path(__file__).resolve().parents[2] / "dbt_project/seeds/source_datasets.csv"
+SEED_DATASETS = Path(__file__).resolve().parents[3] / "dbt_project/seeds/source_datasets.csv"
 
 
 def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
