@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingestion.errors import IngestionError
 from ingestion.pipeline import SYSTEMS, LoadResult, load_system
+from ingestion.warehouse_files import WORK_DB_NAME
 
 
 def _print_result(result: LoadResult) -> None:
@@ -40,7 +41,9 @@ def main(argv: Sequence[str] | None = None, system: str | None = None) -> int:
     name = f"ingestion.sources.{system}" if system else "ingestion.cli"
     parser = argparse.ArgumentParser(prog=f"python -m {name}", description=__doc__.split("\n")[0])
     parser.add_argument("--landing", type=Path, required=True, help="landing folder (root)")
-    parser.add_argument("--warehouse", type=Path, required=True, help="holds work.duckdb")
+    parser.add_argument(
+        "--warehouse", type=Path, required=True, help=f"folder of the work warehouse {WORK_DB_NAME}"
+    )
     if system is None:
         parser.add_argument(
             "--system", action="append", choices=SYSTEMS, help="load only these (repeatable)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -78,19 +78,19 @@ def make_private_tree(path: Path) -> None:
                 os.chmod(child, PRIVATE_FILE)
 
 
-def make_warehouse_dir(warehouse_dir: Path) -> None:
+def make_warehouse_dir(warehouse_dir: Path, private_parts: Iterable[Path]) -> None:
     """The warehouse folder, its private parts tightened.
 
-    The folder itself stays reachable (BI users open `spm.duckdb` in it); what holds pay in it
-    is private: `work.duckdb` (and its WAL), `dlt_pipelines/`, `spm_restricted.duckdb`.
-    A folder this creates gets 0755 whatever the umask; an existing one keeps its mode.
+    The folder itself stays reachable (BI users open the published file in it); what holds
+    pay in it is private: the work warehouse (and its WAL), dlt's folders, the restricted
+    published file (`Settings.private_warehouse_parts`). A folder this creates gets 0755
+    whatever the umask; an existing one keeps its mode.
     """
     if not warehouse_dir.exists():
         warehouse_dir.mkdir(parents=True)
         os.chmod(warehouse_dir, PUBLIC_DIR)
-    for name in ("work.duckdb", "work.duckdb.wal", "spm_restricted.duckdb"):
-        make_private_tree(warehouse_dir / name)
-    make_private_tree(warehouse_dir / "dlt_pipelines")
+    for part in private_parts:
+        make_private_tree(part)
 
 
 def readable_by_others(path: Path) -> bool:

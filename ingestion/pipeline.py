@@ -26,6 +26,7 @@ from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
 from ingestion.file_modes import make_private_dir, private_umask
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
+from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,12 @@ def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     # dlt keeps every loaded package (raw compensation included) under pipelines_dir
-    make_private_dir(warehouse_dir / "dlt_pipelines")
+    make_private_dir(dlt_pipelines_path(warehouse_dir))
     return dlt.pipeline(
         pipeline_name=f"spm_{system}",
-        destination=dlt.destinations.duckdb(str(warehouse_dir / "work.duckdb")),
+        destination=dlt.destinations.duckdb(str(work_db_path(warehouse_dir))),
         dataset_name=f"raw_{system}",
-        pipelines_dir=str(warehouse_dir / "dlt_pipelines"),
+        pipelines_dir=str(dlt_pipelines_path(warehouse_dir)),
     )
 
 
@@ -239,7 +240,7 @@ def load_system(
     unless it landed before (`ingestion.presence`). Either way, every raw table of the system
     exists afterwards, empty when nothing landed for it (`ingestion.raw_tables`).
     """
-    work_db = Path(warehouse_dir) / "work.duckdb"
+    work_db = work_db_path(warehouse_dir)
     from_api = connection == "api" or system in API_SYSTEMS
     if not from_api and not system_to_load(landing_dir, system):
         _check_system(system)

@@ -23,11 +23,10 @@ from ingestion.disk_space import DiskFullError, is_disk_full
 from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
 from orchestration.leftovers import remove_stale_temp_files
 from orchestration.publication import write_publication
+from orchestration.settings import PUBLISHED_DB_NAME, RESTRICTED_DB_NAME
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")
 RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
-PUBLISHED_NAME = "spm.duckdb"
-RESTRICTED_NAME = "spm_restricted.duckdb"
 
 RUN_REPORTS_DDL = """
 create table marts.run_reports (
@@ -189,8 +188,8 @@ def publish(
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     # a publish killed earlier left its temp files (named after its pid): remove them
     remove_stale_temp_files(warehouse_dir)
-    published = warehouse_dir / PUBLISHED_NAME
-    restricted = warehouse_dir / RESTRICTED_NAME
+    published = warehouse_dir / PUBLISHED_DB_NAME
+    restricted = warehouse_dir / RESTRICTED_DB_NAME
     public_tmp, restricted_tmp = _tmp_name(published), _tmp_name(restricted)
     writing = public_tmp
     try:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_docs import published_docs
-from orchestration.publish import RESTRICTED_NAME
 from orchestration.run_report import previous_reports
 from orchestration.settings import Settings
 
@@ -46,7 +45,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         shared=shared,
     )
     restricted = render_site(
-        settings.warehouse_dir / RESTRICTED_NAME,
+        settings.restricted_db,
         settings.restricted_reports_dir,
         restricted=True,
         currency=currency,
@@ -76,8 +75,10 @@ def last_run(settings: Settings) -> dict[str, Any] | None:
 
 def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
     """The digests when the last run published; otherwise the 'numbers delayed' note."""
-    from reports.emails import render_delayed_notice, render_digests, send_digests
+    from reports.digest_delivery import send_digests
+    from reports.digests import render_delayed_notice, render_digests
 
+    mail = settings.mail_config()
     run = last_run(settings)
     if run is not None and not run.get("published"):
         failed = [
@@ -85,10 +86,10 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
             for c in run.get("checks", [])
             if not c["passed"] and c["severity"] == "error"
         ] or list(run.get("failed_steps", []))
-        digests = [render_delayed_notice(settings, failed, run_id=run.get("run_id"))]
+        digests = [render_delayed_notice(mail, failed, run_id=run.get("run_id"))]
     else:
-        digests = render_digests(settings.published_db, settings)
-    outcome = send_digests(digests, settings, eml_dir=eml_dir)
+        digests = render_digests(settings.published_db, mail)
+    outcome = send_digests(digests, mail, eml_dir=eml_dir)
     lines = [f"sent: {subject} -> {to}" for subject, to in outcome.sent]
     lines += [f"written: {path}" for path in outcome.eml_files]
     lines += [f"FAILED: {subject} -> {to}: {why}" for subject, to, why in outcome.failed]

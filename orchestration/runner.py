@@ -84,7 +84,7 @@ def run_pipeline(
     creates is owner-only (pay is in the work warehouse, dlt's folders and the restricted
     file); only the published `spm.duckdb` and the public site are opened to everyone.
     """
-    make_warehouse_dir(settings.warehouse_dir)
+    make_warehouse_dir(settings.warehouse_dir, settings.private_warehouse_parts)
     with warehouse_lock(settings.warehouse_dir), private_umask():
         _clean_up_after_killed_runs(settings)
         inputs = run_inputs(settings)

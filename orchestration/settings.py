@@ -12,10 +12,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
+
 if TYPE_CHECKING:
     from data_quality.config import QualityConfig
+    from reports.mail_config import MailConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The published warehouse files in the warehouse folder: BI tools, pages and emails read the
+# first; the second adds the pay marts, for the owner only. (The work warehouse is named by
+# the ingestion that writes it: `ingestion.warehouse_files`.)
+PUBLISHED_DB_NAME = "spm.duckdb"
+RESTRICTED_DB_NAME = "spm_restricted.duckdb"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
@@ -161,12 +169,29 @@ class Settings:
     @property
     def work_db(self) -> Path:
         """The work warehouse: dlt and dbt write here, nobody else reads it."""
-        return self.warehouse_dir / "work.duckdb"
+        return work_db_path(self.warehouse_dir)
 
     @property
     def published_db(self) -> Path:
         """The published warehouse that BI tools, pages and emails read."""
-        return self.warehouse_dir / "spm.duckdb"
+        return self.warehouse_dir / PUBLISHED_DB_NAME
+
+    @property
+    def restricted_db(self) -> Path:
+        """The published warehouse with the pay marts (`marts_restricted`): owner-only."""
+        return self.warehouse_dir / RESTRICTED_DB_NAME
+
+    @property
+    def private_warehouse_parts(self) -> tuple[Path, ...]:
+        """What in the warehouse folder holds pay, so is owner-only: the work warehouse and
+        its WAL, dlt's folders (their loaded packages), the restricted published file."""
+        wal = self.work_db.with_name(self.work_db.name + ".wal")
+        return (
+            self.work_db,
+            wal,
+            dlt_pipelines_path(self.warehouse_dir),
+            self.restricted_db,
+        )
 
     @property
     def runs_dir(self) -> Path:
@@ -204,6 +229,24 @@ class Settings:
         from data_quality.config import QualityConfig
 
         return QualityConfig(corporate_currency=self.corporate_currency)
+
+    def mail_config(self) -> MailConfig:
+        """The digests' recipients, site link and mail server: the one place the reports get
+        their mail configuration from (`spm email`, Dagster's digest job and the tests)."""
+        from reports.mail_config import MailConfig
+
+        return MailConfig(
+            outbox_dir=self.warehouse_dir / "outbox",
+            corporate_currency=self.corporate_currency,
+            email_to=self.email_to,
+            email_from=self.email_from,
+            site_url=self.site_url,
+            smtp_host=self.smtp_host,
+            smtp_port=self.smtp_port,
+            smtp_user=self.smtp_user,
+            smtp_password=self.smtp_password,
+            smtp_starttls=self.smtp_starttls,
+        )
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: profiles.yml reads the work warehouse path."""

@@ -31,7 +31,6 @@ from reports.sql_engine import tables_read
 
 # Evidence source directory for each schema; `warehouse` holds the marts.
 SOURCE_DIRS = {"marts": "warehouse", "quarantine": "quarantine", "marts_restricted": "restricted"}
-DEFAULT_PUBLISHED = REPORTS_DIR.parent / "warehouse" / "spm.duckdb"
 PROJECT_FILES = ["package.json", "package-lock.json", "evidence.plugins.yaml"]
 _REF = re.compile(r"'?\$\{[^}]*\}'?")
 
@@ -213,8 +212,9 @@ def build_with_evidence(
     return result
 
 
-def refresh_project_sources(published_db: Path = DEFAULT_PUBLISHED) -> None:
-    """Rewrite reports/sources/ for every table the pages read (run after adding a mart)."""
+def refresh_project_sources(published_db: Path) -> None:
+    """Rewrite reports/sources/ for every table the pages read (run after adding a mart), for
+    the published warehouse `published_db` (`Settings.from_env().published_db`)."""
     tables: set[str] = set()
     for name in load_site_config().pages:
         tables |= page_tables(PAGES_DIR / name, name)

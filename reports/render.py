@@ -20,7 +20,6 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 
-from ingestion.file_modes import PRIVATE_DIR, PRIVATE_FILE, PUBLIC_DIR, PUBLIC_FILE
 from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
@@ -31,6 +30,10 @@ from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse,
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SITE_MARKER = ".spm-site"
+# Who may read the site's files: the restricted site (pay) is owner-only, the public site is
+# everyone's. The same modes as the warehouse's files (`ingestion.file_modes`).
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+PUBLIC_DIR, PUBLIC_FILE = 0o755, 0o644
 PUBLIC_SCHEMAS = frozenset({"marts", "quarantine"})
 RESTRICTED_SCHEMAS = PUBLIC_SCHEMAS | {"marts_restricted"}
 NAV_ORDER = [

@@ -205,16 +205,35 @@ def write_crm(
     account_names: list[str],
     rng: np.random.Generator,
 ) -> dict[str, int]:
-    crm = root / "crm"
-    counts: dict[str, int] = {}
-    hs, ao = org.history_start, org.as_of
-    n_people = len(org.people)
-    people = org.people
+    """Write the CRM export, one file per object; returns the rows written per file.
 
-    # ---- UserRole ---------------------------------------------------------------------------
+    Only the accounts draw from `rng` (their created dates); they are written after the users,
+    as ever, so a seed gives the same files.
+    """
+    crm = root / "crm"
+    hs = org.history_start
+    return {
+        "crm/UserRole.csv": _write_user_roles(crm, org, ids),
+        "crm/User.csv": _write_users(crm, org, faults, ids, names),
+        "crm/Account.csv": _write_accounts(
+            crm, org, accounts, opps, faults, ids, account_names, rng
+        ),
+        "crm/Product2.csv": _write_products(crm, ids, hs),
+        "crm/Opportunity.csv": _write_opportunities(crm, org, opps, ids, account_names),
+        "crm/OpportunityHistory.csv": _write_opportunity_history(crm, opps, ids),
+        "crm/OpportunityLineItem.csv": _write_line_items(crm, org, opps, ids),
+        "crm/OpportunitySplit.csv": _write_splits(crm, opps, ids),
+        "crm/OpportunitySplitType.csv": _write_split_types(crm, ids, hs),
+        "crm/OpportunityStage.csv": write_stages(crm, hs),
+    }
+
+
+def _write_user_roles(crm: Path, org: Org, ids: CrmIds) -> int:
+    """The role tree: company, regions, teams."""
+    hs = org.history_start
     role_stamp = np.full(len(org.roles), (hs - 400) * 86400 + 8 * 3600, dtype=np.int64)
     parent = np.array([r.parent for r in org.roles])
-    counts["crm/UserRole.csv"] = write_csv(
+    return write_csv(
         crm / "UserRole.csv",
         HEADERS["UserRole"],
         [
@@ -226,7 +245,12 @@ def write_crm(
         len(org.roles),
     )
 
-    # ---- User -------------------------------------------------------------------------------
+
+def _write_users(crm: Path, org: Org, faults: Faults, ids: CrmIds, names: list[str]) -> int:
+    """Every person as the CRM shows them today: their last role, title, manager, status."""
+    ao = org.as_of
+    people = org.people
+    n_people = len(people)
     last_role = np.full(n_people, -1)
     last_change = np.array([p.hire for p in people], dtype=np.int64)
     for s in org.segments:
@@ -247,7 +271,7 @@ def write_crm(
         else:
             titles.append(TITLES[p.kind])
     hire = np.array([p.hire for p in people], dtype=np.int64)
-    counts["crm/User.csv"] = write_csv(
+    return write_csv(
         crm / "User.csv",
         HEADERS["User"],
         [
@@ -264,7 +288,20 @@ def write_crm(
         n_people,
     )
 
-    # ---- Account ----------------------------------------------------------------------------
+
+def _write_accounts(
+    crm: Path,
+    org: Org,
+    accounts: Accounts,
+    opps: CrmOpportunities,
+    faults: Faults,
+    ids: CrmIds,
+    account_names: list[str],
+    rng: np.random.Generator,
+) -> int:
+    """Accounts, created before their first deal; sets `accounts.created_day` and `.deleted`
+    (the soft-deleted ones) for the files written after the CRM."""
+    hs, ao = org.history_start, org.as_of
     n_acc = len(accounts)
     first_deal = np.full(n_acc, np.iinfo(np.int64).max)
     np.minimum.at(first_deal, opps.account, opps.created_s // 86400)
@@ -282,7 +319,7 @@ def write_crm(
     accounts.created_day, accounts.deleted = created, deleted
     countries = sorted(set(accounts.country))
     country_idx = np.array([countries.index(c) for c in accounts.country])
-    counts["crm/Account.csv"] = write_csv(
+    return write_csv(
         crm / "Account.csv",
         HEADERS["Account"],
         [
@@ -298,9 +335,10 @@ def write_crm(
         n_acc,
     )
 
-    # ---- Product2 ---------------------------------------------------------------------------
+
+def _write_products(crm: Path, ids: CrmIds, hs: int) -> int:
     n_prod = len(PRODUCTS)
-    counts["crm/Product2.csv"] = write_csv(
+    return write_csv(
         crm / "Product2.csv",
         HEADERS["Product2"],
         [
@@ -313,7 +351,21 @@ def write_crm(
         n_prod,
     )
 
-    # ---- Opportunity (plus the stale duplicate rows, at the end as an export glitch) -------
+
+def _opportunity_stamps(org: Org, opps: CrmOpportunities) -> np.ndarray:
+    """SystemModstamp per deal: a deleted deal was touched (deleted) in the last days."""
+    return np.where(
+        opps.is_deleted,
+        np.maximum(opps.last_modified_s, (org.as_of - 2) * 86400 + 15 * 3600),
+        opps.last_modified_s,
+    )
+
+
+def _write_opportunities(
+    crm: Path, org: Org, opps: CrmOpportunities, ids: CrmIds, account_names: list[str]
+) -> int:
+    """The deals, named `<account> - <label>`, plus the stale duplicate rows at the end (an
+    export glitch)."""
     labels = [(t, lab) for t in TYPES for lab in OPPORTUNITY_LABELS[t]]
     label_start = np.cumsum([0] + [len(OPPORTUNITY_LABELS[t]) for t in TYPES])
     label_idx = label_start[opps.type] + opps.label
@@ -328,23 +380,17 @@ def write_crm(
     label_text = s_array([f" - {lab}" for _, lab in labels])
     n_opp = len(opps)
     deleted_opp = opps.is_deleted
-    stamp = np.where(
-        deleted_opp,
-        np.maximum(opps.last_modified_s, (ao - 2) * 86400 + 15 * 3600),
-        opps.last_modified_s,
-    )
+    stamp = _opportunity_stamps(org, opps)
     rows = np.r_[np.arange(n_opp), opps.dup_deal]
     amount = np.r_[opps.amount_cents, opps.dup_amount_cents]
     stamp_all = np.r_[stamp, opps.dup_modstamp_s]
     stage = opps.stage[rows]
-    stage_names = _texts(list(stages.STAGES))
-    categories = _texts(list(stages.CATEGORIES))
 
     def name_col(sl: slice) -> list:
         acc = opps.account[rows[sl]]
         return [opener[acc], label_text[label_idx[rows[sl]]], closer[acc]]
 
-    counts["crm/Opportunity.csv"] = write_csv(
+    return write_csv(
         crm / "Opportunity.csv",
         HEADERS["Opportunity"],
         [
@@ -354,9 +400,9 @@ def write_crm(
             col_bytes(ids.users[opps.owner[rows]]),
             col_cents(amount),
             col_lookup(s_array(list(CURRENCY_CODES)), opps.currency[rows]),
-            col_lookup(stage_names, stage),
+            col_lookup(_texts(list(stages.STAGES)), stage),
             col_int(opps.probability[rows]),
-            col_lookup(categories, opps.category[rows]),
+            col_lookup(_texts(list(stages.CATEGORIES)), opps.category[rows]),
             col_date(opps.close_day[rows]),
             col_ts(opps.created_s[rows]),
             col_bool(stage >= stages.WON),
@@ -370,31 +416,34 @@ def write_crm(
         len(rows),
     )
 
-    # ---- OpportunityHistory -----------------------------------------------------------------
+
+def _write_opportunity_history(crm: Path, opps: CrmOpportunities, ids: CrmIds) -> int:
     h = opps.history
     o = ids.history_order
-    counts["crm/OpportunityHistory.csv"] = write_csv(
+    return write_csv(
         crm / "OpportunityHistory.csv",
         HEADERS["OpportunityHistory"],
         [
             col_bytes(ids.history),
             col_bytes(ids.opportunities[h.deal[o]]),
-            col_lookup(stage_names, h.stage[o]),
+            col_lookup(_texts(list(stages.STAGES)), h.stage[o]),
             col_cents(h.amount_cents[o]),
             col_date(h.close_day[o]),
             col_int(h.probability[o]),
-            col_lookup(categories, h.category[o]),
+            col_lookup(_texts(list(stages.CATEGORIES)), h.category[o]),
             col_ts(h.t[o]),
-            col_bool(deleted_opp[h.deal[o]]),
+            col_bool(opps.is_deleted[h.deal[o]]),
             col_ts(h.t[o]),
         ],
         len(o),
     )
 
-    # ---- OpportunityLineItem ------------------------------------------------------------------
+
+def _write_line_items(crm: Path, org: Org, opps: CrmOpportunities, ids: CrmIds) -> int:
     li = opps.line_items
     assert li is not None
-    counts["crm/OpportunityLineItem.csv"] = write_csv(
+    stamp = _opportunity_stamps(org, opps)
+    return write_csv(
         crm / "OpportunityLineItem.csv",
         HEADERS["OpportunityLineItem"],
         [
@@ -404,15 +453,16 @@ def write_crm(
             col_int(li.quantity),
             col_cents(li.unit_cents),
             col_cents(li.total_cents),
-            col_bool(deleted_opp[li.deal]),
+            col_bool(opps.is_deleted[li.deal]),
             col_ts(stamp[li.deal]),
         ],
         len(li),
     )
 
-    # ---- OpportunitySplit, OpportunitySplitType -----------------------------------------------
+
+def _write_splits(crm: Path, opps: CrmOpportunities, ids: CrmIds) -> int:
     sp = opps.splits
-    counts["crm/OpportunitySplit.csv"] = write_csv(
+    return write_csv(
         crm / "OpportunitySplit.csv",
         HEADERS["OpportunitySplit"],
         [
@@ -421,12 +471,15 @@ def write_crm(
             col_bytes(ids.users[sp.person]),
             col_cents(sp.pct * 100),
             col_lookup(ids.split_types, np.where(sp.is_revenue, 0, 1)),
-            col_bool(sp.is_deleted | deleted_opp[sp.deal]),
+            col_bool(sp.is_deleted | opps.is_deleted[sp.deal]),
             col_ts(opps.created_s[sp.deal] + 86400),
         ],
         len(sp),
     )
-    counts["crm/OpportunitySplitType.csv"] = write_csv(
+
+
+def _write_split_types(crm: Path, ids: CrmIds, hs: int) -> int:
+    return write_csv(
         crm / "OpportunitySplitType.csv",
         HEADERS["OpportunitySplitType"],
         [
@@ -439,8 +492,6 @@ def write_crm(
         ],
         2,
     )
-    counts["crm/OpportunityStage.csv"] = write_stages(crm, hs)
-    return counts
 
 
 STAGE_ID_OFFSET = 62**6 + 4_200

@@ -127,16 +127,126 @@ def plan_deals(
     rng: np.random.Generator,
     fsm: int,
 ) -> tuple[Deals, np.ndarray]:
-    """Plan the deals; also returns each rep's target bookings per year group (USD)."""
+    """Plan the deals; also returns each rep's target bookings per year group (USD).
+
+    The steps draw from `rng` in this order, so a seed always gives the same deals.
+    """
+    months = _rep_months_of_outcome(scale, org, rng, fsm)
+    rep, am, won = _deals_won_and_lost(scale, months, rng)
+    rep, am, won, outcome, segment, last_open, created = _date_the_outcomes(
+        org, months, rep, am, won, rng, fsm
+    )
+    n = len(rep)
+    team = org.role_on(rep, created)
+    usd = _size_the_amounts(org, months, rep, am, segment, rng)
+    targets = _bookings_targets(org, months, fsm)
+
+    account = accounts.pick(team, rng)
+    currency = accounts.currency[account].copy()
+    currency[(currency > 0) & (rng.random(n) < 0.2)] = 0
+
+    # the stage path (its times are set after the pushes)
+    start = np.where(rng.random(n) < 0.15, 1, 0)
+    start = np.minimum(start, last_open)
+    n_changes = last_open - start
+    created_s = created * 86400 + rng.integers(8 * 3600, 18 * 3600, n)
+    outcome_s = outcome * 86400 + rng.integers(15 * 3600, 18 * 3600, n)
+
+    pushes = _push_the_close_dates(won, outcome, created, last_open, rng, fsm)
+    stage_s = _time_the_stage_changes(created_s, outcome_s, n_changes, pushes, rng)
+    n_amount, amount_factors, amount_s = _time_the_amount_changes(created_s, outcome_s, rng)
+    closed, stalled, cutoff = _what_the_crm_has_seen(
+        org.as_of, outcome, created, created_s, outcome_s, rng
+    )
+
+    deal_type = _choice(rng, TYPE_P, n)
+    n_labels = np.array([len(OPPORTUNITY_LABELS[t]) for t in TYPES])
+    label = (rng.random(n) * n_labels[deal_type]).astype(np.int64)
+
+    deals = Deals(
+        owner0=rep,
+        team=team,
+        segment=segment,
+        account=account,
+        currency=currency,
+        created_s=created_s,
+        outcome_day=outcome,
+        outcome_s=outcome_s,
+        won=won,
+        closed=closed,
+        start_stage=start,
+        last_open_stage=last_open,
+        usd=usd,
+        group=months.year_group(am),
+        am=am,
+        amount_factors=amount_factors,
+        amount_cents=np.zeros(n, dtype=np.int64),
+        amount_usd_planned=np.zeros(n),
+        type=deal_type,
+        lead_source=_choice(rng, LEAD_P, n),
+        label=label,
+        override=_choice(rng, np.array([0.85, 0.09, 0.06]), n),
+        n_push=pushes.n_push,
+        close0=pushes.close0,
+        push_old=pushes.old,
+        push_new=pushes.new,
+        push_s=pushes.at_s,
+        expected_close=pushes.expected,
+        n_amount=n_amount,
+        amount_before=np.zeros((n, 2), dtype=np.int64),
+        amount_s=amount_s,
+        stage_s=stage_s,
+        cutoff_s=cutoff,
+        stalled=stalled,
+    )
+    order = np.lexsort((np.arange(n), created_s))
+    deals.take(order)
+    return deals, targets
+
+
+@dataclass
+class _RepMonths:
+    """Every month each rep closes deals in, with what drives how much they book in it."""
+
+    rep: np.ndarray  # person
+    am: np.ndarray  # absolute month
+    group: np.ndarray  # year group: a fiscal year, or the judged year (`n_fy`)
+    ability: np.ndarray  # skill x the rep's drift in that year group
+    season: np.ndarray
+    tenure: np.ndarray  # months since hire
+    productivity: np.ndarray  # ramp productivity by tenure
+    won_per_month: float  # won deals of a rep at quota in an average month
+    n_fy: int
+    first_fy: int
+    last_fy: int  # the fiscal year of the as-of date
+    judged: tuple[int, int]  # first and last month of the judged year
+    quota: np.ndarray  # monthly quota per person
+    first: np.ndarray  # first day as a rep, per person
+    last: np.ndarray  # last day as a rep, per person
+    hire: np.ndarray  # hire day per person
+    fsm: int
+
+    @property
+    def n_groups(self) -> int:
+        return self.n_fy + 1
+
+    def year_group(self, am: np.ndarray) -> np.ndarray:
+        """Bookings are scaled per rep and "year": each fiscal year, except that the months of
+        the year the manifest judges annual attainment on form a year of their own."""
+        fy = np.minimum(fiscal.fiscal_year(am, self.fsm), self.last_fy) - self.first_fy
+        lo, hi = self.judged
+        return np.where((am >= lo) & (am <= hi), self.n_fy, fy)
+
+
+def _rep_months_of_outcome(
+    scale: Scale, org: Org, rng: np.random.Generator, fsm: int
+) -> _RepMonths:
     hs, ao = org.history_start, org.as_of
     am_hs, am_ao = int(fiscal.am_of_day(hs)), int(fiscal.am_of_day(ao))
     reps = org.reps
     first, last = org.rep_interval()
-    quota = monthly_quota(org)
     skill = np.array([p.skill for p in org.people])
     hire = np.array([p.hire for p in org.people], dtype=np.int64)
-
-    # ---- rep-months of outcome ----------------------------------------------------------
     m_lo = np.maximum(am_hs, fiscal.am_of_day(first[reps]))
     m_hi = np.minimum(am_ao + 8, fiscal.am_of_day(np.minimum(last[reps], ao)) + 6)
     n_months = np.maximum(0, m_hi - m_lo + 1)
@@ -144,40 +254,70 @@ def plan_deals(
     rm_am = np.repeat(m_lo, n_months) + (
         np.arange(n_months.sum()) - np.repeat(np.cumsum(n_months) - n_months, n_months)
     )
-    # Bookings are scaled per rep and "year": each fiscal year, except that the months of the
-    # year the manifest judges annual attainment on form a year of their own.
     fy0 = int(fiscal.fiscal_year(am_hs, fsm))
-    fy_ao = int(fiscal.fiscal_year(am_ao, fsm))
     n_fy = int(fiscal.fiscal_year(am_ao + 9, fsm)) - fy0 + 1
     p_lo, p_hi, _ = fiscal.attainment_period(hs, ao, fsm)
-
-    def year_group(am: np.ndarray) -> np.ndarray:
-        fy = np.minimum(fiscal.fiscal_year(am, fsm), fy_ao) - fy0
-        return np.where((am >= p_lo) & (am <= p_hi), n_fy, fy)
-
-    n_groups = n_fy + 1
-    drift = np.exp(rng.normal(0.0, 0.03, (len(org.people), n_groups)))
+    months = _RepMonths(
+        rep=rm_rep,
+        am=rm_am,
+        group=np.empty(0, dtype=np.int64),
+        ability=np.empty(0),
+        season=season(rm_am, fsm),
+        tenure=rm_am - fiscal.am_of_day(hire[rm_rep]),
+        productivity=np.empty(0),
+        won_per_month=scale.deals_per_rep_month * P_WIN,
+        n_fy=n_fy,
+        first_fy=fy0,
+        last_fy=int(fiscal.fiscal_year(am_ao, fsm)),
+        judged=(p_lo, p_hi),
+        quota=monthly_quota(org),
+        first=first,
+        last=last,
+        hire=hire,
+        fsm=fsm,
+    )
+    drift = np.exp(rng.normal(0.0, 0.03, (len(org.people), months.n_groups)))
     drift[:, n_fy] = 1.0  # the judged year shows skill as drawn
-    rm_group = year_group(rm_am)
-    a = skill[rm_rep] * drift[rm_rep, rm_group]
-    s = season(rm_am, fsm)
-    tenure_rm = rm_am - fiscal.am_of_day(hire[rm_rep])
-    prod = np.where(
-        tenure_rm < len(RAMP_PRODUCTIVITY),
-        RAMP_PRODUCTIVITY[np.clip(tenure_rm, 0, len(RAMP_PRODUCTIVITY) - 1)],
+    months.group = months.year_group(rm_am)
+    months.ability = skill[rm_rep] * drift[rm_rep, months.group]
+    tenure = months.tenure
+    months.productivity = np.where(
+        tenure < len(RAMP_PRODUCTIVITY),
+        RAMP_PRODUCTIVITY[np.clip(tenure, 0, len(RAMP_PRODUCTIVITY) - 1)],
         1.0,
     )
-    w = scale.deals_per_rep_month * P_WIN
-    n_won = rng.poisson(a * s * w * prod)
+    return months
+
+
+def _deals_won_and_lost(
+    scale: Scale, months: _RepMonths, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How many deals each rep wins and loses each month: (rep, month, won) per deal."""
+    a, s, prod = months.ability, months.season, months.productivity
+    n_won = rng.poisson(a * s * months.won_per_month * prod)
     n_lost = rng.poisson(scale.deals_per_rep_month * (1 - P_WIN) * s**0.4 * a**-0.25 * prod**0.5)
     counts = n_won + n_lost
-    rep = np.repeat(rm_rep, counts)
-    am = np.repeat(rm_am, counts)
+    rep = np.repeat(months.rep, counts)
+    am = np.repeat(months.am, counts)
     start_in_rm = np.repeat(np.cumsum(counts) - counts, counts)
     won = (np.arange(counts.sum()) - start_in_rm) < np.repeat(n_won, counts)
-    n = len(rep)
+    return rep, am, won
 
-    # ---- outcome day, segment, cycle, created day ---------------------------------------
+
+def _date_the_outcomes(
+    org: Org,
+    months: _RepMonths,
+    rep: np.ndarray,
+    am: np.ndarray,
+    won: np.ndarray,
+    rng: np.random.Generator,
+    fsm: int,
+) -> tuple[np.ndarray, ...]:
+    """Outcome day, segment, last open stage, sales cycle and created day of every deal; the
+    deals created outside their owner's time as a rep are dropped, and half of a leaver's
+    pipeline after they go never existed."""
+    first, last, ao = months.first, months.last, org.as_of
+    n = len(rep)
     m_first = fiscal.first_day_of_am(am)
     m_days = fiscal.last_day_of_am(am) - m_first + 1
     quarter_end = fiscal.fiscal_month(am, fsm) % 3 == 0
@@ -195,58 +335,84 @@ def plan_deals(
     cycle = np.clip(np.round(med * np.exp(rng.normal(0, CYCLE_SIGMA, n))), 5, 420).astype(np.int64)
     created = outcome - cycle
     keep = (created >= first[rep]) & (created <= np.minimum(last[rep], ao))
-    # a leaver's pipeline is thin: half of what would close after they go never existed
     keep &= (outcome <= last[rep]) | (rng.random(len(rep)) < LEAVER_PIPELINE_KEPT)
     idx = np.flatnonzero(keep)
-    rep, am, won, outcome, segment, last_open, created = (
-        x[idx] for x in (rep, am, won, outcome, segment, last_open, created)
-    )
-    n = len(idx)
-    team = org.role_on(rep, created)
+    return tuple(x[idx] for x in (rep, am, won, outcome, segment, last_open, created))
 
-    # ---- amounts: sized from quota, then scaled per rep and fiscal year -----------------
+
+def _size_the_amounts(
+    org: Org,
+    months: _RepMonths,
+    rep: np.ndarray,
+    am: np.ndarray,
+    segment: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Deal sizes in USD, from the owner's quota (later scaled per rep and fiscal year); new
+    hires close smaller deals."""
     sigma = np.where(segment == 0, 0.8, 0.65)
-    mu = quota[rep] / w
-    usd = mu * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
-    tenure = am - fiscal.am_of_day(hire[rep])
-    usd = np.where(tenure < len(RAMP_PRODUCTIVITY) - 2, usd * NEW_HIRE_DEAL_SIZE, usd)
+    mu = months.quota[rep] / months.won_per_month
+    usd = mu * np.exp(sigma * rng.standard_normal(len(rep)) - sigma**2 / 2)
+    tenure = am - fiscal.am_of_day(months.hire[rep])
+    return np.where(tenure < len(RAMP_PRODUCTIVITY) - 2, usd * NEW_HIRE_DEAL_SIZE, usd)
+
+
+def _bookings_targets(org: Org, months: _RepMonths, fsm: int) -> Targets:
+    """What each rep should book per year group (quota x ability x season), the months it is
+    measured in, and the company's quarters, seasonal over the judged year."""
+    am_hs = int(fiscal.am_of_day(org.history_start))
+    am_ao = int(fiscal.am_of_day(org.as_of))
+    rm_rep, rm_am, first, last = months.rep, months.am, months.first, months.last
     rm_ok = (
         (rm_am < am_ao)
-        & (tenure_rm >= 4)
+        & (months.tenure >= 4)
         & (first[rm_rep] <= fiscal.first_day_of_am(rm_am))
         & (fiscal.last_day_of_am(rm_am) <= last[rm_rep])
     )
+    booked = np.where(rm_ok, months.ability * months.season * months.quota[rm_rep], 0.0)
+    n_groups = months.n_groups
     target = np.bincount(
-        rm_rep * n_groups + rm_group,
-        weights=np.where(rm_ok, a * s * quota[rm_rep], 0.0),
-        minlength=len(org.people) * n_groups,
+        rm_rep * n_groups + months.group, weights=booked, minlength=len(org.people) * n_groups
     ).reshape(len(org.people), n_groups)
     # months in which each person's bookings are measured against quota x skill
     elig = np.zeros((len(org.people), am_ao + 10 - am_hs), dtype=bool)
     elig[rm_rep[rm_ok], rm_am[rm_ok] - am_hs] = True
     q0 = int(fiscal.quarter_first_am(am_hs, fsm))
     quarter = (rm_am - q0) // 3
-    by_quarter = np.bincount(quarter, weights=np.where(rm_ok, a * s * quota[rm_rep], 0.0))
+    by_quarter = np.bincount(quarter, weights=booked)
     # over the judged year the company's quarters follow the seasonal profile exactly
+    p_lo, p_hi = months.judged
     judged = np.arange((p_lo - q0) // 3, (p_hi - q0) // 3 + 1)
     judged = judged[judged < len(by_quarter)]
     if len(judged) == 4:
         weights = SEASON_QUARTER[(fiscal.fiscal_quarter(q0 + 3 * judged, fsm) - 1)]
         by_quarter[judged] = by_quarter[judged].sum() * weights / weights.sum()
-    targets = Targets(target, elig, am_hs, q0, by_quarter)
+    return Targets(target, elig, am_hs, q0, by_quarter)
 
-    account = accounts.pick(team, rng)
-    currency = accounts.currency[account].copy()
-    currency[(currency > 0) & (rng.random(n) < 0.2)] = 0
 
-    # ---- stage path (times are set after the pushes) -------------------------------------
-    start = np.where(rng.random(n) < 0.15, 1, 0)
-    start = np.minimum(start, last_open)
-    n_changes = last_open - start
-    created_s = created * 86400 + rng.integers(8 * 3600, 18 * 3600, n)
-    outcome_s = outcome * 86400 + rng.integers(15 * 3600, 18 * 3600, n)
+@dataclass
+class _Pushes:
+    """Up to two close-date pushes per deal: old and new close date and when (-1 if none)."""
 
-    # ---- close-date pushes ----------------------------------------------------------------
+    n_push: np.ndarray
+    close0: np.ndarray  # the close date the deal was created with
+    expected: np.ndarray  # the close date after the last push
+    old: np.ndarray
+    new: np.ndarray
+    at_s: np.ndarray
+
+
+def _push_the_close_dates(
+    won: np.ndarray,
+    outcome: np.ndarray,
+    created: np.ndarray,
+    last_open: np.ndarray,
+    rng: np.random.Generator,
+    fsm: int,
+) -> _Pushes:
+    """The expected close date and the pushes that led to it; slipped deals were expected at
+    the end of the quarter before the one they close early in."""
+    n = len(won)
     early = won & (rng.random(n) < 0.1)
     expected = np.where(
         won,
@@ -255,7 +421,6 @@ def plan_deals(
     )
     n_push = np.where(won, _choice(rng, PUSHES_WON, n), _choice(rng, PUSHES_LOST, n))
     d1, d2 = rng.integers(14, 70, n), rng.integers(14, 70, n)
-    # Slipped deals: closing early in a quarter, they were expected at the end of the last one.
     q_first = fiscal.first_day_of_am(fiscal.quarter_first_am(fiscal.am_of_day(expected), fsm))
     slip = (last_open >= 3) & (expected - q_first < 50) & (rng.random(n) < P_SLIP)
     d2 = np.where(slip, expected - (q_first - 1 - rng.integers(0, 7, n)), d2)
@@ -283,9 +448,21 @@ def plan_deals(
     push_s = np.where(
         push_day >= 0, push_day * 86400 + rng.integers(8 * 3600, 18 * 3600, (n, 2)), -1
     )
+    return _Pushes(n_push, close0, expected, push_old, push_new, push_s)
 
-    # A pushed deal reaches its last open stage well before its last push: it sat in
-    # Negotiation (Commit) when the close date moved, which is what a slipped commit deal is.
+
+def _time_the_stage_changes(
+    created_s: np.ndarray,
+    outcome_s: np.ndarray,
+    n_changes: np.ndarray,
+    pushes: _Pushes,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """When each deal moved through its stages. A pushed deal reaches its last open stage
+    well before its last push: it sat in Negotiation (Commit) when the close date moved,
+    which is what a slipped commit deal is."""
+    n = len(created_s)
+    push_s, n_push = pushes.at_s, pushes.n_push
     last_push_s = np.where(push_s[:, 1] >= 0, push_s[:, 1], push_s[:, 0])
     reach = created_s + ((last_push_s - created_s) * rng.uniform(0.3, 0.7, n)).astype(np.int64)
     stage_end = np.where(n_push >= 1, reach, outcome_s)
@@ -295,14 +472,20 @@ def plan_deals(
     weights = rng.exponential(1.0, (n, 5))
     weights[np.arange(5)[None, :] >= segments[:, None]] = 0.0
     cum = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
-    stage_s = np.where(
+    return np.where(
         np.arange(4)[None, :] < n_changes[:, None],
         created_s[:, None] + (cum[:, :4] * span_stage[:, None]).astype(np.int64),
         -1,
     )
-    span = (outcome_s - created_s).astype(float)
 
-    # ---- amount changes (the amounts themselves are set by `finish_amounts`) ------------
+
+def _time_the_amount_changes(
+    created_s: np.ndarray, outcome_s: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How many times each amount changes, by which factors and when (the amounts themselves
+    are set by `finish_amounts`)."""
+    n = len(created_s)
+    span = (outcome_s - created_s).astype(float)
     n_amount = _choice(rng, AMOUNT_CHANGES, n)
     amount_factors = rng.uniform(0.6, 1.35, (n, 2))
     f = np.sort(rng.uniform(0.1, 0.95, (n, 2)), axis=1)
@@ -311,8 +494,20 @@ def plan_deals(
     t_amt = created_s[:, None] + (f * span[:, None]).astype(np.int64)
     amount_s[:, 0] = np.where(n_amount >= 1, t_amt[:, 0], -1)
     amount_s[:, 1] = np.where(n_amount >= 2, t_amt[:, 1], -1)
+    return n_amount, amount_factors, amount_s
 
-    # ---- open deals: what the CRM has seen by the as-of date; stalls ---------------------
+
+def _what_the_crm_has_seen(
+    ao: int,
+    outcome: np.ndarray,
+    created: np.ndarray,
+    created_s: np.ndarray,
+    outcome_s: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Closed by the as-of date or open; an open deal may have stalled (no change for 31+
+    days); the moment up to which the CRM has seen each deal."""
+    n = len(outcome)
     closed = outcome <= ao
     end_of_as_of = ao * 86400 + 86399
     age = ao - created
@@ -321,50 +516,7 @@ def plan_deals(
     stall_cut = (ao - gap) * 86400 + 18 * 3600
     stalled &= stall_cut > created_s + 86400
     cutoff = np.where(closed, outcome_s, np.where(stalled, stall_cut, end_of_as_of))
-
-    deal_type = _choice(rng, TYPE_P, n)
-    n_labels = np.array([len(OPPORTUNITY_LABELS[t]) for t in TYPES])
-    label = (rng.random(n) * n_labels[deal_type]).astype(np.int64)
-
-    deals = Deals(
-        owner0=rep,
-        team=team,
-        segment=segment,
-        account=account,
-        currency=currency,
-        created_s=created_s,
-        outcome_day=outcome,
-        outcome_s=outcome_s,
-        won=won,
-        closed=closed,
-        start_stage=start,
-        last_open_stage=last_open,
-        usd=usd,
-        group=year_group(am),
-        am=am,
-        amount_factors=amount_factors,
-        amount_cents=np.zeros(n, dtype=np.int64),
-        amount_usd_planned=np.zeros(n),
-        type=deal_type,
-        lead_source=_choice(rng, LEAD_P, n),
-        label=label,
-        override=_choice(rng, np.array([0.85, 0.09, 0.06]), n),
-        n_push=n_push,
-        close0=close0,
-        push_old=push_old,
-        push_new=push_new,
-        push_s=push_s,
-        expected_close=expected,
-        n_amount=n_amount,
-        amount_before=np.zeros((n, 2), dtype=np.int64),
-        amount_s=amount_s,
-        stage_s=stage_s,
-        cutoff_s=cutoff,
-        stalled=stalled,
-    )
-    order = np.lexsort((np.arange(n), created_s))
-    deals.take(order)
-    return deals, targets
+    return closed, stalled, cutoff
 
 
 @dataclass

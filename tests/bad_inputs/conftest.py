@@ -16,20 +16,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "dbt"))
-
-from bad_input_cases import CASES  # noqa: E402
-from bad_input_landing import Landing, link_tree  # noqa: E402
-from dbt_helpers import dbt_failure_summary, run_dbt  # noqa: E402
-
 from ingestion.pipeline import LoadResult, load_system  # noqa: E402
+from tests.support.bad_inputs.bad_input_cases import CASES
+from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 SHARED_SYSTEMS = ("crm", "compensation", "finance", "sales_analytics")
 SHARED_MODELS = [

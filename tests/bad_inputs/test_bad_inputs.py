@@ -14,12 +14,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from bad_input_case import Case
-from bad_input_cases import CASES
 
 from data_quality import run_checks
 from ingestion.errors import LandingFileError
 from ingestion.pipeline import load_system
+from tests.support.bad_inputs.bad_input_case import Case
+from tests.support.bad_inputs.bad_input_cases import CASES
 
 AS_OF = dt.date(2026, 11, 28)
 QUARANTINE_KEYS = {"opportunities": "opportunity_id", "quotas": "source_column || source_row"}

@@ -19,10 +19,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from bad_input_cases import CASES  # noqa: E402
-from bad_input_landing import Landing, link_tree  # noqa: E402
+from tests.support.bad_inputs.bad_input_cases import CASES
+from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 

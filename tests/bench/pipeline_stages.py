@@ -45,7 +45,7 @@ def _dbt_dir(context: Context) -> Path:
 
 def dbt_build(context: Context) -> int:
     """`dbt build` of every model and test (unit tests excluded, as `spm run` does)."""
-    from tests.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+    from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
     done = run_dbt(
         DBT_ARGS, context.warehouse_dir / "work.duckdb", _dbt_dir(context), _dbt_vars(context)
@@ -131,13 +131,13 @@ def copy_work_file(context: Context) -> int:
 
 
 def _sites(context: Context, out: Path) -> int:
-    from orchestration.publish import RESTRICTED_NAME
+    from orchestration.settings import RESTRICTED_DB_NAME
     from reports.render import SharedPages, render_site
 
     shared = SharedPages()
     public = render_site(_published_dir(context) / "spm.duckdb", out / "public", shared=shared)
     restricted = render_site(
-        _published_dir(context) / RESTRICTED_NAME,
+        _published_dir(context) / RESTRICTED_DB_NAME,
         out / "restricted",
         restricted=True,
         shared=shared,

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from data_quality import all_checks, run_checks
-from orchestration.publish import RESTRICTED_NAME
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
@@ -29,7 +28,7 @@ def test_every_mart_check_passes_on_the_small_company(
 ) -> None:
     settings, outcome = small_pipeline
     assert outcome.published, f"the small demo company did not publish: {outcome.report}"
-    restricted_db = settings.warehouse_dir / RESTRICTED_NAME
+    restricted_db = settings.restricted_db
     mart_assets = sorted({s.asset_key for s in all_checks() if len(s.asset_key) == 1})
     results = run_checks(restricted_db, small_as_of, tmp_path, only_assets=mart_assets)
 

@@ -1,19 +1,14 @@
-"""Shared helpers of the dbt tests (see dbt_helpers.py): a temporary warehouse and dbt.
+"""Shared helpers of the dbt tests: dbt run against a temporary warehouse.
 
-This folder goes on sys.path so that its helper modules (`dbt_helpers`, `dbt_raw_tables`,
-`dbt_kpi_company`) import under names no other test folder uses.
+The helper modules (`dbt_helpers`, `dbt_raw_tables`, the worked-example companies) live in
+`tests/support/dbt/`.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from dbt_helpers import dbt_failure_summary, run_dbt  # noqa: E402
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 __all__ = ["dbt_failure_summary", "run_dbt"]
 

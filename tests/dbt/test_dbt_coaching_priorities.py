@@ -11,16 +11,15 @@ deals; Gus: 10,000 / 39,600 = 25% of the expected in a deal to review beats 1,60
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_coaching_company import AS_OF, write_coaching_company
-from dbt_helpers import dbt_failure_summary, run_dbt
 
-from orchestration.settings import Settings
-from reports.emails import render_digests
+from reports.digests import render_digests
+from reports.mail_config import MailConfig
+from tests.support.dbt.dbt_coaching_company import AS_OF, write_coaching_company
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 pytestmark = pytest.mark.xdist_group("coaching_company")
 
@@ -114,14 +113,11 @@ def test_the_deal_to_review_names_all_its_problems(coaching_db):
 
 
 def test_the_managers_digest_opens_with_the_reps_to_coach(coaching_db, tmp_path):
-    settings = Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "reports",
-        as_of=dt.date.fromisoformat(AS_OF),
+    mail = MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_to=("vp@acme.example",),
     )
-    digests = render_digests(coaching_db, settings, site_url="https://sales.acme.example/")
+    digests = render_digests(coaching_db, mail, site_url="https://sales.acme.example/")
     (manager,) = [d for d in digests if d.kind == "manager"]
     assert manager.recipients == ("mia@acme.example",)
     opening = manager.text.split("\n\n")[1]

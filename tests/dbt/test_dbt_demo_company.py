@@ -10,6 +10,7 @@ quarantine must hold exactly the faults the generator wrote into its manifest.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,12 +19,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dbt_helpers import dbt_failure_summary, run_dbt
+
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 AS_OF = dt.date(2026, 11, 28)
 CENT = Decimal("0.01")
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dbt_demo_company")]
+# The January company is the session's small company, built by its pipeline run: stay on the
+# worker of that run (make test: loadgroup) rather than building the company a second time.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 
 def _demo_api():
@@ -143,29 +147,31 @@ def recompute_from_landing(landing: Path, start_month: int) -> dict:
 
 
 @pytest.fixture(scope="module", name="demo_builds")
-def fixture_demo_builds(tmp_path_factory: pytest.TempPathFactory):
-    """Per fiscal year start: (landing folder, manifest, warehouse file after dbt build)."""
+def fixture_demo_builds(small_landing, small_pipeline, tmp_path_factory: pytest.TempPathFactory):
+    """Per fiscal year start: (landing folder, manifest, work warehouse after dbt build).
+
+    Fiscal years starting in January: the session's small company (seed 42, as of the same
+    day), whose pipeline run built its work warehouse; its names are hostile strings, which
+    no number here depends on. February: generated, loaded and built here.
+    """
+    settings, _ = small_pipeline
+    assert settings.as_of == AS_OF and settings.fiscal_year_start_month == 1
+    manifest = json.loads((small_landing / "_manifest.json").read_text(encoding="utf-8"))
+    builds = {1: (small_landing, manifest, settings.work_db)}
     generate, load_all = _demo_api()
-    builds = {}
-    for start_month in (1, 2):
-        root = tmp_path_factory.mktemp(f"demo_fy{start_month}")
-        landing, warehouse = root / "landing", root / "warehouse"
-        manifest = generate(
-            landing, scale="small", seed=42, as_of=AS_OF, fiscal_year_start_month=start_month
-        )
-        load_all(landing, warehouse)
-        db = warehouse / "work.duckdb"
-        if start_month == 1:
-            # the loaded, not yet built warehouse, for the runs with systems left out
-            shutil.copy(db, root / "raw_only.duckdb")
-        done = run_dbt(
-            ["build", "--exclude", "test_type:unit"],
-            work_db=db,
-            target_dir=root,
-            dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": start_month},
-        )
-        assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
-        builds[start_month] = (landing, manifest, db)
+    root = tmp_path_factory.mktemp("demo_fy2")
+    landing, warehouse = root / "landing", root / "warehouse"
+    manifest = generate(landing, scale="small", seed=42, as_of=AS_OF, fiscal_year_start_month=2)
+    load_all(landing, warehouse)
+    db = warehouse / "work.duckdb"
+    done = run_dbt(
+        ["build", "--exclude", "test_type:unit"],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": 2},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    builds[2] = (landing, manifest, db)
     return builds
 
 
@@ -296,11 +302,12 @@ CRM_KPIS = (
 
 
 def _build_without(
-    raw_db: Path, root: Path, schemas: tuple[str, ...], tables: tuple[str, ...] = ()
+    built_db: Path, root: Path, schemas: tuple[str, ...], tables: tuple[str, ...] = ()
 ) -> Path:
-    """The loaded demo warehouse with every table of `schemas` and each of `tables` emptied."""
+    """A copy of the demo warehouse with every table of `schemas` and each of `tables`
+    emptied, rebuilt from scratch (`--full-refresh`: no incremental model keeps old rows)."""
     db = root / "work.duckdb"
-    shutil.copy(raw_db, db)
+    shutil.copy(built_db, db)
     con = duckdb.connect(str(db))
     try:
         listed = con.execute(
@@ -313,7 +320,7 @@ def _build_without(
     finally:
         con.close()
     done = run_dbt(
-        ["build", "--exclude", "test_type:unit"],
+        ["build", "--full-refresh", "--exclude", "test_type:unit"],
         work_db=db,
         target_dir=root,
         dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": 1},
@@ -338,7 +345,7 @@ def _mart_columns(db: Path) -> dict[str, list[str]]:
 def fixture_crm_only_db(demo_builds, tmp_path_factory: pytest.TempPathFactory) -> Path:
     _, _, full_db = demo_builds[1]
     return _build_without(
-        full_db.parent.parent / "raw_only.duckdb",
+        full_db,
         tmp_path_factory.mktemp("crm_only"),
         OPTIONAL_SYSTEMS,
     )
@@ -409,7 +416,7 @@ def test_without_finance_and_optional_crm_files_only_foreign_deals_drop_out(
 ):
     landing, _, full_db = demo_builds[1]
     db = _build_without(
-        full_db.parent.parent / "raw_only.duckdb",
+        full_db,
         tmp_path_factory.mktemp("crm_minimal"),
         (*OPTIONAL_SYSTEMS, "raw_finance"),
         OPTIONAL_CRM_TABLES,

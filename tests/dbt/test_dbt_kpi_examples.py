@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import dbt_failure_summary, run_dbt
-from dbt_kpi_company import write_kpi_company
+
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+from tests.support.dbt.dbt_kpi_company import write_kpi_company
 
 AS_OF = "2026-04-10"
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import dbt_failure_summary, run_dbt
-from dbt_messy_company import AS_OF, write_messy_company
+
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+from tests.support.dbt.dbt_messy_company import AS_OF, write_messy_company
 
 pytestmark = pytest.mark.xdist_group("messy_company")
 

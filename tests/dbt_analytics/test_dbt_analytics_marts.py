@@ -1,6 +1,6 @@
 """The pipeline, forecast, coaching and compensation marts on the small demo company.
 
-Generate -> load -> dbt build.
+The session's small company, as its pipeline run built it (tests/conftest.py).
 
 The commission audit must list exactly the payouts the generator deliberately got wrong (its
 manifest says which), each with both figures; the pipeline snapshots must build incrementally,
@@ -10,36 +10,21 @@ a later run adding only the new snapshot dates and matching a full refresh row f
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
+import json
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+
 AS_OF = dt.date(2026, 11, 28)  # a Saturday: the last weekly snapshot is Monday 2026-11-23
 NEXT_DAY_WITH_A_MONDAY = dt.date(2026, 11, 30)
-ANALYTICS_MARTS = [
-    "path:models/marts/pipeline",
-    "path:models/marts/forecast",
-    "path:models/marts/coaching",
-    "path:models/marts/restricted",
-]
 
-# one dbt build serves the whole module: keep its tests on one xdist worker (make test: loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analytics_marts_small_company")]
-
-
-def _dbt_helpers():
-    """run_dbt and dbt_failure_summary of tests/dbt/conftest.py, shared rather than copied."""
-    path = Path(__file__).resolve().parents[1] / "dbt" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("dbt_test_helpers_for_analytics_marts", path)
-    assert spec and spec.loader, f"cannot load the dbt test helpers from {path}"
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.run_dbt, module.dbt_failure_summary
-
-
-run_dbt, dbt_failure_summary = _dbt_helpers()
+# the session's small company serves the whole module: keep its tests on the worker of its
+# pipeline run (make test: loadgroup), which then runs once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
@@ -51,31 +36,17 @@ def _query(db: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module", name="small_build")
-def fixture_small_build(tmp_path_factory: pytest.TempPathFactory):
-    """(root, manifest, warehouse file) after one dbt build of these marts and parents."""
-    from ingestion import demo, pipeline
-
+def fixture_small_build(small_landing, small_pipeline, tmp_path_factory: pytest.TempPathFactory):
+    """(root, manifest, warehouse file): a copy of the session's small company's work
+    warehouse, which its pipeline run built (these marts and every other), as of AS_OF with
+    fiscal years starting in January. A copy, because the snapshot test runs dbt on it."""
+    settings, _ = small_pipeline
+    assert settings.as_of == AS_OF and settings.fiscal_year_start_month == 1
     root = tmp_path_factory.mktemp("analytics_marts_small")
-    landing, warehouse = root / "landing", root / "warehouse"
-    manifest = demo.generate(landing, scale="small", seed=42, as_of=AS_OF)
-    pipeline.load_all(landing, warehouse)
-    db = warehouse / "work.duckdb"
-    selection = [f"+{selector}" for selector in ANALYTICS_MARTS]
-    done = run_dbt(
-        [
-            "build",
-            "--select",
-            *selection,
-            "--exclude",
-            "test_type:unit",
-            "--indirect-selection",
-            "cautious",
-        ],
-        work_db=db,
-        target_dir=root,
-        dbt_vars={"as_of_date": AS_OF.isoformat()},
-    )
-    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    db = root / "warehouse" / "work.duckdb"
+    db.parent.mkdir()
+    shutil.copy(settings.work_db, db)
+    manifest = json.loads((small_landing / "_manifest.json").read_text(encoding="utf-8"))
     return root, manifest, db
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -16,10 +15,7 @@ import pytest
 from orchestration.defs.ingest import build_ingest_assets, ingest_resources
 from orchestration.settings import Settings
 from orchestration.summary import current_quarter_summary, money
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingestion" / "sources"))
-
-from tiny_landing import TinyLanding  # noqa: E402
+from tests.support.ingestion.tiny_landing import TinyLanding
 
 
 def _settings(landing: Path, root: Path, **changes: object) -> Settings:

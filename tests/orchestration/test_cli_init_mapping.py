@@ -15,7 +15,7 @@ import yaml
 
 from ingestion.pipeline import load_system
 from orchestration.cli import main
-from tests.ingestion.sources.crm_export_landing import write_crm_export
+from tests.support.ingestion.crm_export_landing import write_crm_export
 
 AS_OF = dt.date(2026, 11, 28)
 

@@ -21,7 +21,7 @@ from ingestion.sources.crm_export.source import crm_system_source
 from orchestration.defs.ingest import build_ingest_assets
 from orchestration.runner import run_pipeline
 from tests.conftest import SMALL_AS_OF, make_settings
-from tests.ingestion.sources.crm_export_landing import (
+from tests.support.ingestion.crm_export_landing import (
     MANAGERS,
     ORPHAN,
     REPS,

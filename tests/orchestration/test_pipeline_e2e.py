@@ -21,9 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import RESTRICTED_NAME
 from orchestration.runner import run_pipeline
-from tests.orchestration.warehouse_probe import file_digest, table_counts, table_digest
+from tests.support.warehouse_probe import file_digest, table_counts, table_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
@@ -92,7 +91,7 @@ def test_the_small_company_publishes_checked_marts(small_pipeline, small_landing
 def _published_digests(settings) -> dict[str, str]:  # noqa: ANN001
     """A digest of every published table (both files) but the run's own records: the run
     reports (they grow per run) and marts.publication (its run id and publish time)."""
-    restricted = settings.warehouse_dir / RESTRICTED_NAME
+    restricted = settings.restricted_db
     digests = {}
     for db, label in ((settings.published_db, "public"), (restricted, "restricted")):
         for table in table_counts(db, ("marts", "quarantine", "marts_restricted")):

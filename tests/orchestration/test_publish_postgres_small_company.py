@@ -13,9 +13,8 @@ import duckdb
 import psycopg
 import pytest
 
-from orchestration.publish import RESTRICTED_NAME
 from orchestration.runner import run_pipeline
-from tests.orchestration.warehouse_probe import file_digest
+from tests.support.warehouse_probe import file_digest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
@@ -56,7 +55,7 @@ def test_postgres_holds_what_the_restricted_file_holds(
     outcome = run_pipeline(settings, selection=["publish"])
     assert outcome.published, outcome.report
 
-    duck = duckdb.connect(str(settings.warehouse_dir / RESTRICTED_NAME), read_only=True)
+    duck = duckdb.connect(str(settings.restricted_db), read_only=True)
     pg = psycopg.connect(pg_url)
     try:
         tables = _duckdb_tables(duck)
@@ -119,7 +118,7 @@ def test_postgres_holds_what_the_restricted_file_holds(
     newest = max(p.stat().st_mtime for p in small_landing.rglob("*") if p.is_file())
     assert abs(landing_newest.timestamp() - newest) < 1e-3
     assert published_at.timestamp() > newest
-    for db in (settings.published_db, settings.warehouse_dir / RESTRICTED_NAME):
+    for db in (settings.published_db, settings.restricted_db):
         con = duckdb.connect(str(db), read_only=True)
         assert con.execute("select run_id from marts.publication").fetchall() == [(run_id,)]
         con.close()
@@ -131,13 +130,13 @@ def test_when_postgres_fails_the_duckdb_files_stay_as_they_were(
     unreachable = pg_cluster.url().replace(str(pg_cluster.port), "1", 1)
     settings = _copy_of_the_small_run(small_pipeline, tmp_path, unreachable)
     before = file_digest(settings.published_db)
-    restricted_before = file_digest(settings.warehouse_dir / RESTRICTED_NAME)
+    restricted_before = file_digest(settings.restricted_db)
 
     outcome = run_pipeline(settings, selection=["publish"])
 
     assert not outcome.published
     assert file_digest(settings.published_db) == before
-    assert file_digest(settings.warehouse_dir / RESTRICTED_NAME) == restricted_before
+    assert file_digest(settings.restricted_db) == restricted_before
     leftovers = [p.name for p in settings.warehouse_dir.iterdir() if p.name.endswith(".tmp")]
     assert not leftovers, leftovers
     assert os.environ["DAGSTER_HOME"] not in str(settings.warehouse_dir)

@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.run_inputs import landing_fingerprint, nothing_new, run_inputs
 from orchestration.settings import Settings
-from tests.orchestration.warehouse_probe import file_digest
+from tests.support.warehouse_probe import file_digest
 
 SPM = str(Path(sys.executable).parent / "spm")
 

@@ -1,5 +1,6 @@
 """Every `SPM_*` variable of `.env.example` reaches the part it configures: set each to a value
-other than its default and the settings, dbt's vars and the quality thresholds all see it."""
+other than its default and the settings, dbt's vars, the quality thresholds and the reports'
+mail configuration all see it."""
 
 from __future__ import annotations
 
@@ -72,6 +73,13 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.landing_dir == Path("/srv/spm/landing")
     assert settings.published_db == Path("/srv/spm/warehouse/spm.duckdb")
     assert settings.restricted_reports_dir == Path("/srv/spm/site-restricted")
+    assert settings.restricted_db == Path("/srv/spm/warehouse/spm_restricted.duckdb")
+    assert set(settings.private_warehouse_parts) == {
+        Path("/srv/spm/warehouse/work.duckdb"),
+        Path("/srv/spm/warehouse/work.duckdb.wal"),
+        Path("/srv/spm/warehouse/dlt_pipelines"),
+        Path("/srv/spm/warehouse/spm_restricted.duckdb"),
+    }
     assert settings.dbt_vars() == {
         "as_of_date": "2025-03-31",
         "fiscal_year_start_month": 2,
@@ -88,6 +96,15 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.site_url == "https://spm.example.com/"
     assert settings.keep_dbt_targets == 9 and settings.landing_strict
     assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
+    mail = settings.mail_config()
+    assert mail.corporate_currency == "EUR"
+    assert mail.email_to == ("cro@example.com", "vp@example.com")
+    assert mail.sender == "spm@example.com"
+    assert mail.site_url == "https://spm.example.com/"
+    assert (mail.smtp_host, mail.smtp_port) == ("smtp.example.com", 2525)
+    assert (mail.smtp_user, mail.smtp_password, mail.smtp_starttls) == ("mailer", "s3cret", False)
+    assert mail.outbox_dir == Path("/srv/spm/warehouse/outbox")
+    assert "s3cret" not in repr(mail)
 
 
 def test_a_wrong_log_level_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,24 +1,18 @@
 """Fixtures of the report tests: the fixture warehouse and the sites rendered from it once.
 
 `report_warehouse` is the published warehouse the pages are tested against: the fixture
-warehouse of `fixture_warehouse.py`, quick to build and shaped for the pages' edge cases.
+warehouse of `tests/support/reports/fixture_warehouse.py`, quick to build and shaped for the
+pages' edge cases.
 Tests of the pages on the real small demo company use `small_published_db` (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "reports_fixture_warehouse", Path(__file__).with_name("fixture_warehouse.py")
-)
-fixture_warehouse = importlib.util.module_from_spec(_spec)
-sys.modules["reports_fixture_warehouse"] = fixture_warehouse
-_spec.loader.exec_module(fixture_warehouse)
+from tests.support.reports import fixture_warehouse
 
 
 @pytest.fixture(scope="session")

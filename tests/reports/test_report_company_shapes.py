@@ -132,12 +132,15 @@ def test_no_quota_overview_leads_with_bookings_win_rate_and_pipeline(crm_only):
     db, out, result = crm_only
     assert not result.warnings
     quarter = _current_quarter(db)
-    bookings, win_rate, pipeline = _query(
-        db,
-        "select bookings_amount, win_rate, open_pipeline_amount from marts.team_performance "
-        "where hierarchy_level = 'company' and fiscal_period = ?",
-        [quarter],
-    )[0]
+    bookings, win_rate, pipeline = (
+        float(value)
+        for value in _query(
+            db,
+            "select bookings_amount, win_rate, open_pipeline_amount from marts.team_performance "
+            "where hierarchy_level = 'company' and fiscal_period = ?",
+            [quarter],
+        )[0]
+    )
     page = read(out / "index.html")
     text = page.visible
     for hidden in ("Quota", "Attainment", "Pace", "at or above quota", "0 of 0", "behind pace"):

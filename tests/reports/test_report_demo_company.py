@@ -6,7 +6,6 @@ with the marts the pipeline really publishes (names, types, and the numbers show
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import html
 import re
@@ -16,8 +15,9 @@ import duckdb
 import pytest
 
 from ingestion.demo.names import EXOTIC
-from orchestration.settings import Settings
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
+from reports.mail_config import MailConfig
 from reports.render import render_site
 from reports.site_config import load_site_config
 
@@ -34,12 +34,9 @@ def _shown(html: str, column: str) -> str:
     return html.split(f'data-column="{column}" data-value="', 1)[1].split('"', 1)[0]
 
 
-def _digest_settings(tmp_path) -> Settings:
-    return Settings(
-        landing_dir=tmp_path,
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "build",
-        as_of=dt.date(2026, 11, 28),
+def _digest_mail(tmp_path) -> MailConfig:
+    return MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_to=("vp@example.com",),
     )
 
@@ -83,8 +80,8 @@ def test_demo_overview_numbers_equal_the_marts(demo_site, small_published_db):
 
 
 def test_demo_manager_digests_show_only_their_team(small_published_db, tmp_path):
-    settings = _digest_settings(tmp_path)
-    digests = render_digests(small_published_db, settings)
+    mail = _digest_mail(tmp_path)
+    digests = render_digests(small_published_db, mail)
     con = duckdb.connect(str(small_published_db), read_only=True)
     reps = con.execute(
         "select rep_name, team_id from marts.dim_rep where is_current and role = 'rep'"
@@ -96,7 +93,7 @@ def test_demo_manager_digests_show_only_their_team(small_published_db, tmp_path)
         for name, team_id in reps:
             if team_id != digest.team_id:
                 assert name not in digest.text, f"{digest.subject} shows {name}"
-    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    report = send_digests(digests, mail, eml_dir=tmp_path / "eml")
     assert len(report.eml_files) == len(digests)
 
 
@@ -124,9 +121,9 @@ def test_hostile_names_from_the_landing_files_render_as_text_on_pages(demo_site)
 def test_hostile_names_from_the_landing_files_render_as_text_in_digests(
     small_published_db, tmp_path
 ):
-    settings = _digest_settings(tmp_path)
-    digests = render_digests(small_published_db, settings)
-    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    mail = _digest_mail(tmp_path)
+    digests = render_digests(small_published_db, mail)
+    report = send_digests(digests, mail, eml_dir=tmp_path / "eml")
     shown = 0
     for path in report.eml_files:
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)

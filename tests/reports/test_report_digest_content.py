@@ -4,7 +4,6 @@ quota figures for a company that has none."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import email
 from email import policy
 
@@ -13,25 +12,24 @@ import pytest
 
 from orchestration.settings import Settings
 from reports import charts
-from reports.emails import render_delayed_notice, render_digests
+from reports.digests import render_delayed_notice, render_digests
 from reports.formatting import format_value
+from reports.mail_config import MailConfig
 from reports.sql_engine import QueryResult
 
 
-def _settings(tmp_path, **overrides) -> Settings:
-    return Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "reports" / "build",
-        as_of=dt.date(2026, 5, 15),
+def _mail(tmp_path, **overrides) -> MailConfig:
+    return MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_from="spm@acme.example",
         email_to=("vp@acme.example",),
-    ).with_overrides(**overrides)
+        **overrides,
+    )
 
 
 @pytest.fixture(scope="module")
 def digests_without_site_url(report_warehouse, tmp_path_factory):
-    return render_digests(report_warehouse, _settings(tmp_path_factory.mktemp("d")))
+    return render_digests(report_warehouse, _mail(tmp_path_factory.mktemp("d")))
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +39,8 @@ def crm_only_digests(fixture_module, tmp_path_factory):
         quotas=False,
         missing_systems=("compensation", "sales_analytics", "revenue_intelligence"),
     )
-    settings = _settings(tmp_path_factory.mktemp("d2"), corporate_currency="EUR")
-    return db, render_digests(db, settings, site_url="https://sales.acme.example/reports/")
+    mail = _mail(tmp_path_factory.mktemp("d2"), corporate_currency="EUR")
+    return db, render_digests(db, mail, site_url="https://sales.acme.example/reports/")
 
 
 def _parts(digest):
@@ -73,14 +71,14 @@ def test_without_a_site_url_the_digest_names_the_page(digests_without_site_url, 
     assert "the Overview page of the report site" in leadership.text
     manager = digests_without_site_url[1]
     assert "team page of the report site" in manager.text
-    notice = render_delayed_notice(_settings(tmp_path), ["stg_crm__opportunities unique_id"])
+    notice = render_delayed_notice(_mail(tmp_path), ["stg_crm__opportunities unique_id"])
     assert "file://" not in notice.html + notice.text
     assert "Overview page" in notice.text
 
 
 def test_links_go_to_the_configured_site(report_warehouse, tmp_path):
-    settings = _settings(tmp_path, site_url="https://sales.acme.example/spm")
-    digests = render_digests(report_warehouse, settings)
+    mail = _mail(tmp_path, site_url="https://sales.acme.example/spm")
+    digests = render_digests(report_warehouse, mail)
     assert 'href="https://sales.acme.example/spm/index.html"' in digests[0].html
     team_id = digests[1].team_id
     assert f'href="https://sales.acme.example/spm/teams/{team_id}.html"' in digests[1].html
@@ -198,7 +196,7 @@ def test_site_url_comes_from_the_environment(monkeypatch, report_warehouse, tmp_
     monkeypatch.setenv("SPM_REPORTS_DIR", str(tmp_path / "build"))
     settings = Settings.from_env()
     assert settings.site_url == "https://bi.acme.example/sales/"
-    digest = render_digests(report_warehouse, settings)[0]
+    digest = render_digests(report_warehouse, settings.mail_config())[0]
     assert 'href="https://bi.acme.example/sales/index.html"' in digest.html
     monkeypatch.setenv("SPM_SITE_URL", "")
     assert Settings.from_env().site_url is None
@@ -286,8 +284,8 @@ def test_regional_managers_and_the_cro_get_their_level_one_level_down(report_war
         ).fetchall()
     ]
     con.close()
-    settings = _settings(tmp_path, site_url="https://sales.acme.example/")
-    digests = render_digests(warehouse, settings)
+    mail = _mail(tmp_path, site_url="https://sales.acme.example/")
+    digests = render_digests(warehouse, mail)
 
     leadership = digests[0]
     assert leadership.recipients == ("vp@acme.example", "cro@acme.example")

@@ -6,7 +6,6 @@ with the later managers' digests never written or sent.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import socket
 
@@ -14,9 +13,10 @@ import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 
-from orchestration.settings import Settings
 from reports.addresses import address_problem
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
+from reports.mail_config import MailConfig
 
 BROKEN = "ana.lead@acme.example\r\nBcc: everyone@elsewhere.example"
 
@@ -62,15 +62,13 @@ def broken_manager(report_warehouse, tmp_path_factory):
     return path, rep_id, team, managers
 
 
-def _settings(tmp_path, **overrides) -> Settings:
-    return Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "reports" / "build",
-        as_of=dt.date(2026, 5, 15),
+def _mail(tmp_path, **overrides) -> MailConfig:
+    return MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_from="spm@acme.example",
         email_to=("vp@acme.example",),
-    ).with_overrides(**overrides)
+        **overrides,
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,9 +88,9 @@ def test_an_address_is_checked_on_its_own(address, problem):
 
 def test_eml_files_are_written_for_everyone_but_the_broken_address(broken_manager, tmp_path):
     path, rep_id, team, managers = broken_manager
-    settings = _settings(tmp_path)
-    digests = render_digests(path, settings)
-    report = send_digests(digests, settings)
+    mail = _mail(tmp_path)
+    digests = render_digests(path, mail)
+    report = send_digests(digests, mail)
     assert len(report.eml_files) == 1 + managers - 1
     assert not any(team in p.name for p in report.eml_files)
     (skipped,) = report.skipped
@@ -107,8 +105,8 @@ def test_over_smtp_the_managers_after_the_broken_one_still_get_theirs(
 ):
     inbox, port = smtp_server
     path, rep_id, _, managers = broken_manager
-    settings = _settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
-    report = send_digests(render_digests(path, settings), settings, backoff_seconds=0.01)
+    mail = _mail(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
+    report = send_digests(render_digests(path, mail), mail, backoff_seconds=0.01)
     assert report.failed == []
     assert len(report.sent) == len(inbox.messages) == 1 + managers - 1
     assert [s[1] for s in report.skipped] == [repr(BROKEN)]

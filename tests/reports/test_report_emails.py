@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import re
 import socket
+from dataclasses import replace
 from email import policy
 
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 
-from orchestration.settings import Settings
-from reports.emails import render_delayed_notice, render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_delayed_notice, render_digests
+from reports.mail_config import MailConfig
 
 
 class Inbox:
@@ -56,22 +57,19 @@ def smtp_server():
         controller.stop()
 
 
-def _settings(tmp_path, **overrides) -> Settings:
-    base = Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "reports" / "build",
-        as_of=dt.date(2026, 5, 15),
+def _mail(tmp_path, **overrides) -> MailConfig:
+    base = MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_from="spm@acme.example",
         email_to=("vp@acme.example", "cro@acme.example"),
     )
-    return base.with_overrides(**overrides)
+    return replace(base, **overrides)
 
 
 @pytest.fixture(scope="module")
 def digests_and_teams(report_warehouse, tmp_path_factory):
-    settings = _settings(tmp_path_factory.mktemp("digest"))
-    digests = render_digests(report_warehouse, settings, site_url="https://reports.acme.example")
+    mail = _mail(tmp_path_factory.mktemp("digest"))
+    digests = render_digests(report_warehouse, mail, site_url="https://reports.acme.example")
     con = duckdb.connect(str(report_warehouse), read_only=True)
     reps = con.execute(
         "select rep_name, team_id from marts.dim_rep where is_current and role = 'rep'"
@@ -95,8 +93,8 @@ def _parse(raw: bytes):
 def test_leadership_and_manager_digests_arrive(smtp_server, digests_and_teams, tmp_path):
     inbox, port = smtp_server
     digests, reps, managers, quarter = digests_and_teams
-    settings = _settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
-    report = send_digests(digests, settings, backoff_seconds=0.01)
+    mail = _mail(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
+    report = send_digests(digests, mail, backoff_seconds=0.01)
     assert report.failed == []
     delivered = {rcpt[0]: _parse(raw) for rcpt, raw in inbox.messages}
     assert set(delivered) == {"vp@acme.example", "cro@acme.example", *managers}
@@ -147,14 +145,14 @@ def test_bad_recipient_does_not_stop_the_others_and_transient_errors_retry(
 ):
     inbox, port = smtp_server
     digests = digests_and_teams[0][:1]  # the leadership digest
-    settings = _settings(
+    mail = _mail(
         tmp_path,
         smtp_host="127.0.0.1",
         smtp_port=port,
         email_to=("bad@acme.example", "flaky@acme.example", "vp@acme.example"),
     )
-    leadership = render_like(digests[0], settings.email_to)
-    report = send_digests([leadership], settings, backoff_seconds=0.01)
+    leadership = render_like(digests[0], mail.email_to)
+    report = send_digests([leadership], mail, backoff_seconds=0.01)
     assert [r for _, r in report.sent] == ["flaky@acme.example", "vp@acme.example"]
     assert len(report.failed) == 1
     subject, recipient, reason = report.failed[0]
@@ -164,14 +162,12 @@ def test_bad_recipient_does_not_stop_the_others_and_transient_errors_retry(
 
 
 def render_like(digest, recipients):
-    from dataclasses import replace
-
     return replace(digest, recipients=tuple(recipients))
 
 
 def test_unreachable_server_is_reported_after_retries(digests_and_teams, tmp_path):
-    settings = _settings(tmp_path, smtp_host="127.0.0.1", smtp_port=_free_port())
-    report = send_digests(digests_and_teams[0][:1], settings, retries=2, backoff_seconds=0.01)
+    mail = _mail(tmp_path, smtp_host="127.0.0.1", smtp_port=_free_port())
+    report = send_digests(digests_and_teams[0][:1], mail, retries=2, backoff_seconds=0.01)
     assert report.sent == []
     assert {r for _, r, _ in report.failed} == {"vp@acme.example", "cro@acme.example"}
     assert all("ConnectionRefusedError" in reason for _, _, reason in report.failed)
@@ -179,27 +175,25 @@ def test_unreachable_server_is_reported_after_retries(digests_and_teams, tmp_pat
 
 def test_without_smtp_digests_are_written_as_eml(digests_and_teams, tmp_path):
     digests = digests_and_teams[0]
-    settings = _settings(tmp_path)  # no smtp_host
-    report = send_digests(digests, settings)
-    assert report.eml_files and all(
-        p.parent == settings.warehouse_dir / "outbox" for p in report.eml_files
-    )
+    mail = _mail(tmp_path)  # no smtp_host
+    report = send_digests(digests, mail)
+    assert report.eml_files and all(p.parent == mail.outbox_dir for p in report.eml_files)
     names = sorted(p.name for p in report.eml_files)
     assert names[0] == "leadership-company.eml" and len(names) == len(digests)
-    message = _parse((settings.warehouse_dir / "outbox" / "leadership-company.eml").read_bytes())
+    message = _parse((mail.outbox_dir / "leadership-company.eml").read_bytes())
     assert message["To"] == "vp@acme.example, cro@acme.example"
     assert message.get_body(preferencelist=("html",)) is not None
 
 
 def test_numbers_delayed_note_names_failed_checks(smtp_server, tmp_path):
     inbox, port = smtp_server
-    settings = _settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
+    mail = _mail(tmp_path, smtp_host="127.0.0.1", smtp_port=port)
     note = render_delayed_notice(
-        settings,
+        mail,
         ["rep_performance: attainment within [0, 10]", "<b>freshness</b> of crm"],
         run_id="run-42",
     )
-    report = send_digests([note], settings, backoff_seconds=0.01)
+    report = send_digests([note], mail, backoff_seconds=0.01)
     assert report.failed == []
     message = _parse(inbox.messages[0][1])
     assert "delayed" in message["Subject"]
@@ -227,12 +221,34 @@ def test_a_team_with_two_managers_gets_one_digest_to_both(report_warehouse, tmp_
         [team_id],
     )
     con.close()
-    settings = _settings(tmp_path)
-    digests = render_digests(warehouse, settings)
+    mail = _mail(tmp_path)
+    digests = render_digests(warehouse, mail)
     team_digests = [d for d in digests if d.kind == "manager" and d.team_id == team_id]
     assert len(team_digests) == 1
     assert set(team_digests[0].recipients) == {first_email, "co.manager@acme.example"}
-    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    report = send_digests(digests, mail, eml_dir=tmp_path / "eml")
     assert len({p.name for p in report.eml_files}) == len(digests)
     message = _parse((tmp_path / "eml" / f"manager-{team_id}.eml").read_bytes())
     assert "co.manager@acme.example" in message["To"] and first_email in message["To"]
+
+
+def test_building_a_digest_sends_nothing():
+    """`reports.digests` builds messages only: SMTP and `.eml` writing live in delivery."""
+    import ast
+    from pathlib import Path
+
+    import reports.digests
+
+    tree = ast.parse(Path(reports.digests.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not imported & {"smtplib", "socket", "time"}
+    assert "send_digests" not in vars(reports.digests)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
+from dataclasses import replace
 from email import policy
 
-from orchestration.settings import Settings
-from reports.emails import render_digests, send_digests
+from reports.digest_delivery import send_digests
+from reports.digests import render_digests
+from reports.mail_config import MailConfig
 
 SCRIPT = "<script>alert(1)</script>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -54,22 +55,19 @@ def test_forecast_tendency_labels_stay_on_the_restricted_site(public_site, restr
     assert "calls low" in page and "-20%" in page
 
 
-def _settings(tmp_path, **overrides) -> Settings:
-    base = Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "reports" / "build",
-        as_of=dt.date(2026, 5, 15),
+def _mail(tmp_path, **overrides) -> MailConfig:
+    base = MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_from="spm@acme.example",
         email_to=("vp@acme.example", "cro@acme.example"),
     )
-    return base.with_overrides(**overrides)
+    return replace(base, **overrides)
 
 
 def test_hostile_names_are_escaped_in_emails(hostile_warehouse, tmp_path):
-    settings = _settings(tmp_path)
-    digests = render_digests(hostile_warehouse, settings)
-    report = send_digests(digests, settings, eml_dir=tmp_path / "eml")
+    mail = _mail(tmp_path)
+    digests = render_digests(hostile_warehouse, mail)
+    report = send_digests(digests, mail, eml_dir=tmp_path / "eml")
     assert len(report.eml_files) == len(digests) == 4
     west = next(d for d in digests if d.subject.startswith("West"))
     assert SCRIPT not in west.html

@@ -21,7 +21,9 @@ def test_committed_sources_cover_every_table_the_pages_read():
         assert f"name: {schema}" in connection
         assert "filename: ../../../warehouse/spm.duckdb" in connection  # relative, default dir
         committed |= {f"{schema}.{p.stem}" for p in folder.glob("*.sql")}
-    assert committed == tables, "run reports.evidence.refresh_project_sources()"
+    assert committed == tables, (
+        "run reports.evidence.refresh_project_sources(Settings.from_env().published_db)"
+    )
 
 
 @pytest.mark.slow

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.settings import Settings
-from reports.emails import render_digests
+from reports.digests import render_digests
+from reports.mail_config import MailConfig
 from reports.render import render_site
 
 
@@ -226,14 +226,11 @@ def test_coaching_lists_only_reps_employed_today(people):
 
 def test_digests_leave_out_who_left_and_count_like_the_pages(people, tmp_path):
     fw, db, _ = people
-    settings = Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "build",
-        as_of=dt.date(2026, 5, 15),
+    mail = MailConfig(
+        outbox_dir=tmp_path / "warehouse" / "outbox",
         email_to=("vp@acme.example",),
     )
-    digests = render_digests(db, settings)
+    digests = render_digests(db, mail)
     leadership = next(d for d in digests if d.kind == "leadership")
     assert "of 9 reps and" in leadership.text
     behind = leadership.text.split("Reps behind pace", 1)[1].split("Teams behind pace", 1)[0]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from demo_landing import Company  # noqa: E402
+from tests.support.ingestion.demo_landing import Company
 
 NOV = dt.date(2026, 11, 28)
 MAR = dt.date(2026, 3, 15)

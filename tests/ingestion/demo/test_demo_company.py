@@ -10,7 +10,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from demo_landing import Company
+
+from tests.support.ingestion.demo_landing import Company
 
 # The realism target ranges of the demo company (ingestion/demo/README.md, "Realism figures").
 DESIGN_RANGES = {

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 
-from demo_landing import Company
+from tests.support.ingestion.demo_landing import Company
 
 # Headers exactly as LANDING_CONTRACT.md lists them (copied here on purpose: a change to the
 # contract must be a deliberate change to this test too).

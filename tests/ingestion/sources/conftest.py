@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from ingestion.pipeline import LoadResult, load_all
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from tiny_landing import Raw, TinyLanding  # noqa: E402
+from tests.support.ingestion.tiny_landing import Raw, TinyLanding
 
 
 @pytest.fixture

@@ -16,12 +16,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from crm_export_landing import MANAGERS, ORPHAN, REPS, CrmExport, write_crm_export
-from tiny_landing import Raw
 
 from ingestion.errors import LandingFileError
 from ingestion.pipeline import load_system
 from ingestion.sources.crm_export.check import check_crm_export, crm_export_warnings
+from tests.support.ingestion.crm_export_landing import (
+    MANAGERS,
+    ORPHAN,
+    REPS,
+    CrmExport,
+    write_crm_export,
+)
+from tests.support.ingestion.tiny_landing import Raw
 
 AS_OF = dt.date(2026, 11, 28)
 DEALS_HEADER = (

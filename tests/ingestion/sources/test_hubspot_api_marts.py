@@ -25,7 +25,7 @@ import pytest
 from ingestion.pipeline import load_system
 from replicas.connect import crm_replica
 from tests.conftest import SMALL_AS_OF
-from tests.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 # the Salesforce comparison reads the shared small_pipeline run
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tiny_landing import TinyLanding
 
 from ingestion.landing_check import check_landing, format_verdicts, would_load
 from ingestion.pipeline import SYSTEMS, load_all
 from orchestration.cli import main
+from tests.support.ingestion.tiny_landing import TinyLanding
 
 STAGE_HEADER = (
     "Id,MasterLabel,ApiName,IsActive,SortOrder,IsClosed,IsWon,DefaultProbability,"

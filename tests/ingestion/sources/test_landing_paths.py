@@ -14,13 +14,13 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from tiny_landing import TinyLanding
 
 from ingestion.errors import LandingFileError
 from ingestion.landing_files import scan_landing
 from ingestion.pipeline import load_system
 from orchestration.defs.landing_check import build_landing_check
 from orchestration.settings import Settings
+from tests.support.ingestion.tiny_landing import TinyLanding
 
 
 def test_a_link_to_a_file_outside_is_refused_without_quoting_it(

@@ -8,7 +8,6 @@ import random
 from pathlib import Path
 
 import pytest
-from salesforce_api_helpers import query, replica_config
 
 from ingestion.api_session import ApiAuthError, ApiConfigError, ApiError
 from ingestion.pipeline import load_system, make_pipeline
@@ -17,6 +16,7 @@ from ingestion.sources.salesforce_api.client import SalesforceQueryError
 from replicas.connect import crm_replica
 from replicas.salesforce import SalesforceReplica
 from replicas.server import ReplicaServer
+from tests.support.ingestion.salesforce_api_helpers import query, replica_config
 
 # two small objects: request 1 queries User, request 2 UserRole (then their pages)
 SMALL_OBJECTS = ("user", "user_role")

@@ -8,10 +8,15 @@ import logging
 from pathlib import Path
 
 import pytest
-from salesforce_api_helpers import query, raw_tables, rows_only_in, table_shape
 
 from ingestion.pipeline import load_system
 from replicas.connect import crm_replica
+from tests.support.ingestion.salesforce_api_helpers import (
+    query,
+    raw_tables,
+    rows_only_in,
+    table_shape,
+)
 
 pytestmark = pytest.mark.slow
 

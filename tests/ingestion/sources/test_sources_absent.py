@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tiny_landing import Raw, TinyLanding
 
 from ingestion.errors import LandingFileError
 from ingestion.pipeline import SYSTEMS, load_all, load_system
 from ingestion.raw_tables import raw_tables
+from tests.support.ingestion.tiny_landing import Raw, TinyLanding
 
 OPTIONAL_CRM = (
     "OpportunityHistory",

@@ -1,13 +1,11 @@
 """The raw tables dlt creates are exactly the ones of the landing contract.
 
-The dbt tests build their fixtures from `tests/dbt/dbt_raw_tables.py` (the contract as DDL);
+The dbt tests build their fixtures from `tests/support/dbt/dbt_raw_tables.py` (the contract as DDL);
 comparing what dlt really creates with it keeps ingestion, contract and staging in step.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from ingestion.pipeline import SYSTEMS, make_source
@@ -16,13 +14,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _contract_tables() -> dict[str, list[tuple[str, str]]]:
-    path = ROOT / "tests" / "dbt" / "dbt_raw_tables.py"
-    spec = importlib.util.spec_from_file_location("contract_raw_tables", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.RAW_TABLES
+    from tests.support.dbt.dbt_raw_tables import RAW_TABLES
+
+    return RAW_TABLES
 
 
 def _normal(sql_type: str) -> str:

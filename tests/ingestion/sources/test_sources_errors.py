@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from tiny_landing import O1, Raw, TinyLanding
 
 from ingestion.errors import LandingFileError
 from ingestion.pipeline import load_system
+from tests.support.ingestion.tiny_landing import O1, Raw, TinyLanding
 
 
 def _drop_column(landing: TinyLanding, relative: str, column: str) -> None:

@@ -7,10 +7,10 @@ import os
 from decimal import Decimal
 
 import pytest
-from tiny_landing import O1, O2, O3, O4, U1, Raw, TinyLanding, touch_later
 
 from ingestion.errors import SchemaChangeError
 from ingestion.pipeline import SYSTEMS, load_all, load_system
+from tests.support.ingestion.tiny_landing import O1, O2, O3, O4, U1, Raw, TinyLanding, touch_later
 
 CRM_TABLES = {
     "crm/User.csv": "user",

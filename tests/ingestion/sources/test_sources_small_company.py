@@ -10,10 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tiny_landing import Raw
 
 from ingestion.errors import LandingFileError
 from ingestion.pipeline import SYSTEMS, LoadResult, load_all, load_system
+from tests.support.ingestion.tiny_landing import Raw
 
 CRM_FILES = {
     "User": "user",

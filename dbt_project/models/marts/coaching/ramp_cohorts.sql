@@ -12,8 +12,17 @@ with
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
 rep_months as (select * from {{ ref('int_rep_months_aggregated') }}),
 calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 quota_history as (
     select min(fiscal_month_start) as first_quota_month
@@ -155,7 +164,7 @@ final as (
         with_milestones.rep_id || '|' || cast(with_milestones.months_since_hire as {{ dbt.type_string() }})
             as ramp_cohort_id,
         with_milestones.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         with_milestones.team_id,
         teams.team_name,
         with_milestones.hire_date,
@@ -182,8 +191,8 @@ final as (
             and with_milestones.months_since_hire = cohort_month_medians.months_since_hire
     inner join cohort_medians
         on with_milestones.hire_cohort = cohort_medians.hire_cohort
-    left join users
-        on with_milestones.rep_id = users.user_id
+    left join rep_names
+        on with_milestones.rep_id = rep_names.rep_id
     left join teams
         on with_milestones.team_id = teams.team_id
 )

@@ -18,8 +18,17 @@ with
 calls as (select * from {{ ref('int_forecast_calls_carried') }}),
 rep_performance as (select * from {{ ref('rep_performance') }}),
 team_performance as (select * from {{ ref('team_performance') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 with_actuals as (
     select
@@ -99,7 +108,7 @@ final as (
     select
         scored.forecast_checkpoint_id as forecast_accuracy_id,
         scored.submitter_id,
-        users.user_name as submitter_name,
+        rep_names.rep_name as submitter_name,
         scored.submitter_role,
         scored.team_id,
         teams.team_name,
@@ -129,8 +138,8 @@ final as (
             scored.submitter_id = trailing_results.submitter_id
             and scored.submitter_role = trailing_results.submitter_role
             and scored.period_type = trailing_results.period_type
-    left join users
-        on scored.submitter_id = users.user_id
+    left join rep_names
+        on scored.submitter_id = rep_names.rep_id
     left join teams
         on scored.team_id = teams.team_id
     where scored.checkpoint_type = 'week'

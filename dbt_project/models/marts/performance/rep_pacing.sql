@@ -13,9 +13,18 @@ with
 rep_periods as (select * from {{ ref('int_rep_periods_aggregated') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 rep_performance as (select * from {{ ref('rep_performance') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 open_periods as (
     select *
@@ -63,7 +72,7 @@ final as (
     select
         measured.rep_period_id as rep_pacing_id,
         measured.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         measured.team_id,
         teams.team_name,
         measured.period_type,
@@ -111,8 +120,8 @@ final as (
     from measured
     left join rep_performance
         on measured.rep_period_id = rep_performance.rep_period_id
-    left join users
-        on measured.rep_id = users.user_id
+    left join rep_names
+        on measured.rep_id = rep_names.rep_id
     left join teams
         on measured.team_id = teams.team_id
 )

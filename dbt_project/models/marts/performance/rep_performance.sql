@@ -16,9 +16,18 @@ with
 
 rep_periods as (select * from {{ ref('int_rep_periods_aggregated') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 employment as (
     select
@@ -113,7 +122,7 @@ final as (
     select
         ranked.rep_period_id,
         ranked.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         ranked.role,
         ranked.team_id,
         teams.team_name,
@@ -163,8 +172,8 @@ final as (
         cast(ranked.rank_in_company as integer) as rank_in_company,
         {{ as_of_date() }} as as_of_date
     from ranked
-    left join users
-        on ranked.rep_id = users.user_id
+    left join rep_names
+        on ranked.rep_id = rep_names.rep_id
     left join teams
         on ranked.team_id = teams.team_id
 )

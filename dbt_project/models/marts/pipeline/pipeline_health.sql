@@ -29,7 +29,16 @@ teams as (select * from {{ ref('int_teams_pathed') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
 rep_performance as (select * from {{ ref('rep_performance') }}),
 team_performance as (select * from {{ ref('team_performance') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 open_periods as (
     select *
@@ -255,7 +264,7 @@ final as (
         measured.team_id,
         teams.team_name,
         measured.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         measured.period_type,
         measured.fiscal_period,
         measured.period_start,
@@ -291,8 +300,8 @@ final as (
     from measured
     inner join teams
         on measured.team_id = teams.team_id
-    left join users
-        on measured.rep_id = users.user_id
+    left join rep_names
+        on measured.rep_id = rep_names.rep_id
 )
 
 select * from final

@@ -22,7 +22,16 @@ credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 slip_counts as (
     select
@@ -109,7 +118,7 @@ final as (
         unioned.team_id,
         teams.team_name,
         unioned.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         periods.period_type,
         periods.fiscal_period,
         periods.period_start,
@@ -137,8 +146,8 @@ final as (
         on unioned.period_id = periods.period_id
     inner join teams
         on unioned.team_id = teams.team_id
-    left join users
-        on unioned.rep_id = users.user_id
+    left join rep_names
+        on unioned.rep_id = rep_names.rep_id
 )
 
 select * from final

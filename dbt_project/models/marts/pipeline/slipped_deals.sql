@@ -12,9 +12,18 @@ with
 slips as (select * from {{ ref('int_pipeline_slips_detected') }}),
 opportunities as (select * from {{ ref('int_opportunities_validated') }}),
 pinned as (select * from {{ ref('int_opportunity_states_pinned') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 slipped as (
     select *
@@ -29,7 +38,7 @@ final as (
         opportunities.opportunity_name,
         opportunities.account_id,
         slipped.owner_id as rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         rep_period_teams.team_id,
         teams.team_name,
         slipped.period_type,
@@ -54,8 +63,8 @@ final as (
         on slipped.opportunity_id = opportunities.opportunity_id
     inner join pinned
         on slipped.opportunity_id = pinned.opportunity_id
-    left join users
-        on slipped.owner_id = users.user_id
+    left join rep_names
+        on slipped.owner_id = rep_names.rep_id
     left join rep_period_teams
         on
             slipped.owner_id = rep_period_teams.rep_id

@@ -18,7 +18,16 @@ credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
 rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 trailing_window as (
     select
@@ -108,7 +117,7 @@ final as (
         unioned.team_id,
         teams.team_name,
         unioned.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         trailing_window.window_start,
         trailing_window.window_end,
         unioned.stage_name,
@@ -125,8 +134,8 @@ final as (
     cross join trailing_window
     inner join teams
         on unioned.team_id = teams.team_id
-    left join users
-        on unioned.rep_id = users.user_id
+    left join rep_names
+        on unioned.rep_id = rep_names.rep_id
 )
 
 select * from final

@@ -8,10 +8,19 @@ with
 
 idle_deals as (select * from {{ ref('int_open_deals_idled') }}),
 opportunities as (select * from {{ ref('int_opportunities_validated') }}),
-accounts as (select * from {{ ref('stg_crm__accounts') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+accounts as (select * from {{ ref('dim_account') }}),
+reps as (select * from {{ ref('dim_rep') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 stalled as (
     select *
@@ -36,7 +45,7 @@ final as (
         opportunities.account_id,
         accounts.account_name,
         stalled.owner_id as rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         owner_teams.team_id,
         teams.team_name,
         stalled.stage_name,
@@ -56,8 +65,8 @@ final as (
         on stalled.opportunity_id = opportunities.opportunity_id
     left join accounts
         on opportunities.account_id = accounts.account_id
-    left join users
-        on stalled.owner_id = users.user_id
+    left join rep_names
+        on stalled.owner_id = rep_names.rep_id
     left join owner_teams
         on stalled.owner_id = owner_teams.rep_id
     left join teams

@@ -10,7 +10,16 @@ with
 
 expected as (select * from {{ ref('int_commissions_recomputed') }}),
 payouts as (select * from {{ ref('fct_payouts') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 payable as (
     select *
@@ -75,7 +84,7 @@ final as (
         classified.rep_id || '|' || cast(classified.pay_month_start as {{ dbt.type_string() }})
             as commission_audit_id,
         classified.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         classified.email,
         classified.plan_id,
         classified.fiscal_year,
@@ -94,8 +103,8 @@ final as (
         classified.audit_status,
         {{ as_of_date() }} as as_of_date
     from classified
-    left join users
-        on classified.rep_id = users.user_id
+    left join rep_names
+        on classified.rep_id = rep_names.rep_id
 )
 
 select * from final

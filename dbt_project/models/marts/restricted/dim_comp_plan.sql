@@ -7,7 +7,16 @@ with
 
 plans as (select * from {{ ref('stg_compensation__comp_plans') }}),
 tiers as (select * from {{ ref('stg_compensation__comp_plan_tiers') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 tier_summaries as (
     select
@@ -29,7 +38,7 @@ final as (
     select
         plans.plan_id,
         plans.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         plans.email,
         plans.fiscal_year,
         plans.effective_from,
@@ -47,8 +56,8 @@ final as (
     from plans
     left join tier_summaries
         on plans.plan_id = tier_summaries.plan_id
-    left join users
-        on plans.rep_id = users.user_id
+    left join rep_names
+        on plans.rep_id = rep_names.rep_id
 )
 
 select * from final

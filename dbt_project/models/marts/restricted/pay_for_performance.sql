@@ -19,7 +19,16 @@ periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 fx_rates_daily as (select * from {{ ref('int_fx_rates_daily') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
-users as (select * from {{ ref('stg_crm__users') }}),
+reps as (select * from {{ ref('dim_rep') }}),
+
+rep_names as (
+    -- a rep's name is the same on every version of the rep: read it from the current one
+    select
+        rep_id,
+        rep_name
+    from reps
+    where is_current
+),
 
 plan_years as (
     select
@@ -159,7 +168,7 @@ final as (
             as pay_for_performance_id,
         measured.plan_id,
         measured.rep_id,
-        users.user_name as rep_name,
+        rep_names.rep_name,
         measured.team_id,
         teams.team_name,
         measured.fiscal_year,
@@ -187,8 +196,8 @@ final as (
             and measured.fiscal_year = team_correlations.fiscal_year
     left join teams
         on measured.team_id = teams.team_id
-    left join users
-        on measured.rep_id = users.user_id
+    left join rep_names
+        on measured.rep_id = rep_names.rep_id
 )
 
 select * from final

@@ -11,7 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 import duckdb
-from dbt_raw_tables import create_raw_tables, insert_rows
+
+from tests.support.dbt.dbt_raw_tables import create_raw_tables, insert_rows
 
 UTC = dt.UTC
 

@@ -30,8 +30,9 @@ import datetime as dt
 from decimal import Decimal
 
 import duckdb
-from dbt_kpi_company import d, ts
-from dbt_raw_tables import create_raw_tables, insert_rows
+
+from tests.support.dbt.dbt_kpi_company import d, ts
+from tests.support.dbt.dbt_raw_tables import create_raw_tables, insert_rows
 
 AS_OF = "2026-05-15"
 FIRST_LOAD = ts("2026-05-15T06:00:00")

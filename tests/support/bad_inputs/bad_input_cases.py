@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import bad_input_faults as f
-from bad_input_case import Case
+from tests.support.bad_inputs import bad_input_faults as f
+from tests.support.bad_inputs.bad_input_case import Case
 
 OPP = "crm/Opportunity.csv"
 ACCOUNTS = "crm/Account.csv"

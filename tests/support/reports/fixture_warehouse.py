@@ -3,9 +3,11 @@
 The report pages and emails read the published marts only. The report tests use a warehouse
 with the same schemas, tables and columns that takes a second to build instead of a full
 pipeline run, with numbers chosen for the pages' edge cases: this module writes one,
-from a fixed seed, for a company of three teams in two regions with eleven people. The
-columns mirror the dbt mart contracts (`rep_performance` and friends; the pipeline,
-forecast, coaching, ramp and restricted compensation marts; `marts.run_reports`).
+from a fixed seed, for a company of three teams in two regions with eleven people. Every
+mart table is created from its dbt contract (the marts' YAML: every column, in order, with
+its type), so the fixture cannot drift from the marts; the rows give the columns the pages
+read, the others stay null. A row column the contract does not have is an error. Only
+`marts.run_reports` (written by the publish step) and the quarantine tables have no contract.
 The pages on the real published warehouse of the small demo company are tested with the
 shared `small_published_db` fixture (tests/conftest.py).
 
@@ -31,6 +33,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 
 AS_OF = dt.date(2026, 5, 15)
 FISCAL_YEAR = 2026
@@ -408,7 +414,7 @@ FIXTURE_CHECKS = [
         "failing_rows": 0,
     },
 ]
-SEED_DATASETS = Path(__file__).resolve().parents[2] / "dbt_project/seeds/source_datasets.csv"
+SEED_DATASETS = ROOT / "dbt_project/seeds/source_datasets.csv"
 
 
 def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
@@ -1423,13 +1429,47 @@ def build_fixture_warehouse(
     try:
         for schema in ("marts", "marts_restricted", "quarantine"):
             con.execute(f"create schema {schema}")
+        contracts = mart_contracts()
         for name, frame in tables.items():
-            con.register("frame", frame)
-            con.execute(f"create table {name} as select * from frame")
-            con.unregister("frame")
+            _create_table(con, name, frame, contracts.get(name.split(".")[1]))
     finally:
         con.close()
     return path
+
+
+def mart_contracts() -> dict[str, list[tuple[str, str]]]:
+    """Each mart's contract from the marts' YAML: (column, data type) in the declared order."""
+    contracts: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(MARTS_DIR.rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            contracts[model["name"]] = [
+                (column["name"], column["data_type"]) for column in model.get("columns", [])
+            ]
+    return contracts
+
+
+def _create_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    frame: pd.DataFrame,
+    contract: list[tuple[str, str]] | None,
+) -> None:
+    """`name` with the columns and types of its mart's contract, holding the frame's rows."""
+    con.register("frame", frame)
+    try:
+        if contract is None:
+            con.execute(f"create table {name} as select * from frame")
+            return
+        declared = {column for column, _ in contract}
+        unknown = [column for column in frame.columns if column not in declared]
+        if unknown:
+            raise ValueError(f"fixture table {name}: columns not in the mart's contract: {unknown}")
+        columns = ", ".join(f'"{column}" {data_type}' for column, data_type in contract)
+        con.execute(f"create table {name} ({columns})")
+        if len(frame.columns):
+            con.execute(f"insert into {name} by name select * from frame")
+    finally:
+        con.unregister("frame")
 
 
 def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:

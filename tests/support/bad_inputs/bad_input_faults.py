@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from bad_input_landing import BUMPED_MODSTAMP, Landing
+from tests.support.bad_inputs.bad_input_landing import BUMPED_MODSTAMP, Landing
 
 OPPORTUNITIES = "crm/Opportunity.csv"
 SPLITS = "crm/OpportunitySplit.csv"

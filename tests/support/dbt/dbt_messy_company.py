@@ -10,8 +10,9 @@ worked out by hand from these rows.
 from __future__ import annotations
 
 import duckdb
-from dbt_kpi_company import d, ts
-from dbt_raw_tables import create_raw_tables, insert_rows
+
+from tests.support.dbt.dbt_kpi_company import d, ts
+from tests.support.dbt.dbt_raw_tables import create_raw_tables, insert_rows
 
 AS_OF = "2026-04-10"
 FIRST_LOAD = ts("2026-04-10T06:00:00")

@@ -1,4 +1,4 @@
-"""The leadership digest and the managers' digests: render, then send over SMTP or write `.eml`.
+"""The leadership digest and the managers' digests, built as messages (sent by digest_delivery).
 
 A digest tells the overview page's story by email: where the quarter stands, successes,
 shortfalls, at-risk deals and forecast against quota, with charts as inline PNG images and a
@@ -13,23 +13,19 @@ in the order and words of `marts.coaching_priorities`.
 
 A company with no quota loaded gets digests led by bookings, win rate and pipeline, with no
 quota, attainment or pace; every digest names the systems that are missing and what they
-would add. Links point to `SPM_SITE_URL` (`Settings.site_url`); without it a digest names
+would add. Links point to the served site (`MailConfig.site_url`); without it a digest names
 the page to open instead of linking to a file on the machine that rendered it.
 """
 
 from __future__ import annotations
 
 import re
-import smtplib
-import socket
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from orchestration.settings import Settings
 from reports import charts
 from reports.addresses import address_problem, shown
 from reports.components import env
@@ -50,8 +46,9 @@ from reports.digest_parts import (
     trend_chart,
 )
 from reports.formatting import format_value
+from reports.mail_config import MailConfig
 from reports.page_format import Page, parse_page
-from reports.render import PUBLIC_SCHEMAS, output_path, safe_name
+from reports.render import PUBLIC_SCHEMAS, output_path
 from reports.site_config import PAGES_DIR, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Warehouse
 
@@ -119,22 +116,6 @@ class Digest:
         return message
 
 
-@dataclass
-class SendReport:
-    """What happened to every (digest, recipient): sent, failed with the reason, or written."""
-
-    sent: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)
-    eml_files: list[Path] = field(default_factory=list)
-    # (subject, recipient as shown, why): an address that cannot be used; the digest to the
-    # other recipients still goes out, and one with no usable recipient is skipped
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.skipped
-
-
 def _header(value: str) -> str:
     return re.sub(r"[\r\n]+", " ", value).strip()
 
@@ -155,9 +136,9 @@ class PageLink:
     name: str
 
 
-def _base_url(settings: Settings, site_url: str | None) -> str | None:
-    """The served site's base URL (`site_url`, else `SPM_SITE_URL`), or None: never a file."""
-    base = site_url or settings.site_url
+def _base_url(mail: MailConfig, site_url: str | None) -> str | None:
+    """The served site's base URL (`site_url`, else the configured one), or None: never a file."""
+    base = site_url or mail.site_url
     if not base or base.lower().startswith("file:"):
         return None
     return base.rstrip("/") + "/"
@@ -172,20 +153,20 @@ def _has_rows(result: object) -> bool:
 
 
 def render_digests(
-    published_db: Path, settings: Settings, *, site_url: str | None = None
+    published_db: Path, mail: MailConfig, *, site_url: str | None = None
 ) -> list[Digest]:
-    """The leadership digest (to `settings.email_to` and the company's manager, the CRO), one
+    """The leadership digest (to `mail.email_to` and the company's manager, the CRO), one
     digest per team manager and one per regional manager."""
     config = load_site_config()
-    base = _base_url(settings, site_url)
-    currency = settings.corporate_currency
+    base = _base_url(mail, site_url)
+    currency = mail.corporate_currency
     index = parse_page((PAGES_DIR / "index.md").read_text(encoding="utf-8"), "index.md")
     team_page_path = "teams/[team_id].md"
     team_page = parse_page((PAGES_DIR / team_page_path).read_text(encoding="utf-8"), team_page_path)
     region_page = parse_page((PAGES_DIR / REGION_PAGE).read_text(encoding="utf-8"), REGION_PAGE)
     warehouse = Warehouse(published_db)
     try:
-        leadership = _leadership(index, warehouse, config.pending_marts, settings, base, currency)
+        leadership = _leadership(index, warehouse, config.pending_marts, mail, base, currency)
         for company in _managed_teams(warehouse, "company"):  # the CRO reads the company's
             for email in company["emails"]:
                 if email not in leadership.recipients:
@@ -222,7 +203,7 @@ def _managed_teams(warehouse: Warehouse, level: str = "team") -> list[dict]:
     return list(teams.values())
 
 
-def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
+def _leadership(page, warehouse, pending, mail, base, currency) -> Digest:
     r = _results(page, warehouse, {}, pending)
     quarter = first(r["current_periods"], "quarter") or "this quarter"
     attainment = first(r["company_quarter"], "attainment")
@@ -394,7 +375,7 @@ def _leadership(page, warehouse, pending, settings, base, currency) -> Digest:
     return _digest(
         "leadership",
         subject,
-        tuple(settings.email_to),
+        tuple(mail.email_to),
         "Leadership digest",
         str(quarter),
         headline,
@@ -578,14 +559,14 @@ def _plain(text: str) -> str:
 
 
 def render_delayed_notice(
-    settings: Settings,
+    mail: MailConfig,
     failed_checks: Sequence[str],
     *,
     run_id: str | None = None,
     site_url: str | None = None,
 ) -> Digest:
     """The short note sent instead of the digest when the last run did not publish."""
-    base = _base_url(settings, site_url)
+    base = _base_url(mail, site_url)
     context = {
         "checks": list(failed_checks),
         "run_id": run_id,
@@ -596,139 +577,7 @@ def render_delayed_notice(
     return Digest(
         "delayed",
         "Sales performance numbers delayed: checks failed",
-        tuple(settings.email_to),
+        tuple(mail.email_to),
         html,
         text,
     )
-
-
-# --- delivery ---------------------------------------------------------------------------------
-
-_TRANSIENT = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    ConnectionError,
-    socket.timeout,
-    TimeoutError,
-)
-
-
-def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, _TRANSIENT):
-        return True
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, OSError)
-
-
-def send_digests(
-    digests: Sequence[Digest],
-    settings: Settings,
-    eml_dir: Path | None = None,
-    *,
-    retries: int = 3,
-    backoff_seconds: float = 2.0,
-) -> SendReport:
-    """Send every digest to each of its recipients, or write `.eml` files.
-
-    `.eml` files are written when `eml_dir` is given or no SMTP host is configured (then to
-    `<warehouse_dir>/outbox`). Over SMTP each recipient is its own transaction, so one bad
-    address does not stop the others; transient failures are retried with exponential
-    back-off, permanent ones (5xx) are reported at once.
-    """
-    sender = settings.email_from or "spm-reports@localhost"
-    report = SendReport()
-    if eml_dir is not None or not settings.smtp_host:
-        target = eml_dir or settings.warehouse_dir / "outbox"
-        target.mkdir(parents=True, exist_ok=True)
-        written: set[str] = set()
-        for digest in digests:
-            good, refused = digest.addressable()
-            report.skipped.extend((digest.subject, shown_, why) for shown_, why in refused)
-            if refused and not good:
-                continue
-            stem = safe_name(f"{digest.kind}-{digest.team_id or 'company'}")
-            name, n = stem + ".eml", 1
-            while name in written:  # never let one digest overwrite another
-                n += 1
-                name = f"{stem}-{n}.eml"
-            written.add(name)
-            path = target / name
-            path.write_bytes(digest.to_message(sender, good or None).as_bytes())
-            report.eml_files.append(path)
-        return report
-    connection: smtplib.SMTP | None = None
-    try:
-        for digest in digests:
-            if not digest.recipients:
-                report.failed.append((digest.subject, "", "no recipients (set SPM_EMAIL_TO)"))
-            good, refused = digest.addressable()
-            report.skipped.extend((digest.subject, shown_, why) for shown_, why in refused)
-            for recipient in good:
-                message = digest.to_message(sender, [recipient])
-                for attempt in range(retries + 1):
-                    try:
-                        if connection is None:
-                            connection = _connect(settings)
-                        connection.send_message(message, from_addr=sender, to_addrs=[recipient])
-                        report.sent.append((digest.subject, recipient))
-                        break
-                    except (smtplib.SMTPException, OSError) as exc:
-                        if not isinstance(exc, smtplib.SMTPRecipientsRefused):
-                            connection = _close(connection)
-                        else:
-                            connection = _reset(connection)
-                        if not _is_transient(exc) or attempt == retries:
-                            report.failed.append((digest.subject, recipient, _reason(exc)))
-                            break
-                        time.sleep(backoff_seconds * (2**attempt))
-    finally:
-        _close(connection)
-    return report
-
-
-def _connect(settings: Settings) -> smtplib.SMTP:
-    connection = smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=30)
-    connection.ehlo()
-    if settings.smtp_starttls and connection.has_extn("starttls"):
-        connection.starttls()
-        connection.ehlo()
-    elif settings.smtp_starttls and settings.smtp_user:
-        connection.close()
-        raise smtplib.SMTPNotSupportedError(
-            f"{settings.smtp_host}:{settings.smtp_port} offers no STARTTLS; refusing to send "
-            "the password in clear (set SPM_SMTP_STARTTLS=false to allow it)"
-        )
-    if settings.smtp_user:
-        connection.login(settings.smtp_user, settings.smtp_password or "")
-    return connection
-
-
-def _reset(connection: smtplib.SMTP | None) -> smtplib.SMTP | None:
-    """After a refused recipient, clear the transaction; a broken connection is dropped."""
-    if connection is None:
-        return None
-    try:
-        connection.rset()
-    except (smtplib.SMTPException, OSError):
-        return _close(connection)
-    return connection
-
-
-def _close(connection: smtplib.SMTP | None) -> None:
-    if connection is not None:
-        try:
-            connection.quit()
-        except (smtplib.SMTPException, OSError):
-            connection.close()
-    return None
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(
-            f"{code} {msg.decode(errors='replace')}" for code, msg in exc.recipients.values()
-        )
-    return f"{type(exc).__name__}: {exc}"

@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bad_input_landing import Landing
+from tests.support.bad_inputs.bad_input_landing import Landing
 
 OUTCOMES = ("error", "quarantine", "blocking", "warning", "accepted")
 

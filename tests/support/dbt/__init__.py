@@ -1,0 +1,1 @@
+"""Helpers of the dbt tests, importable as `tests.support.dbt.<module>`."""

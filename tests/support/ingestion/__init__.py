@@ -1,0 +1,1 @@
+"""Helpers of the ingestion tests, importable as `tests.support.ingestion.<module>`."""

@@ -1,0 +1,1 @@
+"""Helpers of the reports tests, importable as `tests.support.reports.<module>`."""
