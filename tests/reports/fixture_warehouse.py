@@ -411,6 +411,85 @@ FIXTURE_CHECKS = [
 SEED_DATASETS = Path(__file__).resolve().parents[2] / "dbt_project/seeds/source_datasets.csv"
 
 
+def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
+    """team_pacing as the dbt mart builds it: rep_pacing summed per team, region and company."""
+    columns = [
+        "team_pacing_id", "team_id", "team_name", "hierarchy_level", "parent_team_id",
+        "region_id", "company_id", "period_type", "fiscal_period", "fiscal_year",
+        "period_start", "period_end", "as_of_date", "selling_days_in_period",
+        "selling_days_elapsed", "selling_days_remaining", "quota_amount",
+        "bookings_to_date_amount", "expected_to_date_amount", "pace_gap_amount",
+        "pace_attainment", "required_run_rate_amount", "on_pace", "counted_rep_count",
+        "behind_pace_rep_count", "at_quota_rep_count", "team_count", "behind_pace_team_count",
+        "at_quota_team_count",
+    ]  # fmt: skip
+    if pacing.empty:
+        return pd.DataFrame(columns=columns)
+    teams = dim_team.set_index("team_id")
+    region_of = teams.region_id.to_dict()
+    team_behind: dict[tuple[str, str], bool] = {}
+    team_at_quota: dict[tuple[str, str], bool] = {}
+    for (team_id, fiscal_period), rows in pacing.groupby(["team_id", "fiscal_period"]):
+        booked, expected = rows.bookings_to_date_amount.sum(), rows.expected_to_date_amount.sum()
+        quota = rows.quota_amount.sum()
+        team_behind[(team_id, fiscal_period)] = bool(booked < expected)
+        team_at_quota[(team_id, fiscal_period)] = bool(quota > 0 and booked >= quota)
+    out = []
+    for node_id, node in teams.iterrows():
+        level = node.hierarchy_level
+        for fiscal_period, rows in pacing.groupby("fiscal_period"):
+            if level == "team":
+                rows = rows[rows.team_id == node_id]
+            elif level == "region":
+                rows = rows[rows.team_id.map(region_of) == node_id]
+            if rows.empty:
+                continue
+            first = rows.iloc[0]
+            booked = round(float(rows.bookings_to_date_amount.sum()), 2)
+            expected = round(float(rows.expected_to_date_amount.sum()), 2)
+            remaining = int(rows.selling_days_remaining.max())
+            short = (rows.quota_amount - rows.bookings_to_date_amount).clip(lower=0)
+            shortfall = float(short.sum())
+            counted = rows[rows.is_counted_in_attainment.astype(bool)]
+            node_teams = [(t, fiscal_period) for t in rows.team_id.unique()]
+            out.append(
+                {
+                    "team_pacing_id": f"{node_id}|{first.period_type}|{fiscal_period}",
+                    "team_id": node_id,
+                    "team_name": node.team_name,
+                    "hierarchy_level": level,
+                    "parent_team_id": node.parent_team_id,
+                    "region_id": node.region_id,
+                    "company_id": COMPANY[0],
+                    "period_type": first.period_type,
+                    "fiscal_period": fiscal_period,
+                    "fiscal_year": FISCAL_YEAR,
+                    "period_start": first.period_start,
+                    "period_end": first.period_end,
+                    "as_of_date": AS_OF,
+                    "selling_days_in_period": int(first.selling_days_in_period),
+                    "selling_days_elapsed": int(first.selling_days_elapsed),
+                    "selling_days_remaining": remaining,
+                    "quota_amount": round(float(rows.quota_amount.sum()), 2),
+                    "bookings_to_date_amount": booked,
+                    "expected_to_date_amount": expected,
+                    "pace_gap_amount": round(booked - expected, 2),
+                    "pace_attainment": booked / expected if expected else None,
+                    "required_run_rate_amount": round(shortfall / remaining, 2)
+                    if remaining
+                    else None,
+                    "on_pace": booked >= expected,
+                    "counted_rep_count": len(counted),
+                    "behind_pace_rep_count": int((~counted.on_pace.astype(bool)).sum()),
+                    "at_quota_rep_count": int((counted.attainment_to_date >= 1).sum()),
+                    "team_count": len(node_teams),
+                    "behind_pace_team_count": sum(team_behind[key] for key in node_teams),
+                    "at_quota_team_count": sum(team_at_quota[key] for key in node_teams),
+                }
+            )
+    return pd.DataFrame(out, columns=columns)
+
+
 def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
     """`marts.source_coverage`: every dataset the product knows, loaded or not, and its cost."""
     seed = pd.read_csv(SEED_DATASETS, dtype=str, keep_default_na=False)
@@ -813,6 +892,7 @@ def build_fixture_warehouse(
     tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
     if not quotas:
         tables["marts.rep_pacing"] = tables["marts.rep_pacing"].iloc[0:0]
+    tables["marts.team_pacing"] = _team_pacing(tables["marts.rep_pacing"], dim_team)
 
     # --- leaderboard and badges ---------------------------------------------------------------
     tables["marts.leaderboard"] = _leaderboard(perf, quotas)
