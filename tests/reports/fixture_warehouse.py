@@ -393,6 +393,21 @@ FIXTURE_CHECKS = [
         "passed": False,
         "failing_rows": 3,
     },
+    {  # a Great Expectations check: the run report carries its rule, finding and rows
+        "name": "opportunity__owner_id_not_null",
+        "asset": "crm/opportunity",
+        "severity": "warn",
+        "passed": False,
+        "failing_rows": 2,
+        "rule": "Owner id is never null.",
+        "message": "2 of 240 rows have no owner_id",
+        "sample": [
+            {"id": "006000000000777AAA", "owner_id": None},
+            {"id": "006000000000778AAA", "owner_id": None},
+        ],
+        "rows_text": "id 006000000000777AAA, owner_id (empty); "
+        "id 006000000000778AAA, owner_id (empty)",
+    },
     {
         "name": "amount_outlier_for_team",
         "asset": "fct_opportunities",
