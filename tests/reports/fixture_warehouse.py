@@ -505,6 +505,57 @@ def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
+def _forecast_summaries(accuracy: pd.DataFrame, projections: list[dict]) -> dict:
+    """forecast_submitter_scores, forecast_weekly_accuracy and forecast_range_coverage as the
+    dbt marts build them from forecast_accuracy and forecast_projection (one range method)."""
+    scores = (
+        accuracy.groupby(["submitter_id", "submitter_role", "team_id"], as_index=False)
+        .agg(
+            submitter_name=("submitter_name", "first"),
+            team_name=("team_name", "first"),
+            scored_call_count=("commit_accuracy", "count"),
+            commit_accuracy=("commit_accuracy", "mean"),
+            commit_bias=("commit_bias", "mean"),
+            trailing_accuracy=("trailing_accuracy", "last"),
+        )
+        .assign(as_of_date=AS_OF)
+    )
+    scores.insert(
+        0,
+        "submitter_score_id",
+        scores.submitter_id + "|" + scores.submitter_role + "|" + scores.team_id,
+    )
+    weekly = (
+        accuracy.groupby(["submitter_role", "week_of_period"], as_index=False)
+        .agg(
+            scored_call_count=("commit_accuracy", "count"),
+            commit_accuracy=("commit_accuracy", "mean"),
+        )
+        .assign(as_of_date=AS_OF)
+    )
+    weekly.insert(
+        0, "weekly_accuracy_id", weekly.submitter_role + "|" + weekly.week_of_period.astype(str)
+    )
+    backtest = [row for row in projections if row["projection_type"] == "backtest"]
+    within = sum(1 for row in backtest if row["is_actual_within_range"])
+    coverage = pd.DataFrame(
+        [
+            {
+                "range_method": "backtest_calibrated",
+                "backtest_projection_count": len(backtest),
+                "within_range_count": within,
+                "share_within_range": within / len(backtest) if backtest else None,
+                "as_of_date": AS_OF,
+            }
+        ]
+    )
+    return {
+        "marts.forecast_submitter_scores": scores,
+        "marts.forecast_weekly_accuracy": weekly,
+        "marts.forecast_range_coverage": coverage,
+    }
+
+
 def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
     """`marts.source_coverage`: every dataset the product knows, loaded or not, and its cost."""
     seed = pd.read_csv(SEED_DATASETS, dtype=str, keep_default_na=False)
@@ -1326,6 +1377,7 @@ def build_fixture_warehouse(
                 }
             )
     tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
+    tables.update(_forecast_summaries(tables["marts.forecast_accuracy"], fp_rows))
     tables["marts.forecast_calls"] = _forecast_calls(
         tables["marts.fct_forecast_submissions"],
         people,
