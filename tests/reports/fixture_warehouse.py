@@ -957,7 +957,11 @@ def build_fixture_warehouse(
             )
     tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
     if not quotas:
-        tables["marts.rep_pacing"] = tables["marts.rep_pacing"].iloc[0:0]
+        # Empty, but with its dates typed as dates (an empty column of objects would be INTEGER).
+        empty = tables["marts.rep_pacing"].iloc[0:0].copy()
+        for column in ("period_start", "period_end", "as_of_date", "left_on"):
+            empty[column] = pd.to_datetime(empty[column])
+        tables["marts.rep_pacing"] = empty
     tables["marts.team_pacing"] = _team_pacing(tables["marts.rep_pacing"], dim_team)
 
     # --- leaderboard and badges ---------------------------------------------------------------
