@@ -7,8 +7,10 @@ the published file as `marts.run_reports`, so the data-quality page shows the la
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,7 @@ def facts_from_events(events: Iterable[dg.EventLogEntry]) -> dict[str, Any]:
                 rows_loaded[mat.asset_key.to_user_string()] = int(value.value)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             ev = event.event_specific_data
+            sample = _sample(ev.metadata)
             checks.append(
                 {
                     "name": ev.check_name,
@@ -94,6 +97,10 @@ def facts_from_events(events: Iterable[dg.EventLogEntry]) -> dict[str, Any]:
                     "severity": ev.severity.value.lower(),
                     "passed": bool(ev.passed),
                     "failing_rows": _failing_rows(ev.metadata),
+                    "rule": rule_sentence(ev.check_name),
+                    "message": _text(ev.metadata, "message"),
+                    "sample": sample,
+                    "rows_text": rows_text(sample),
                 }
             )
         elif event.event_type == dg.DagsterEventType.STEP_START and event.step_key:
@@ -104,6 +111,52 @@ def facts_from_events(events: Iterable[dg.EventLogEntry]) -> dict[str, Any]:
         ):
             durations[event.step_key] = round(entry.timestamp - step_started[event.step_key], 2)
     return {"rows_loaded": rows_loaded, "checks": checks, "durations": durations}
+
+
+@functools.cache
+def _rule_descriptions() -> dict[str, str]:
+    from data_quality import all_checks  # no Great Expectations import: only the specs
+
+    return {spec.name: spec.description for spec in all_checks()}
+
+
+def rule_sentence(check_name: str) -> str | None:
+    """What a check demands, as a sentence for the data-quality page; None when unknown.
+
+    A Great Expectations check's description opens with the rule and then says why
+    ("`owner_id` is never null: dbt quarantines ..."): the rule part, without code marks.
+    """
+    description = _rule_descriptions().get(check_name)
+    if not description:
+        return None
+    rule = description.split(": ", 1)[0].strip().rstrip(".")
+    rule = re.sub(r"`([^`]*)`", lambda code: code.group(1).replace("_", " "), rule)
+    return rule[:1].upper() + rule[1:] + "."
+
+
+def _text(metadata: Mapping[str, Any], key: str) -> str | None:
+    value = metadata.get(key)
+    text = getattr(value, "value", value)
+    return str(text) if text else None
+
+
+def _sample(metadata: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Up to five rows that broke the check (identifying columns and the values read)."""
+    value = metadata.get("sample")
+    rows = getattr(value, "value", value)
+    if not isinstance(rows, list):
+        return []
+    return [row for row in rows[:5] if isinstance(row, dict)]
+
+
+def rows_text(sample: list[dict[str, Any]]) -> str | None:
+    """Sample rows in words: `id 006..., owner_id (empty); id 007..., owner_id (empty)`."""
+    if not sample:
+        return None
+    return "; ".join(
+        ", ".join(f"{key} {'(empty)' if value is None else value}" for key, value in row.items())
+        for row in sample
+    )
 
 
 def _failing_rows(metadata: Mapping[str, Any]) -> int | None:

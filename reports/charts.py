@@ -20,7 +20,15 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from reports.formatting import COMPACT, GAP, compact_money, d3_format, format_value, infer_format
+from reports.formatting import (
+    COMPACT,
+    GAP,
+    compact_money,
+    currency_symbol,
+    d3_format,
+    format_value,
+    infer_format,
+)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -42,6 +50,23 @@ def label(column: str) -> str:
     """A column name as a reader would say it: `bookings_amount` -> `Bookings`."""
     words = column.removesuffix("_amount").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def money_label_expr(currency: str) -> str:
+    """A Vega expression that labels a money axis as the tables do: $0, $950, $4.5k, $950k, $2.8M.
+
+    d3's SI format would say "$0.2M" on one chart and "200k" on the next, and knows only the
+    dollar sign; this reads like `compact_money` in any currency.
+    """
+    symbol = currency_symbol(currency).replace("\\", "\\\\").replace("'", "\\'")
+    size = "abs(datum.value)"
+    body = (
+        f"{size} >= 999500 ? format({size} / 1e6, ',.1f') + 'M'"
+        f" : {size} >= 9999.5 ? format({size} / 1e3, ',.0f') + 'k'"
+        f" : {size} >= 999.5 ? format({size} / 1e3, ',.1f') + 'k'"
+        f" : format({size}, ',.0f')"
+    )
+    return f"(datum.value < 0 ? '-' : '') + '{symbol}' + ({body})"
 
 
 def _field_type(series: pd.Series, continuous_numbers: bool) -> str:
@@ -101,6 +126,9 @@ def chart_spec(
     if x_title is None:
         x_title = "" if x == "measure" else label(x)
     axis_format = d3_format(fmt, currency) if fmt and fmt != "id" else None
+    value_axis = alt.Axis(format=axis_format) if axis_format else alt.Axis()
+    if is_money:
+        value_axis = alt.Axis(labelExpr=money_label_expr(currency))
     x_type = _field_type(data[x], continuous_numbers=kind == "line")
     whole = x_type == "quantitative" and pd.api.types.is_integer_dtype(data[x])
     x_axis = alt.Axis(tickMinStep=1, format="d") if whole else alt.Axis(labelAngle=-40)
@@ -109,7 +137,7 @@ def chart_spec(
         value_field,
         type="quantitative",
         title=y_title,
-        axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
+        axis=value_axis,
         stack=None if kind == "line" or grouped else "zero",
     )
     tooltip = [
@@ -128,7 +156,7 @@ def chart_spec(
                     value_field,
                     type="quantitative",
                     title=y_title,
-                    axis=alt.Axis(format=axis_format) if axis_format else alt.Axis(),
+                    axis=value_axis,
                 ),
                 alt.Y(x, type=x_type, sort=None, title=x_title),
             )

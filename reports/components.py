@@ -24,6 +24,9 @@ from reports.sql_engine import QueryResult, Unavailable
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_TABLE_ROWS = 500
+# Chart text on pages, in the SVG's own pixels: a phone shows a chart at about 600 px of its
+# ~700 (scrolling inside its box), so labels drawn at 13 px still read at 11 px there.
+SITE_LABEL_SIZE = 13
 
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -255,6 +258,7 @@ def _chart(kind: str) -> Callable[[Component, QueryResult, RenderContext], str]:
                 swap_xy=_text(component, "swapXY") == "true",
                 grouped=_text(component, "type") == "grouped",
                 currency=ctx.currency,
+                label_size=SITE_LABEL_SIZE,
             )
         except Exception as exc:  # altair/vl-convert errors name the field: keep them
             raise PageBuildError(

@@ -71,7 +71,7 @@
     });
   }
 
-  var PERIOD_NAMES = { quarter: "This quarter", "previous-quarter": "Previous quarter", year: "This year" };
+  var PERIOD_NAMES = { month: "This month", quarter: "This quarter", "previous-quarter": "Previous quarter", year: "This year" };
 
   function periodSelector(state) {
     var sections = Array.prototype.slice.call(document.querySelectorAll("section[data-period]"));

@@ -287,6 +287,8 @@ MARTS_OF_OPTIONAL_SYSTEMS = (
     "marts.fct_activities",
     "marts.fct_forecast_submissions",
     "marts.forecast_accuracy",
+    "marts.forecast_submitter_scores",
+    "marts.forecast_weekly_accuracy",
     "marts.forecast_calls",
     "marts_restricted.forecast_tendencies",
     "marts_restricted.dim_comp_plan",

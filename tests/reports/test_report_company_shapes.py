@@ -296,11 +296,17 @@ def test_data_quality_lists_every_warning_with_its_rows(public_site, fixture_mod
     rows = page.tables["Every warning, with the rows that broke it"]
     warned = [c for c in fixture_module.FIXTURE_CHECKS if c["severity"] == "warn"]
     assert len(rows) == len(warned)
-    shown = {row[3]: (row[0], int(row[2])) for row in rows}
+    shown = {row[5]: (row[0], int(row[2]), row[3], row[4]) for row in rows}
     for check in warned:
-        words, failing = shown[check["name"]]
+        words, failing, found, sample = shown[check["name"]]
         assert failing == check["failing_rows"]
-        assert "_" not in words and words.lower() == check["name"].replace("_", " ")
+        if check.get("rule"):  # the rule as a sentence, what was found and the rows
+            assert words == check["rule"]
+            assert found == check["message"]
+            for row in check["sample"]:
+                assert row["id"] in sample
+        else:  # a check that does not describe itself is named in words
+            assert "_" not in words and words.lower() == check["name"].replace("_", " ")
     assert "Negative amount" in page.visible and "negative_amount" not in page.visible
 
 

@@ -68,3 +68,25 @@ def test_any_other_currency_shows_its_code():
 def test_unknown_format_is_an_error():
     with pytest.raises(FormatError, match="unknown format 'dollars'"):
         format_value(1.0, "dollars")
+
+
+@pytest.mark.parametrize(
+    ("currency", "expected", "never"),
+    [
+        ("USD", {"$0", "$200k", "$400k", "$1.0M", "$1.2M"}, {"$0M", "$0.2M", "200k"}),
+        ("EUR", {"€0", "€200k", "€1.2M"}, {"$200k", "200k"}),
+    ],
+)
+def test_money_axes_read_like_the_tables(currency, expected, never):
+    """Chart axes say $200k and $1.2M as the tables do, never d3's "$0.2M" or a bare "200k"."""
+    import re
+
+    import pandas as pd
+
+    from reports.charts import chart_spec, to_svg
+
+    frame = pd.DataFrame({"measure": ["Quota", "Closed"], "amount": [1_250_000.0, 610_000.0]})
+    svg = to_svg(chart_spec("bar", frame, "measure", ["amount"], swap_xy=True, currency=currency))
+    labels = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    assert expected <= labels, labels
+    assert not (never & labels), labels

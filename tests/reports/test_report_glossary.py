@@ -51,3 +51,23 @@ def test_public_glossary_names_no_restricted_mart(public_site, restricted_site):
     restricted = (restricted_site.out_dir / "glossary.html").read_text(encoding="utf-8")
     assert "pay_for_performance" not in public and "marts_restricted" not in public
     assert "marts_restricted.pay_for_performance" in restricted
+
+
+def test_every_figure_on_the_main_pages_is_defined_in_the_glossary(public_site):
+    """A reader can look up every number the overview, team and rep pages show."""
+    site = public_site.out_dir
+    glossary = (site / "glossary.html").read_text(encoding="utf-8")
+    defined = set(re.findall(r"<tr><td><code>(\w+)</code></td><td>[^<]+</td></tr>", glossary))
+    renamed = {"commit_amount", "best_case_amount", "amount"}  # call_amount, opportunity_amount
+    pages = [site / "index.html", *sorted((site / "teams").glob("*.html"))[:2]]
+    pages += sorted((site / "reps").glob("*.html"))[:2]
+    shown: set[str] = set()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        shown.update(re.findall(r'class="big-value" data-column="(\w+)"', html))
+        for table in re.findall(r"<thead>(.*?)</thead>", html, re.S):
+            shown.update(re.findall(r'data-column="(\w+)"', table))
+    numeric = {c for c in shown if not c.endswith(("_name", "_text", "_date", "_link", "_id"))}
+    assert len(numeric) > 15
+    undefined = sorted(numeric - defined - renamed)
+    assert undefined == [], f"figures with no definition in the glossary: {undefined}"

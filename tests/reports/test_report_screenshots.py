@@ -44,7 +44,12 @@ def png_pixels(data: bytes) -> tuple[int, int, bytes]:
 
 
 def open_in_chromium(
-    page: Path, shot: Path, profile: Path, width: int = 1280, fragment: str = ""
+    page: Path,
+    shot: Path,
+    profile: Path,
+    width: int = 1280,
+    fragment: str = "",
+    extra: list[str] | None = None,
 ) -> tuple[str, str]:
     """Load `page` from disk (with `#fragment`); return the rendered DOM and Chromium's log."""
     command = [
@@ -64,6 +69,7 @@ def open_in_chromium(
         "--virtual-time-budget=3000",
         f"--screenshot={shot}",
         "--dump-dom",
+        *(extra or []),
         page.as_uri() + (f"#{fragment}" if fragment else ""),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
@@ -71,8 +77,53 @@ def open_in_chromium(
     return done.stdout, done.stderr
 
 
+# Headless Chromium never lays a window out narrower than this, whatever --window-size says.
+MIN_WINDOW = 500
+
+
+def open_framed(page: Path, shot: Path, profile: Path, width: int) -> tuple[int, int]:
+    """Screenshot `page` laid out `width` px wide; return its scroll width and client width.
+
+    Headless Chromium lays out at least 500 px wide, so a phone width is drawn in an iframe
+    of that width: a harness page beside `page` (so the page's assets resolve) holds it and
+    writes the framed page's widths into its own DOM, which `--dump-dom` reads back.
+    """
+    harness = page.with_name(page.stem + ".framed.htm")
+    harness.write_text(
+        '<!doctype html><html><body style="margin:0;background:#fff">'
+        f'<iframe id="framed" src="{page.name}" style="display:block;border:0;'
+        f'width:{width}px;height:2000px"></iframe><script>'
+        "document.getElementById('framed').addEventListener('load', function () {"
+        " var root = this.contentDocument.documentElement; setTimeout(function () {"
+        " document.body.setAttribute('data-widths', root.scrollWidth + 'x' + root.clientWidth);"
+        " }, 0); });</script></body></html>",
+        encoding="utf-8",
+    )
+    try:
+        dom, _ = open_in_chromium(
+            harness,
+            shot,
+            profile,
+            width=max(width, MIN_WINDOW),
+            extra=["--allow-file-access-from-files"],
+        )
+    finally:
+        harness.unlink()
+    match = re.search(r'data-widths="(\d+)x(\d+)"', dom)
+    assert match, "the width probe did not run"
+    return int(match.group(1)), int(match.group(2))
+
+
 def console_errors(log: str) -> list[str]:
     return [line for line in log.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+def test_the_width_probe_sees_an_overflowing_page(tmp_path):
+    """The probe itself: a page wider than the window is measured as such."""
+    page = tmp_path / "wide.html"
+    page.write_text("<html><body><div style='width: 900px'>wide</div></body></html>")
+    scroll_width, client_width = open_framed(page, tmp_path / "w.png", tmp_path / "profile", 390)
+    assert client_width == 390 and scroll_width > client_width
 
 
 def test_chromium_reports_console_errors(tmp_path):
@@ -105,14 +156,22 @@ def test_pages_render_in_chromium(which, width, public_site, report_warehouse, t
     shot = ARTIFACTS / f"{which}-{width}.png"
     shot.unlink(missing_ok=True)
     dom, log = open_in_chromium(
-        public_site.out_dir / relative, shot, tmp_path / "profile", width=width
+        public_site.out_dir / relative, tmp_path / "direct.png", tmp_path / "profile", width=width
     )
     assert console_errors(log) == []
     assert dom.count("<svg") >= 1, "no chart was drawn"
     assert "<rect" in dom or "<path" in dom
     assert 'class="enhanced' in dom, "site.js did not run"
+    scroll_width, client_width = open_framed(
+        public_site.out_dir / relative, shot, tmp_path / "framed", width
+    )
+    assert client_width == width
+    assert scroll_width <= client_width, (
+        f"{relative} is {scroll_width} px wide in a {client_width} px window: "
+        "something overflows the page instead of scrolling inside its box"
+    )
     shot_width, height, pixels = png_pixels(shot.read_bytes())
-    assert (shot_width, height) == (width, 2000)
+    assert (shot_width, height) == (max(width, MIN_WINDOW), 2000)
     assert len(set(pixels)) > 40, "the screenshot is blank"
 
 
@@ -161,3 +220,34 @@ def test_sort_control_reorders_a_table(public_site, tmp_path):
     assert console_errors(log) == []
     assert _column_values(dom, title, "bookings_amount") == sorted(served)
     assert 'aria-sort="ascending"' in dom and 'class="sort"' in dom
+
+
+@pytest.mark.parametrize("which", ["teams/[team_id].md", "regions/[region_id].md"])
+def test_team_and_region_pages_have_the_period_selector(
+    which, public_site, report_warehouse, tmp_path
+):
+    import duckdb
+
+    level = "team" if which.startswith("teams") else "region"
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    node = con.execute(
+        "select min(team_id) from marts.dim_team where hierarchy_level = ?", [level]
+    ).fetchone()[0]
+    previous = con.execute(
+        "select fiscal_period from marts.team_performance where team_id = ?"
+        " and period_type = 'quarter' and period_end < (select min(period_start)"
+        " from marts.team_performance where team_id = ? and period_type = 'quarter'"
+        " and is_current_period) order by period_start desc limit 1",
+        [node, node],
+    ).fetchone()[0]
+    con.close()
+    page = public_site.out_dir / output_path(which, node)
+    served = page.read_text(encoding="utf-8")
+    assert _sections(served) == {"quarter": False, "previous-quarter": False, "year": False}
+    assert "Previous quarter: " in served and previous in served
+    dom, log = open_in_chromium(
+        page, tmp_path / "p.png", tmp_path / "profile", fragment="period=previous-quarter"
+    )
+    assert console_errors(log) == []
+    assert _sections(dom) == {"quarter": True, "previous-quarter": False, "year": True}
+    assert 'aria-pressed="true">Previous quarter<' in dom

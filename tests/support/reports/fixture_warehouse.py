@@ -399,6 +399,21 @@ FIXTURE_CHECKS = [
         "passed": False,
         "failing_rows": 3,
     },
+    {  # a Great Expectations check: the run report carries its rule, finding and rows
+        "name": "opportunity__owner_id_not_null",
+        "asset": "crm/opportunity",
+        "severity": "warn",
+        "passed": False,
+        "failing_rows": 2,
+        "rule": "Owner id is never null.",
+        "message": "2 of 240 rows have no owner_id",
+        "sample": [
+            {"id": "006000000000777AAA", "owner_id": None},
+            {"id": "006000000000778AAA", "owner_id": None},
+        ],
+        "rows_text": "id 006000000000777AAA, owner_id (empty); "
+        "id 006000000000778AAA, owner_id (empty)",
+    },
     {
         "name": "amount_outlier_for_team",
         "asset": "fct_opportunities",
@@ -415,6 +430,136 @@ FIXTURE_CHECKS = [
     },
 ]
 SEED_DATASETS = ROOT / "dbt_project/seeds/source_datasets.csv"
+
+
+def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
+    """team_pacing as the dbt mart builds it: rep_pacing summed per team, region and company."""
+    columns = [
+        "team_pacing_id", "team_id", "team_name", "hierarchy_level", "parent_team_id",
+        "region_id", "company_id", "period_type", "fiscal_period", "fiscal_year",
+        "period_start", "period_end", "as_of_date", "selling_days_in_period",
+        "selling_days_elapsed", "selling_days_remaining", "quota_amount",
+        "bookings_to_date_amount", "expected_to_date_amount", "pace_gap_amount",
+        "pace_attainment", "required_run_rate_amount", "on_pace", "counted_rep_count",
+        "behind_pace_rep_count", "at_quota_rep_count", "team_count", "behind_pace_team_count",
+        "at_quota_team_count",
+    ]  # fmt: skip
+    if pacing.empty:
+        return pd.DataFrame(columns=columns)
+    teams = dim_team.set_index("team_id")
+    region_of = teams.region_id.to_dict()
+    team_behind: dict[tuple[str, str], bool] = {}
+    team_at_quota: dict[tuple[str, str], bool] = {}
+    for (team_id, fiscal_period), rows in pacing.groupby(["team_id", "fiscal_period"]):
+        booked, expected = rows.bookings_to_date_amount.sum(), rows.expected_to_date_amount.sum()
+        quota = rows.quota_amount.sum()
+        team_behind[(team_id, fiscal_period)] = bool(booked < expected)
+        team_at_quota[(team_id, fiscal_period)] = bool(quota > 0 and booked >= quota)
+    out = []
+    for node_id, node in teams.iterrows():
+        level = node.hierarchy_level
+        for fiscal_period, rows in pacing.groupby("fiscal_period"):
+            if level == "team":
+                rows = rows[rows.team_id == node_id]
+            elif level == "region":
+                rows = rows[rows.team_id.map(region_of) == node_id]
+            if rows.empty:
+                continue
+            first = rows.iloc[0]
+            booked = round(float(rows.bookings_to_date_amount.sum()), 2)
+            expected = round(float(rows.expected_to_date_amount.sum()), 2)
+            remaining = int(rows.selling_days_remaining.max())
+            short = (rows.quota_amount - rows.bookings_to_date_amount).clip(lower=0)
+            shortfall = float(short.sum())
+            counted = rows[rows.is_counted_in_attainment.astype(bool)]
+            node_teams = [(t, fiscal_period) for t in rows.team_id.unique()]
+            out.append(
+                {
+                    "team_pacing_id": f"{node_id}|{first.period_type}|{fiscal_period}",
+                    "team_id": node_id,
+                    "team_name": node.team_name,
+                    "hierarchy_level": level,
+                    "parent_team_id": node.parent_team_id,
+                    "region_id": node.region_id,
+                    "company_id": COMPANY[0],
+                    "period_type": first.period_type,
+                    "fiscal_period": fiscal_period,
+                    "fiscal_year": FISCAL_YEAR,
+                    "period_start": first.period_start,
+                    "period_end": first.period_end,
+                    "as_of_date": AS_OF,
+                    "selling_days_in_period": int(first.selling_days_in_period),
+                    "selling_days_elapsed": int(first.selling_days_elapsed),
+                    "selling_days_remaining": remaining,
+                    "quota_amount": round(float(rows.quota_amount.sum()), 2),
+                    "bookings_to_date_amount": booked,
+                    "expected_to_date_amount": expected,
+                    "pace_gap_amount": round(booked - expected, 2),
+                    "pace_attainment": booked / expected if expected else None,
+                    "required_run_rate_amount": round(shortfall / remaining, 2)
+                    if remaining
+                    else None,
+                    "on_pace": booked >= expected,
+                    "counted_rep_count": len(counted),
+                    "behind_pace_rep_count": int((~counted.on_pace.astype(bool)).sum()),
+                    "at_quota_rep_count": int((counted.attainment_to_date >= 1).sum()),
+                    "team_count": len(node_teams),
+                    "behind_pace_team_count": sum(team_behind[key] for key in node_teams),
+                    "at_quota_team_count": sum(team_at_quota[key] for key in node_teams),
+                }
+            )
+    return pd.DataFrame(out, columns=columns)
+
+
+def _forecast_summaries(accuracy: pd.DataFrame, projections: list[dict]) -> dict:
+    """forecast_submitter_scores, forecast_weekly_accuracy and forecast_range_coverage as the
+    dbt marts build them from forecast_accuracy and forecast_projection (one range method)."""
+    scores = (
+        accuracy.groupby(["submitter_id", "submitter_role", "team_id"], as_index=False)
+        .agg(
+            submitter_name=("submitter_name", "first"),
+            team_name=("team_name", "first"),
+            scored_call_count=("commit_accuracy", "count"),
+            commit_accuracy=("commit_accuracy", "mean"),
+            commit_bias=("commit_bias", "mean"),
+            trailing_accuracy=("trailing_accuracy", "last"),
+        )
+        .assign(as_of_date=AS_OF)
+    )
+    scores.insert(
+        0,
+        "submitter_score_id",
+        scores.submitter_id + "|" + scores.submitter_role + "|" + scores.team_id,
+    )
+    weekly = (
+        accuracy.groupby(["submitter_role", "week_of_period"], as_index=False)
+        .agg(
+            scored_call_count=("commit_accuracy", "count"),
+            commit_accuracy=("commit_accuracy", "mean"),
+        )
+        .assign(as_of_date=AS_OF)
+    )
+    weekly.insert(
+        0, "weekly_accuracy_id", weekly.submitter_role + "|" + weekly.week_of_period.astype(str)
+    )
+    backtest = [row for row in projections if row["projection_type"] == "backtest"]
+    within = sum(1 for row in backtest if row["is_actual_within_range"])
+    coverage = pd.DataFrame(
+        [
+            {
+                "range_method": "backtest_calibrated",
+                "backtest_projection_count": len(backtest),
+                "within_range_count": within,
+                "share_within_range": within / len(backtest) if backtest else None,
+                "as_of_date": AS_OF,
+            }
+        ]
+    )
+    return {
+        "marts.forecast_submitter_scores": scores,
+        "marts.forecast_weekly_accuracy": weekly,
+        "marts.forecast_range_coverage": coverage,
+    }
 
 
 def _source_coverage(missing_systems: set[str], quotas: bool, rows_loaded: int) -> pd.DataFrame:
@@ -818,7 +963,12 @@ def build_fixture_warehouse(
             )
     tables["marts.rep_pacing"] = pd.DataFrame(pacing_rows)
     if not quotas:
-        tables["marts.rep_pacing"] = tables["marts.rep_pacing"].iloc[0:0]
+        # Empty, but with its dates typed as dates (an empty column of objects would be INTEGER).
+        empty = tables["marts.rep_pacing"].iloc[0:0].copy()
+        for column in ("period_start", "period_end", "as_of_date", "left_on"):
+            empty[column] = pd.to_datetime(empty[column])
+        tables["marts.rep_pacing"] = empty
+    tables["marts.team_pacing"] = _team_pacing(tables["marts.rep_pacing"], dim_team)
 
     # --- leaderboard and badges ---------------------------------------------------------------
     tables["marts.leaderboard"] = _leaderboard(perf, quotas)
@@ -1237,6 +1387,7 @@ def build_fixture_warehouse(
                 }
             )
     tables["marts.forecast_projection"] = pd.DataFrame(fp_rows)
+    tables.update(_forecast_summaries(tables["marts.forecast_accuracy"], fp_rows))
     tables["marts.forecast_calls"] = _forecast_calls(
         tables["marts.fct_forecast_submissions"],
         people,

@@ -1,0 +1,1 @@
+select * from marts.forecast_submitter_scores
