@@ -1,6 +1,7 @@
 -- A failure means the deals weekly_change_deals names behind a cause do not add up to that
 -- cause's amount in weekly_changes (or name a cause weekly_changes has no column for), so a
 -- page listing the deals behind a number would not explain it.
+{{ config(meta={'dagster': {'ref': {'name': 'weekly_change_deals'}}}) }}
 {%- set measure_causes = {
     'bookings': ['won', 'lost', 'reopened', 'pushed_out', 'pulled_in', 'amount_increase', 'amount_decrease'],
     'open_pipeline': ['created', 'won', 'lost', 'reopened', 'pushed_out', 'pulled_in', 'amount_increase',

@@ -2,6 +2,7 @@
 -- of a quarter: at the start of its first week (the waterfall's start) or at the end of its
 -- latest week (the waterfall's end, on the as-of date for the running quarter). Both read
 -- the same deal history with the same valuation and team anchoring, so they must match.
+{{ config(meta={'dagster': {'ref': {'name': 'weekly_changes'}}}) }}
 with
 
 changes as (select * from {{ ref('weekly_changes') }}),
