@@ -111,9 +111,11 @@ def _summary(change: Result, currency: str) -> str | None:
     call_change = first(change, "commit_call_change_amount")
     if call_end is not None:
         moved = signed_money(call_change, currency) if call_change is not None else None
-        parts.append(
-            f"commit call {money(call_end, currency)}" + (f" ({moved})" if moved else " (new)")
-        )
+        if moved is None:
+            moved = "new"
+        elif call_change == 0:
+            moved = "unchanged"
+        parts.append(f"commit call {money(call_end, currency)} ({moved})")
     return f"{_week_label(change)}: " + "; ".join(parts) + "." if parts else None
 
 
