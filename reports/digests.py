@@ -51,6 +51,7 @@ from reports.page_format import Page, parse_page
 from reports.render import PUBLIC_SCHEMAS, output_path
 from reports.site_config import PAGES_DIR, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Warehouse
+from reports.weekly_change_digest import weekly_change_section
 
 # The managers of the nodes of one level of the hierarchy (team, region or company): a team
 # manager gets their team's digest, a regional manager their region's, the company's manager
@@ -372,6 +373,7 @@ def _leadership(page, warehouse, pending, mail, base, currency) -> Digest:
         subject = f"Sales performance {quarter}: {booked} booked"
     else:
         subject = f"Sales performance {quarter}: {format_value(attainment, 'pct0')} of quota"
+    sections.insert(0, weekly_change_section(r, currency))
     return _digest(
         "leadership",
         subject,
@@ -448,6 +450,7 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
         booked = money(first(r["team_quarter"], "bookings_amount"), currency)
         subject = f"{team_name} team {quarter}: {booked} booked"
     link = _page_link(base, output_path(team_page_name(), team_id), f"{team_name} team")
+    sections.insert(0, weekly_change_section(r, currency))
     return _digest(
         "manager",
         subject,
@@ -506,6 +509,7 @@ def _regional(page, manager, warehouse, pending, base, currency) -> Digest:
         subject = f"{region_name} region {quarter}: {booked} booked"
     notes = missing_notes(r["missing_sources"])
     link = _page_link(base, output_path(REGION_PAGE, region_id), f"{region_name} region")
+    sections.insert(0, weekly_change_section(r, currency))
     return _digest(
         "region",
         subject,

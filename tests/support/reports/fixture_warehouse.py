@@ -26,6 +26,7 @@ written as the dbt marts define them.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import random
 from dataclasses import dataclass
@@ -37,6 +38,19 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
+
+
+def _load_sibling(name: str):
+    """A module next to this one (the report tests load this file by path, not as a package)."""
+    spec = importlib.util.spec_from_file_location(
+        f"reports_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+weekly_change_tables = _load_sibling("fixture_weekly_changes").weekly_change_tables
 
 AS_OF = dt.date(2026, 5, 15)
 FISCAL_YEAR = 2026
@@ -1572,6 +1586,19 @@ def build_fixture_warehouse(
         tables[table] = tables[table].iloc[0:0]
 
     tables.update(_coaching_priorities(tables, quarter))
+    q_number = _quarter_of(AS_OF.month)
+    tables["marts.weekly_changes"], tables["marts.weekly_change_deals"] = weekly_change_tables(
+        tables["marts.dim_team"],
+        tables["marts.fct_opportunities"],
+        owner_team,
+        tables["marts.forecast_calls"],
+        {"account": account_name, "rep": {p.rep_id: p.name for p in people}},
+        quarter,
+        _month_bounds(3 * q_number - 2)[0],
+        _month_bounds(3 * q_number)[1],
+        AS_OF,
+        random.Random(seed + 1),  # its own draws: the other tables stay as they were
+    )
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
