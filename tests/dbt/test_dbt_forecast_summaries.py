@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_forecast_company import AS_OF, write_forecast_company
-from dbt_helpers import dbt_failure_summary, run_dbt
+
+from tests.support.dbt.dbt_forecast_company import AS_OF, write_forecast_company
+from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 pytestmark = pytest.mark.xdist_group("forecast_summaries")
 SUMMARIES = ["forecast_submitter_scores", "forecast_weekly_accuracy", "forecast_range_coverage"]

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.settings import Settings
-from reports.emails import render_digests
+from reports.digests import render_digests
 from reports.weekly_change_digest import CAUSES, MEASURES, TITLE, money, signed_money
 
 
@@ -55,7 +55,9 @@ def warehouse(report_warehouse, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def digests(warehouse, tmp_path_factory):
-    return render_digests(warehouse, _settings(tmp_path_factory.mktemp("weekly_digests")))
+    return render_digests(
+        warehouse, _settings(tmp_path_factory.mktemp("weekly_digests")).mail_config()
+    )
 
 
 def _node_row(db, digest) -> dict:
@@ -135,7 +137,7 @@ def test_without_forecast_calls_the_section_says_no_call(fixture_module, tmp_pat
         quotas=False,
         missing_systems=("compensation", "sales_analytics", "revenue_intelligence"),
     )
-    digests = render_digests(db, _settings(tmp_path_factory.mktemp("d3")))
+    digests = render_digests(db, _settings(tmp_path_factory.mktemp("d3")).mail_config())
     leadership = next(d for d in digests if d.kind == "leadership")
     section = _section(leadership.text)
     assert "commit call" not in section  # no call is loaded: none is quoted, none made up

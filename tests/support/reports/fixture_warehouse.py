@@ -26,7 +26,6 @@ written as the dbt marts define them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import random
 from dataclasses import dataclass
@@ -36,21 +35,11 @@ import duckdb
 import pandas as pd
 import yaml
 
+from tests.support.reports.fixture_weekly_changes import weekly_change_tables
+
 ROOT = Path(__file__).resolve().parents[3]
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
 
-
-def _load_sibling(name: str):
-    """A module next to this one (the report tests load this file by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location(
-        f"reports_{name}", Path(__file__).with_name(f"{name}.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-weekly_change_tables = _load_sibling("fixture_weekly_changes").weekly_change_tables
 
 AS_OF = dt.date(2026, 5, 15)
 FISCAL_YEAR = 2026
