@@ -16,8 +16,9 @@ scores as (
         max(submitter_name) as submitter_name,
         max(team_name) as team_name,
         count(commit_accuracy) as scored_call_count,
-        avg(commit_accuracy) as commit_accuracy,
-        avg(commit_bias) as commit_bias,
+        -- averaged as decimals: a sum of doubles depends on the order it is added in
+        avg(cast(commit_accuracy as decimal(38, 12))) as commit_accuracy,
+        avg(cast(commit_bias as decimal(38, 12))) as commit_bias,
         max_by(
             trailing_accuracy,
             case when trailing_accuracy is not null then period_end end

@@ -12,7 +12,8 @@ weekly as (
         submitter_role,
         week_of_period,
         count(commit_accuracy) as scored_call_count,
-        avg(commit_accuracy) as commit_accuracy,
+        -- averaged as decimals: a sum of doubles depends on the order it is added in
+        avg(cast(commit_accuracy as decimal(38, 12))) as commit_accuracy,
         min(as_of_date) as as_of_date
     from accuracy
     group by submitter_role, week_of_period
