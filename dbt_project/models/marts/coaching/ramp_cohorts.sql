@@ -15,15 +15,6 @@ calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 quota_history as (
     select min(fiscal_month_start) as first_quota_month
     from rep_months
@@ -164,7 +155,7 @@ final as (
         with_milestones.rep_id || '|' || cast(with_milestones.months_since_hire as {{ dbt.type_string() }})
             as ramp_cohort_id,
         with_milestones.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         with_milestones.team_id,
         teams.team_name,
         with_milestones.hire_date,
@@ -191,8 +182,10 @@ final as (
             and with_milestones.months_since_hire = cohort_month_medians.months_since_hire
     inner join cohort_medians
         on with_milestones.hire_cohort = cohort_medians.hire_cohort
-    left join rep_names
-        on with_milestones.rep_id = rep_names.rep_id
+    left join reps
+        on
+            with_milestones.rep_id = reps.rep_id
+            and reps.is_current
     left join teams
         on with_milestones.team_id = teams.team_id
 )

@@ -21,15 +21,6 @@ team_performance as (select * from {{ ref('team_performance') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 with_actuals as (
     select
         calls.*,
@@ -108,7 +99,7 @@ final as (
     select
         scored.forecast_checkpoint_id as forecast_accuracy_id,
         scored.submitter_id,
-        rep_names.rep_name as submitter_name,
+        reps.rep_name as submitter_name,
         scored.submitter_role,
         scored.team_id,
         teams.team_name,
@@ -138,8 +129,10 @@ final as (
             scored.submitter_id = trailing_results.submitter_id
             and scored.submitter_role = trailing_results.submitter_role
             and scored.period_type = trailing_results.period_type
-    left join rep_names
-        on scored.submitter_id = rep_names.rep_id
+    left join reps
+        on
+            scored.submitter_id = reps.rep_id
+            and reps.is_current
     left join teams
         on scored.team_id = teams.team_id
     where scored.checkpoint_type = 'week'

@@ -309,14 +309,6 @@ company_level as (
     from company_rolled
 ),
 
-rep_names as (
-    select
-        rep_id,
-        max(rep_name) as rep_name
-    from reps
-    group by rep_id
-),
-
 all_levels as (
     select * from team_level
     union all
@@ -367,8 +359,10 @@ final as (
     from all_levels
     inner join teams
         on all_levels.team_id = teams.team_id
-    left join rep_names as owner_users
-        on coalesce(all_levels.calling_owner_id, all_levels.named_owner_id) = owner_users.rep_id
+    left join reps as owner_users
+        on
+            coalesce(all_levels.calling_owner_id, all_levels.named_owner_id) = owner_users.rep_id
+            and owner_users.is_current
     left join projections
         on
             all_levels.team_id = projections.team_id

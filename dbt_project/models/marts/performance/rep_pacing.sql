@@ -17,15 +17,6 @@ reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 rep_performance as (select * from {{ ref('rep_performance') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 open_periods as (
     select *
     from periods
@@ -72,7 +63,7 @@ final as (
     select
         measured.rep_period_id as rep_pacing_id,
         measured.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         measured.team_id,
         teams.team_name,
         measured.period_type,
@@ -120,8 +111,10 @@ final as (
     from measured
     left join rep_performance
         on measured.rep_period_id = rep_performance.rep_period_id
-    left join rep_names
-        on measured.rep_id = rep_names.rep_id
+    left join reps
+        on
+            measured.rep_id = reps.rep_id
+            and reps.is_current
     left join teams
         on measured.team_id = teams.team_id
 )

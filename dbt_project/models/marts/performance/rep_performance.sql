@@ -20,15 +20,6 @@ reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 employment as (
     select
         rep_id,
@@ -122,7 +113,7 @@ final as (
     select
         ranked.rep_period_id,
         ranked.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         ranked.role,
         ranked.team_id,
         teams.team_name,
@@ -172,8 +163,10 @@ final as (
         cast(ranked.rank_in_company as integer) as rank_in_company,
         {{ as_of_date() }} as as_of_date
     from ranked
-    left join rep_names
-        on ranked.rep_id = rep_names.rep_id
+    left join reps
+        on
+            ranked.rep_id = reps.rep_id
+            and reps.is_current
     left join teams
         on ranked.team_id = teams.team_id
 )

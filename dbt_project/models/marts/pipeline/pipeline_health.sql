@@ -31,15 +31,6 @@ rep_performance as (select * from {{ ref('rep_performance') }}),
 team_performance as (select * from {{ ref('team_performance') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 open_periods as (
     select *
     from periods
@@ -264,7 +255,7 @@ final as (
         measured.team_id,
         teams.team_name,
         measured.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         measured.period_type,
         measured.fiscal_period,
         measured.period_start,
@@ -300,8 +291,10 @@ final as (
     from measured
     inner join teams
         on measured.team_id = teams.team_id
-    left join rep_names
-        on measured.rep_id = rep_names.rep_id
+    left join reps
+        on
+            measured.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -24,15 +24,6 @@ teams as (select * from {{ ref('int_teams_pathed') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 slip_counts as (
     select
         credits.rep_id,
@@ -118,7 +109,7 @@ final as (
         unioned.team_id,
         teams.team_name,
         unioned.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         periods.period_type,
         periods.fiscal_period,
         periods.period_start,
@@ -146,8 +137,10 @@ final as (
         on unioned.period_id = periods.period_id
     inner join teams
         on unioned.team_id = teams.team_id
-    left join rep_names
-        on unioned.rep_id = rep_names.rep_id
+    left join reps
+        on
+            unioned.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -16,15 +16,6 @@ reps as (select * from {{ ref('dim_rep') }}),
 rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 slipped as (
     select *
     from slips
@@ -38,7 +29,7 @@ final as (
         opportunities.opportunity_name,
         opportunities.account_id,
         slipped.owner_id as rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         rep_period_teams.team_id,
         teams.team_name,
         slipped.period_type,
@@ -63,8 +54,10 @@ final as (
         on slipped.opportunity_id = opportunities.opportunity_id
     inner join pinned
         on slipped.opportunity_id = pinned.opportunity_id
-    left join rep_names
-        on slipped.owner_id = rep_names.rep_id
+    left join reps
+        on
+            slipped.owner_id = reps.rep_id
+            and reps.is_current
     left join rep_period_teams
         on
             slipped.owner_id = rep_period_teams.rep_id

@@ -20,15 +20,6 @@ rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 trailing_window as (
     select
         min(period_start) as window_start,
@@ -117,7 +108,7 @@ final as (
         unioned.team_id,
         teams.team_name,
         unioned.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         trailing_window.window_start,
         trailing_window.window_end,
         unioned.stage_name,
@@ -134,8 +125,10 @@ final as (
     cross join trailing_window
     inner join teams
         on unioned.team_id = teams.team_id
-    left join rep_names
-        on unioned.rep_id = rep_names.rep_id
+    left join reps
+        on
+            unioned.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -13,15 +13,6 @@ reps as (select * from {{ ref('dim_rep') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 stalled as (
     select *
     from idle_deals
@@ -45,7 +36,7 @@ final as (
         opportunities.account_id,
         accounts.account_name,
         stalled.owner_id as rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         owner_teams.team_id,
         teams.team_name,
         stalled.stage_name,
@@ -65,8 +56,10 @@ final as (
         on stalled.opportunity_id = opportunities.opportunity_id
     left join accounts
         on opportunities.account_id = accounts.account_id
-    left join rep_names
-        on stalled.owner_id = rep_names.rep_id
+    left join reps
+        on
+            stalled.owner_id = reps.rep_id
+            and reps.is_current
     left join owner_teams
         on stalled.owner_id = owner_teams.rep_id
     left join teams

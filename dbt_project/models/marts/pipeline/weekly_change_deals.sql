@@ -59,14 +59,6 @@ node_deals as (
         closing_close_date
 ),
 
-rep_names as (
-    select
-        rep_id,
-        max(rep_name) as rep_name
-    from reps
-    group by rep_id
-),
-
 ranked as (
     select
         node_deals.*,
@@ -116,7 +108,7 @@ final as (
         opportunities.opportunity_name,
         accounts.account_name,
         opportunities.owner_id,
-        rep_names.rep_name as owner_name,
+        reps.rep_name as owner_name,
         {{ cents('ranked.start_amount') }} as start_amount,
         {{ cents('ranked.end_amount') }} as end_amount,
         {{ cents('ranked.change_amount') }} as change_amount,
@@ -138,8 +130,10 @@ final as (
         on ranked.opportunity_id = opportunities.opportunity_id
     left join accounts
         on opportunities.account_id = accounts.account_id
-    left join rep_names
-        on opportunities.owner_id = rep_names.rep_id
+    left join reps
+        on
+            opportunities.owner_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -12,15 +12,6 @@ expected as (select * from {{ ref('int_commissions_recomputed') }}),
 payouts as (select * from {{ ref('fct_payouts') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 payable as (
     select *
     from expected
@@ -84,7 +75,7 @@ final as (
         classified.rep_id || '|' || cast(classified.pay_month_start as {{ dbt.type_string() }})
             as commission_audit_id,
         classified.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         classified.email,
         classified.plan_id,
         classified.fiscal_year,
@@ -103,8 +94,10 @@ final as (
         classified.audit_status,
         {{ as_of_date() }} as as_of_date
     from classified
-    left join rep_names
-        on classified.rep_id = rep_names.rep_id
+    left join reps
+        on
+            classified.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -9,15 +9,6 @@ plans as (select * from {{ ref('stg_compensation__comp_plans') }}),
 tiers as (select * from {{ ref('stg_compensation__comp_plan_tiers') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 tier_summaries as (
     select
         plan_id,
@@ -38,7 +29,7 @@ final as (
     select
         plans.plan_id,
         plans.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         plans.email,
         plans.fiscal_year,
         plans.effective_from,
@@ -56,8 +47,10 @@ final as (
     from plans
     left join tier_summaries
         on plans.plan_id = tier_summaries.plan_id
-    left join rep_names
-        on plans.rep_id = rep_names.rep_id
+    left join reps
+        on
+            plans.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final

@@ -21,15 +21,6 @@ fx_rates_daily as (select * from {{ ref('int_fx_rates_daily') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 
-rep_names as (
-    -- a rep's name is the same on every version of the rep: read it from the current one
-    select
-        rep_id,
-        rep_name
-    from reps
-    where is_current
-),
-
 plan_years as (
     select
         plans.*,
@@ -168,7 +159,7 @@ final as (
             as pay_for_performance_id,
         measured.plan_id,
         measured.rep_id,
-        rep_names.rep_name,
+        reps.rep_name,
         measured.team_id,
         teams.team_name,
         measured.fiscal_year,
@@ -196,8 +187,10 @@ final as (
             and measured.fiscal_year = team_correlations.fiscal_year
     left join teams
         on measured.team_id = teams.team_id
-    left join rep_names
-        on measured.rep_id = rep_names.rep_id
+    left join reps
+        on
+            measured.rep_id = reps.rep_id
+            and reps.is_current
 )
 
 select * from final
