@@ -11,28 +11,8 @@ rep_pacing as (select * from {{ ref('rep_pacing') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
 rep_nodes as (
-    select
-        rep_pacing.*,
-        teams.team_id as node_id
-    from rep_pacing
-    inner join teams
-        on rep_pacing.team_id = teams.team_id
-    union all
-    select
-        rep_pacing.*,
-        teams.region_id as node_id
-    from rep_pacing
-    inner join teams
-        on rep_pacing.team_id = teams.team_id
-    where teams.depth = 2
-    union all
-    select
-        rep_pacing.*,
-        teams.company_id as node_id
-    from rep_pacing
-    inner join teams
-        on rep_pacing.team_id = teams.team_id
-    where teams.depth in (1, 2)
+    -- a rep's row counts in its team, that team's region and the company
+    {{ rollup_to_hierarchy('rep_pacing', 'teams') }}
 ),
 
 node_periods as (

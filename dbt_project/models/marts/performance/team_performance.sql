@@ -13,28 +13,8 @@ periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 
 rep_month_nodes as (
-    select
-        rep_months.*,
-        teams.team_id as node_id
-    from rep_months
-    inner join teams
-        on rep_months.team_id = teams.team_id
-    union all
-    select
-        rep_months.*,
-        teams.region_id as node_id
-    from rep_months
-    inner join teams
-        on rep_months.team_id = teams.team_id
-    where teams.depth = 2
-    union all
-    select
-        rep_months.*,
-        teams.company_id as node_id
-    from rep_months
-    inner join teams
-        on rep_months.team_id = teams.team_id
-    where teams.depth in (1, 2)
+    -- a rep's row counts in its team, that team's region and the company
+    {{ rollup_to_hierarchy('rep_months', 'teams') }}
 ),
 
 node_periods as (
