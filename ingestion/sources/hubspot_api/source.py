@@ -308,13 +308,13 @@ def _closed_stages(client: HubSpotClient) -> set[tuple[str, str]]:
 class _SplitWindow:
     """Which live deals an incremental load reads the splits of."""
 
-    modified_since: dt.datetime | None  # deals modified since the last read, less the overlap
+    modified_since: dt.datetime  # deals modified since the last read, less the overlap
     closed_since: dt.datetime | None  # closed deals closed since; open deals always (None: off)
     closed_stages: frozenset[tuple[str, str]]
 
     def takes(self, properties: dict[str, Any]) -> bool:
         modified = properties.get(CURSOR)
-        if self.modified_since is None or not modified or _instant(modified) >= self.modified_since:
+        if not modified or _instant(modified) >= self.modified_since:
             return True
         if self.closed_since is None:
             return False
