@@ -16,8 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.dbt.dbt_forecast_company import AS_OF, QUARTER, write_forecast_company
-from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+from tests.support.dbt.dbt_forecast_company import QUARTER
 
 pytestmark = pytest.mark.xdist_group("forecast_company")
 
@@ -25,23 +24,6 @@ COLUMNS = (
     "hierarchy_level, owner_id, owner_call_amount, roll_up_amount, call_amount, call_source,"
     " roll_up_called_count, roll_up_count"
 )
-
-
-@pytest.fixture(scope="module", name="forecast_db")
-def fixture_forecast_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("forecast_company")
-    db = root / "work.duckdb"
-    con = duckdb.connect(str(db))
-    write_forecast_company(con)
-    con.close()
-    done = run_dbt(
-        ["build", "--select", "+forecast_calls", "--indirect-selection", "cautious"],
-        work_db=db,
-        target_dir=root,
-        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
-    )
-    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
-    return db
 
 
 def _nodes(db: Path, week_sql: str, category: str = "Commit") -> dict[str, tuple]:

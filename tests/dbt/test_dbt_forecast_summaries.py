@@ -14,28 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.support.dbt.dbt_forecast_company import AS_OF, write_forecast_company
-from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
-
-pytestmark = pytest.mark.xdist_group("forecast_summaries")
-SUMMARIES = ["forecast_submitter_scores", "forecast_weekly_accuracy", "forecast_range_coverage"]
-
-
-@pytest.fixture(scope="module", name="forecast_db")
-def fixture_forecast_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("forecast_summaries")
-    db = root / "work.duckdb"
-    con = duckdb.connect(str(db))
-    write_forecast_company(con)
-    con.close()
-    done = run_dbt(
-        ["build", "--select", *(f"+{m}" for m in SUMMARIES), "--indirect-selection", "cautious"],
-        work_db=db,
-        target_dir=root,
-        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
-    )
-    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
-    return db
+pytestmark = pytest.mark.xdist_group("forecast_company")
 
 
 def _rows(db: Path, sql: str) -> list[dict]:
