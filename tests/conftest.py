@@ -68,13 +68,7 @@ def make_settings(landing: Path, root: Path, **overrides: object):
 
 @pytest.fixture(scope="session")
 def small_pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The whole pipeline run once on the small company: (settings, outcome).
-
-    Its tests are split into two xdist groups: `small_pipeline` (tests that read what the run
-    built) and `small_pipeline_runs` (tests that start whole `spm run`s of their own: kills,
-    re-runs, bad inputs, CRM-only). Each group stays on one worker, so the run is made once
-    per worker, twice in all, and the two halves of about 12 minutes each run side by side
-    instead of 23 minutes on one worker."""
+    """The whole pipeline run once on the small company: (settings, outcome)."""
     from orchestration.runner import run_pipeline
 
     settings = make_settings(small_landing, tmp_path_factory.mktemp("small_run"))

@@ -22,7 +22,7 @@ import pytest
 from tests.support.bad_inputs.bad_input_cases import CASES
 from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline_runs")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 SPM = str(Path(sys.executable).with_name("spm"))
 SAMPLE = (

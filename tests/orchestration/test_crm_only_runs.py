@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import make_settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline_runs")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 ABSENT = ("sales_analytics", "revenue_intelligence", "compensation")
 REP_PERIOD = ["rep_id", "period_type", "fiscal_period"]

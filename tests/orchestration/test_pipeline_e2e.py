@@ -24,7 +24,7 @@ import pytest
 from orchestration.runner import run_pipeline
 from tests.support.warehouse_probe import file_digest, table_counts, table_digest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline_runs")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 SPM = str(Path(sys.executable).parent / "spm")
 
