@@ -26,6 +26,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
             "restricted_pages": [],
             "warnings": [],
         }
+    from reports.chart_cache import ChartCache
     from reports.render import DOCS_PAGE, SharedPages, render_site
 
     if not settings.published_db.exists():
@@ -36,6 +37,8 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
     docs = docs_html if docs_html.exists() else None
     # the restricted file is the public one plus pay: pages without pay are drawn once
     shared = SharedPages()
+    # charts whose spec (data included) is unchanged since the last render are not redrawn
+    charts = ChartCache(settings.chart_cache_dir)
     public = render_site(
         settings.published_db,
         settings.reports_dir,
@@ -43,6 +46,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         currency=currency,
         docs_html=docs,
         shared=shared,
+        chart_cache=charts,
     )
     restricted = render_site(
         settings.restricted_db,
@@ -51,7 +55,9 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         currency=currency,
         docs_html=docs,
         shared=shared,
+        chart_cache=charts,
     )
+    charts.prune()
     warnings = [*public.warnings, *restricted.warnings]
     if docs is None:
         warnings.append(
@@ -65,6 +71,8 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         "pages": list(public.pages),
         "restricted_pages": list(restricted.pages),
         "warnings": warnings,
+        "charts_drawn": charts.drawn,
+        "charts_reused": charts.reused,
     }
 
 

@@ -184,18 +184,25 @@ class Settings:
     @property
     def private_warehouse_parts(self) -> tuple[Path, ...]:
         """What in the warehouse folder holds pay, so is owner-only: the work warehouse and
-        its WAL, dlt's folders (their loaded packages), the restricted published file."""
+        its WAL, dlt's folders (their loaded packages), the restricted published file, the
+        charts of the restricted site (in the chart cache)."""
         wal = self.work_db.with_name(self.work_db.name + ".wal")
         return (
             self.work_db,
             wal,
             dlt_pipelines_path(self.warehouse_dir),
             self.restricted_db,
+            self.chart_cache_dir,
         )
 
     @property
     def runs_dir(self) -> Path:
         return self.warehouse_dir / "runs"
+
+    @property
+    def chart_cache_dir(self) -> Path:
+        """The charts of the current report sites, by spec (`reports/chart_cache.py`)."""
+        return self.warehouse_dir / "chart_cache"
 
     def dbt_target_dir(self, run: str) -> Path:
         """dbt's target folder for one run (compiled SQL, `dbt_console.log`), or `check`."""

@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from reports.chart_cache import active_cache
 from reports.formatting import (
     COMPACT,
     GAP,
@@ -218,8 +219,11 @@ def chart_spec(
 
 
 def to_svg(spec: dict) -> str:
-    """Inline SVG for a page (no XML declaration, so it can sit inside HTML)."""
-    return _svg_of(json.dumps(spec, sort_keys=True))
+    """Inline SVG for a page (no XML declaration, so it can sit inside HTML); read from and
+    kept in the chart cache of the render, when it has one (`reports/chart_cache.py`)."""
+    spec_json = json.dumps(spec, sort_keys=True)
+    cache = active_cache()
+    return _svg_of(spec_json) if cache is None else cache.svg(spec_json, _svg_of)
 
 
 @functools.lru_cache(maxsize=1024)

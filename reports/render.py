@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 
+from reports.chart_cache import ChartCache, charts_cached_in
 from reports.components import RenderContext, env, render_component
 from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
@@ -111,8 +112,11 @@ def render_site(
     currency: str = "USD",
     docs_html: Path | None = None,
     shared: SharedPages | None = None,
+    chart_cache: ChartCache | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
+
+    `chart_cache`: charts are read from it and kept in it (see `reports/chart_cache.py`).
 
     `shared`: pass the same `SharedPages` to the public render and then to the restricted
     one, so the pages that read no pay are drawn once (see `SharedPages`).
@@ -149,25 +153,28 @@ def render_site(
     rendered: dict[str, str] = {}
     try:
         nav = _nav([p for p, _ in selected])
-        for page, params_sql in selected:
-            try:
-                rendered.update(
-                    _render_page(
-                        page,
-                        params_sql,
-                        warehouse,
-                        allowed,
-                        config,
-                        nav,
-                        currency,
-                        restricted,
-                        result.warnings,
-                        has_docs=docs_html is not None,
-                        shared=None if shared is None or reads_pay(page, params_sql) else shared,
+        with charts_cached_in(chart_cache):
+            for page, params_sql in selected:
+                try:
+                    rendered.update(
+                        _render_page(
+                            page,
+                            params_sql,
+                            warehouse,
+                            allowed,
+                            config,
+                            nav,
+                            currency,
+                            restricted,
+                            result.warnings,
+                            has_docs=docs_html is not None,
+                            shared=None
+                            if shared is None or reads_pay(page, params_sql)
+                            else shared,
+                        )
                     )
-                )
-            except PageBuildError as exc:
-                errors.append(exc)
+                except PageBuildError as exc:
+                    errors.append(exc)
         rendered[GLOSSARY_PAGE] = _render_glossary(
             warehouse, allowed, nav, restricted, has_docs=docs_html is not None
         )

@@ -31,6 +31,8 @@ def build_report_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                 "index": dg.MetadataValue.path(str(outcome["index"])),
                 "pages": len(outcome["pages"]),
                 "restricted_pages": len(outcome["restricted_pages"]),
+                "charts_drawn": outcome.get("charts_drawn", 0),
+                "charts_reused": outcome.get("charts_reused", 0),
             }
         )
 

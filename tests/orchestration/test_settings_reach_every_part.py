@@ -79,6 +79,7 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         Path("/srv/spm/warehouse/work.duckdb.wal"),
         Path("/srv/spm/warehouse/dlt_pipelines"),
         Path("/srv/spm/warehouse/spm_restricted.duckdb"),
+        Path("/srv/spm/warehouse/chart_cache"),
     }
     assert settings.dbt_vars() == {
         "as_of_date": "2025-03-31",
