@@ -76,6 +76,48 @@ def small_pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory
     return settings, outcome
 
 
+# The optional CRM files: without them splits credit the owner, history starts at the load.
+OPTIONAL_CRM_FILES = (
+    "OpportunitySplit.csv",
+    "OpportunitySplitType.csv",
+    "OpportunityHistory.csv",
+    "OpportunityLineItem.csv",
+)
+
+
+def _landing_with(small_landing: Path, root: Path, systems: tuple[str, ...]) -> Path:
+    landing = root / "landing"
+    landing.mkdir(parents=True)
+    for system in systems:
+        shutil.copytree(small_landing / system, landing / system)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def crm_only_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`spm run` on the small company with only its CRM and finance landed: (settings,
+    outcome). Sales analytics, revenue intelligence and compensation never landed."""
+    from orchestration.runner import run_pipeline
+
+    root = tmp_path_factory.mktemp("crm_only")
+    settings = make_settings(_landing_with(small_landing, root, ("crm", "finance")), root)
+    return settings, run_pipeline(settings)
+
+
+@pytest.fixture(scope="session")
+def crm_minimal_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`spm run` on the least a company can land: the CRM's required files, nothing else (no
+    finance, no splits, history or line items): (settings, outcome)."""
+    from orchestration.runner import run_pipeline
+
+    root = tmp_path_factory.mktemp("crm_minimal")
+    landing = _landing_with(small_landing, root, ("crm",))
+    for name in OPTIONAL_CRM_FILES:
+        (landing / "crm" / name).unlink()
+    settings = make_settings(landing, root)
+    return settings, run_pipeline(settings)
+
+
 @pytest.fixture(scope="session")
 def small_published_db(small_pipeline) -> Path:
     """The published warehouse of the small demo company (read it read-only)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -273,14 +272,9 @@ def test_duplicates_and_soft_deletes_never_reach_the_marts(demo_builds):
 
 
 # ---- the same company with its optional systems left out ---------------------------------------
+# (the least a company can land, without finance and the optional CRM files, is checked on its
+# published marts in tests/orchestration/test_crm_only_runs.py)
 
-OPTIONAL_SYSTEMS = ("raw_sales_analytics", "raw_revenue_intelligence", "raw_compensation")
-OPTIONAL_CRM_TABLES = (
-    "raw_crm.opportunity_split",
-    "raw_crm.opportunity_split_type",
-    "raw_crm.opportunity_history",
-    "raw_crm.opportunity_line_item",
-)
 # marts that only the left-out systems fill: empty without them
 MARTS_OF_OPTIONAL_SYSTEMS = (
     "marts.fct_quotas",
@@ -303,34 +297,6 @@ CRM_KPIS = (
 )
 
 
-def _build_without(
-    built_db: Path, root: Path, schemas: tuple[str, ...], tables: tuple[str, ...] = ()
-) -> Path:
-    """A copy of the demo warehouse with every table of `schemas` and each of `tables`
-    emptied, rebuilt from scratch (`--full-refresh`: no incremental model keeps old rows)."""
-    db = root / "work.duckdb"
-    shutil.copy(built_db, db)
-    con = duckdb.connect(str(db))
-    try:
-        listed = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_name not like '\\_dlt%' escape '\\'"
-        ).fetchall()
-        for schema, table in listed:
-            if schema in schemas or f"{schema}.{table}" in tables:
-                con.execute(f'delete from {schema}."{table}"')
-    finally:
-        con.close()
-    done = run_dbt(
-        ["build", "--full-refresh", "--exclude", "test_type:unit"],
-        work_db=db,
-        target_dir=root,
-        dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": 1},
-    )
-    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
-    return db
-
-
 def _mart_columns(db: Path) -> dict[str, list[str]]:
     columns: dict[str, list[str]] = defaultdict(list)
     for schema, table, column in _query(
@@ -344,13 +310,12 @@ def _mart_columns(db: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module", name="crm_only_db")
-def fixture_crm_only_db(demo_builds, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _, _, full_db = demo_builds[1]
-    return _build_without(
-        full_db,
-        tmp_path_factory.mktemp("crm_only"),
-        OPTIONAL_SYSTEMS,
-    )
+def fixture_crm_only_db(crm_only_run) -> Path:
+    """The work warehouse of `spm run` on the small company with only its CRM and finance
+    landed (the shared `crm_only_run`: the other systems' raw tables never existed)."""
+    settings, outcome = crm_only_run
+    assert outcome.published, (outcome.failed_steps, outcome.failed_checks)
+    return settings.work_db
 
 
 def test_a_crm_only_company_has_every_mart_with_its_columns(demo_builds, crm_only_db):
@@ -411,53 +376,3 @@ def test_without_quotas_every_board_ranks_by_bookings(crm_only_db):
     assert not mismatched
     sources = _query(crm_only_db, "select distinct assignment_source from marts.dim_rep")
     assert sources == [("crm_role_tree",)]
-
-
-def test_without_finance_and_optional_crm_files_only_foreign_deals_drop_out(
-    demo_builds, tmp_path_factory: pytest.TempPathFactory
-):
-    landing, _, full_db = demo_builds[1]
-    db = _build_without(
-        full_db,
-        tmp_path_factory.mktemp("crm_minimal"),
-        (*OPTIONAL_SYSTEMS, "raw_finance"),
-        OPTIONAL_CRM_TABLES,
-    )
-    opportunities = _latest(_read_csv(landing / "crm" / "Opportunity.csv"))
-    foreign = set(opportunities.loc[opportunities["CurrencyIsoCode"] != "USD", "Id"])
-    assert foreign, "the demo company sells in more than one currency"
-
-    sql = (
-        "select opportunity_id, stage_name, local_amount, opportunity_amount, close_date"
-        " from marts.fct_opportunities"
-    )
-    full = {row[0]: row[1:] for row in _query(full_db, sql)}
-    minimal = {row[0]: row[1:] for row in _query(db, sql)}
-    # without split rows, a deal set aside only for its splits is counted again
-    split_faults = {
-        opportunity_id
-        for opportunity_id, rules in _query(
-            full_db,
-            "select opportunity_id, list(distinct rule) from quarantine.opportunities"
-            " group by opportunity_id",
-        )
-        if set(rules) <= {"unknown_split_owner", "unknown_split_type", "revenue_splits_not_100"}
-    }
-    assert set(minimal) == (set(full) - foreign) | (split_faults - foreign)
-    assert all(minimal[key] == full[key] for key in set(minimal) & set(full))
-
-    no_rate = _query(
-        db,
-        "select opportunity_id, currency_code, detail from quarantine.opportunities"
-        " where rule = 'no_fx_rate'",
-    )
-    assert {row[0] for row in no_rate} >= foreign & set(full)
-    assert all(f"No {currency} rate" in detail for _, currency, detail in no_rate)
-
-    # no splits: every deal credits 100% to its owner
-    [(credits, owner_credits)] = _query(
-        db,
-        "select count(*), count(*) filter (where rep_id = owner_id and credit_share = 1)"
-        " from marts.fct_opportunity_credits",
-    )
-    assert credits == owner_credits == len(minimal)

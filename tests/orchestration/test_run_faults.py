@@ -1,6 +1,10 @@
 """`spm run` killed -9 during dbt and during publish: nothing published changes, no pay is
 readable by others at any moment, dbt does not outlive the run, and the next run cleans up
-and records the killed run as aborted."""
+and records the killed run as aborted.
+
+The run after the kill is also the second run on the same files: it loads nothing new,
+publishes the same marts row for row (incremental models included), and a BI tool reading
+the published file meanwhile always gets an answer, and always the same one."""
 
 from __future__ import annotations
 
@@ -19,9 +23,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.warehouse_probe import published_digests, table_counts
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 SPM = str(Path(sys.executable).with_name("spm"))
+
+# A BI tool is another process: it reads the published file read-only, in a loop.
+READER = """
+import sys, time, pathlib, duckdb
+db, stop = sys.argv[1], pathlib.Path(sys.argv[2])
+while not stop.exists():
+    con = duckdb.connect(db, read_only=True)
+    print(con.execute("select count(*) from marts.rep_performance").fetchone()[0], flush=True)
+    con.close()
+    time.sleep(0.05)
+"""
 
 
 def _sha(path: Path) -> str:
@@ -156,10 +173,36 @@ def test_a_kill_during_publish_changes_nothing_and_the_next_run_cleans_up(
     assert leftovers, "the kill left no temp file: it came too late to test the clean-up"
 
     env["SPM_LOG_LEVEL"] = ""
-    done = subprocess.run([SPM, "run"], env=env, capture_output=True, text=True, timeout=1800)
+    stop_file = tmp_path / "stop-reader"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published[0]), str(stop_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        done = subprocess.run([SPM, "run"], env=env, capture_output=True, text=True, timeout=1800)
+    finally:
+        stop_file.touch()
+        out, err = reader.communicate(timeout=60)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    answers = [int(line) for line in out.split()]
+    assert reader.returncode == 0, f"the BI reader failed during the run: {err[-2000:]}"
+    assert answers, "the reader never got an answer"
+    assert len(set(answers)) == 1, f"a reader saw the count change: {sorted(set(answers))}"
     assert list(warehouse.glob(".*.tmp*")) == [], "the temp files of the killed run remain"
     reports = [json.loads(p.read_text()) for p in (warehouse / "runs").glob("*.json")]
     aborted = [r for r in reports if r["status"] == "aborted"]
     assert len(aborted) == 1 and f"process {proc.pid}" in aborted[0]["root_causes"][0]["message"]
     assert not aborted[0]["published"]
+
+    # the killed run had loaded every file: this one loads nothing and publishes the same
+    latest = max((r for r in reports if r["status"] == "published"), key=lambda r: r["finished_at"])
+    assert sum(latest["rows_loaded"].values()) == 0, latest["rows_loaded"]
+    assert table_counts(warehouse / settings.work_db.name, ("raw_",)) == table_counts(
+        settings.work_db, ("raw_",)
+    )
+    expected, found = published_digests(settings.warehouse_dir), published_digests(warehouse)
+    assert set(found) == set(expected)
+    changed = sorted(t for t in expected if expected[t] != found[t])
+    assert not changed, f"tables whose contents changed on a re-run of the same files: {changed}"

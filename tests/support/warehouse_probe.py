@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.settings import PUBLISHED_DB_NAME, RESTRICTED_DB_NAME
+
 
 def table_counts(db: Path, schema_prefixes: tuple[str, ...]) -> dict[str, int]:
     """Row counts of every table whose schema starts with one of the prefixes (no dlt tables)."""
@@ -41,3 +43,19 @@ def table_digest(db: Path, schema: str, table: str) -> str:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# the run's own records: run reports grow per run, publication names the run and its time
+RUN_RECORDS = ("marts.run_reports", "marts.publication")
+
+
+def published_digests(warehouse_dir: Path) -> dict[str, str]:
+    """A digest of every published table of both files, but the run's own records."""
+    digests = {}
+    for name, label in ((PUBLISHED_DB_NAME, "public"), (RESTRICTED_DB_NAME, "restricted")):
+        db = warehouse_dir / name
+        for table in table_counts(db, ("marts", "quarantine", "marts_restricted")):
+            if table not in RUN_RECORDS:
+                digests[f"{label}:{table}"] = table_digest(db, *table.split("."))
+    assert any(k.startswith("restricted:marts_restricted.") for k in digests), warehouse_dir
+    return digests
