@@ -5,6 +5,8 @@ The corpus itself calls `ingestion.pipeline.load_system`; both go through
 summary's last lines name file, row or cell and field, the run report stores that root cause,
 no traceback reaches the console (it is in the run's log file), the counts shown are this
 run's (no quarantine counts of the previous build), and the published files stay as they were.
+With faults in three systems at once, each system's load fails on its own and the summary names
+every root cause, not only the first.
 """
 
 from __future__ import annotations
@@ -25,32 +27,53 @@ from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
 
 SPM = str(Path(sys.executable).with_name("spm"))
-SAMPLE = (
-    "wrong_type_amount_in_words",
-    "quota_text_in_number_cell",
-    "activity_invalid_json_line",
-    "symlink_to_a_file_outside",
-)
+# Runs of the sample: faults of different systems in one landing folder (each system's load
+# fails on its own, so one run names every root cause), and the two CRM faults apart (a
+# system's load stops at its first fault).
+RUNS = {
+    "three_systems": (
+        "wrong_type_amount_in_words",
+        "quota_text_in_number_cell",
+        "activity_invalid_json_line",
+    ),
+    "symlink": ("symlink_to_a_file_outside",),
+}
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.id in SAMPLE], ids=lambda c: c.id)
-def test_spm_run_ends_with_the_root_cause(case, small_pipeline, small_landing, tmp_path) -> None:
+def _where(case) -> str:  # noqa: ANN001
+    where = [case.file]
+    if case.sheet:
+        where.append(f"sheet {case.sheet}")
+    if case.cell:
+        where.append(f"cell {case.cell}")
+    elif case.row:
+        where.append(f"{'line' if case.file.endswith('.jsonl') else 'row'} {case.row}")
+    if case.field:
+        where.append(f"field {case.field}")
+    return f"Root cause (load_{case.system}): {', '.join(where)}: "
+
+
+@pytest.mark.parametrize("run", sorted(RUNS))
+def test_spm_run_ends_with_the_root_cause(run, small_pipeline, small_landing, tmp_path) -> None:
     settings, _ = small_pipeline
+    cases = [c for c in CASES if c.id in RUNS[run]]
+    assert len(cases) == len(RUNS[run]) == len({c.system for c in cases})
     landing = Landing(tmp_path / "landing")
     for child in small_landing.iterdir():
         if child.is_dir():
             link_tree(child, landing.root / child.name)
         else:
             os.link(child, landing.root / child.name)
-    case.fault(landing)
+    for case in cases:
+        case.fault(landing)
     warehouse = tmp_path / "warehouse"
     shutil.copytree(settings.warehouse_dir, warehouse, symlinks=True)
-    published = [warehouse / "spm.duckdb", warehouse / "spm_restricted.duckdb"]
-    before = [_sha(p) for p in published]
+    published = [settings.published_db.name, settings.restricted_db.name]
+    before = [_sha(warehouse / name) for name in published]
     env = {
         **os.environ,
         "SPM_LANDING_DIR": str(landing.root),
@@ -64,33 +87,22 @@ def test_spm_run_ends_with_the_root_cause(case, small_pipeline, small_landing, t
     assert done.returncode == 1, console[-3000:]
     assert "Traceback" not in console and "Stack Trace" not in console, console[-3000:]
 
-    tail = done.stderr.strip().splitlines()[-6:]
-    where = [case.file]
-    if case.sheet:
-        where.append(f"sheet {case.sheet}")
-    if case.cell:
-        where.append(f"cell {case.cell}")
-    elif case.row:
-        where.append(f"{'line' if case.file.endswith('.jsonl') else 'row'} {case.row}")
-    if case.field:
-        where.append(f"field {case.field}")
-    cause_line = f"Root cause (load_{case.system}): {', '.join(where)}: "
-    assert any(line.startswith(cause_line) for line in tail), "\n".join(tail)
-    assert any(line.startswith("  fix: ") for line in tail), "\n".join(tail)
+    # the summary ends with one root cause per broken system, each with what to do
+    tail = done.stderr.strip().splitlines()[-6 * len(cases) :]
+    for case in cases:
+        assert any(line.startswith(_where(case)) for line in tail), "\n".join(tail)
+    assert sum(line.startswith("  fix: ") for line in tail) == len(cases), "\n".join(tail)
 
     report_path = max((warehouse / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
     report = json.loads(report_path.read_text())
-    (cause,) = report["root_causes"]
-    assert (cause["file"], cause.get("row"), cause.get("cell"), cause.get("field")) == (
-        case.file,
-        case.row,
-        case.cell,
-        case.field,
+    found = sorted(
+        (c["file"], c.get("row"), c.get("cell"), c.get("field")) for c in report["root_causes"]
     )
+    assert found == sorted((c.file, c.row, c.cell, c.field) for c in cases)
     assert report["status"] == "not_published"
     # dbt did not run: the previous build's quarantine is not this run's
     assert report["quarantined"] == {}
     assert "Rows quarantined" not in done.stdout
     log = Path(report["log_file"]).read_text()
-    assert "Stack Trace" in log and case.file in log
-    assert [_sha(p) for p in published] == before
+    assert "Stack Trace" in log and all(case.file in log for case in cases)
+    assert [_sha(warehouse / name) for name in published] == before
