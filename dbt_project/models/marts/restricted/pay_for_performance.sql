@@ -11,7 +11,7 @@
 -#}
 with
 
-plans as (select * from {{ ref('stg_compensation__comp_plans') }}),
+comp_plans as (select * from {{ ref('dim_comp_plan') }}),
 commissions as (select * from {{ ref('int_commissions_recomputed') }}),
 payouts as (select * from {{ ref('fct_payouts') }}),
 rep_performance as (select * from {{ ref('rep_performance') }}),
@@ -20,6 +20,19 @@ rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 fx_rates_daily as (select * from {{ ref('int_fx_rates_daily') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 reps as (select * from {{ ref('dim_rep') }}),
+
+plans as (
+    select
+        plan_id,
+        rep_id,
+        fiscal_year,
+        effective_from,
+        effective_to,
+        currency_code,
+        base_salary_amount as base_salary,
+        target_variable_amount as target_variable
+    from comp_plans
+),
 
 plan_years as (
     select
