@@ -1,5 +1,8 @@
 """The small demo company, loaded by the real dlt sources, against the raw-table suites.
 
+The company is the session's (`small_pipeline`): its work warehouse holds the raw tables its
+run loaded, and the checks only read them.
+
 The generator plants known faults and lists their record ids in `_manifest.json`; the raw
 checks must let the company publish (no blocking raw check fails) while reporting exactly
 those planted rows as warnings. The expected ids come from the manifest, not from the checks.
@@ -22,13 +25,14 @@ PLANTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def loaded(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from ingestion.pipeline import load_all
+# on the worker of the session's pipeline run (make test: loadgroup), which loaded the company
+pytestmark = pytest.mark.xdist_group("small_pipeline")
 
-    warehouse = tmp_path_factory.mktemp("dq_demo_warehouse")
-    load_all(small_landing, warehouse)
-    return warehouse / "work.duckdb"
+
+@pytest.fixture(scope="module")
+def loaded(small_pipeline) -> Path:
+    settings, _ = small_pipeline
+    return settings.work_db
 
 
 @pytest.fixture(scope="module")
