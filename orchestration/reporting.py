@@ -96,7 +96,8 @@ def send_weekly_email(settings: Settings, eml_dir: Path | None = None) -> str:
         ] or list(run.get("failed_steps", []))
         digests = [render_delayed_notice(mail, failed, run_id=run.get("run_id"))]
     else:
-        digests = render_digests(settings.published_db, mail)
+        # managers' digests say how their people call the forecast (restricted, theirs alone)
+        digests = render_digests(settings.published_db, mail, restricted_db=settings.restricted_db)
     outcome = send_digests(digests, mail, eml_dir=eml_dir)
     lines = [f"sent: {subject} -> {to}" for subject, to in outcome.sent]
     lines += [f"written: {path}" for path in outcome.eml_files]

@@ -45,6 +45,7 @@ from reports.digest_parts import (
     table,
     trend_chart,
 )
+from reports.digest_tendencies import RestrictedReader, tendency_section
 from reports.formatting import format_value
 from reports.mail_config import MailConfig
 from reports.page_format import Page, parse_page
@@ -154,10 +155,18 @@ def _has_rows(result: object) -> bool:
 
 
 def render_digests(
-    published_db: Path, mail: MailConfig, *, site_url: str | None = None
+    published_db: Path,
+    mail: MailConfig,
+    *,
+    site_url: str | None = None,
+    restricted_db: Path | None = None,
 ) -> list[Digest]:
     """The leadership digest (to `mail.email_to` and the company's manager, the CRO), one
-    digest per team manager and one per regional manager."""
+    digest per team manager and one per regional manager.
+
+    With `restricted_db` (the restricted file), each manager's digest, which goes to that
+    manager alone, also says how the people under them call the forecast
+    (`reports/digest_tendencies.py`); nothing of it reaches the leadership digest."""
     config = load_site_config()
     base = _base_url(mail, site_url)
     currency = mail.corporate_currency
@@ -166,6 +175,7 @@ def render_digests(
     team_page = parse_page((PAGES_DIR / team_page_path).read_text(encoding="utf-8"), team_page_path)
     region_page = parse_page((PAGES_DIR / REGION_PAGE).read_text(encoding="utf-8"), REGION_PAGE)
     warehouse = Warehouse(published_db)
+    restricted = RestrictedReader(restricted_db)
     try:
         leadership = _leadership(index, warehouse, config.pending_marts, mail, base, currency)
         for company in _managed_teams(warehouse, "company"):  # the CRO reads the company's
@@ -175,15 +185,20 @@ def render_digests(
                     leadership.recipient_users[email] = company["users"][email]
         digests = [leadership]
         for team in _managed_teams(warehouse):
-            digest = _manager(team_page, team, warehouse, config.pending_marts, base, currency)
+            digest = _manager(
+                team_page, team, warehouse, config.pending_marts, base, currency, restricted
+            )
             digest.recipient_users = dict(team.get("users", {}))
             digests.append(digest)
         for region in _managed_teams(warehouse, "region"):
-            digest = _regional(region_page, region, warehouse, config.pending_marts, base, currency)
+            digest = _regional(
+                region_page, region, warehouse, config.pending_marts, base, currency, restricted
+            )
             digest.recipient_users = dict(region.get("users", {}))
             digests.append(digest)
     finally:
         warehouse.close()
+        restricted.close()
     return digests
 
 
@@ -389,7 +404,7 @@ def _leadership(page, warehouse, pending, mail, base, currency) -> Digest:
     )
 
 
-def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
+def _manager(page, manager, warehouse, pending, base, currency, restricted) -> Digest:
     team_id = str(manager["team_id"])
     r = _results(page, warehouse, {"team_id": team_id}, pending)
     quarter = first(r["current_periods"], "quarter") or "this quarter"
@@ -443,6 +458,9 @@ def _manager(page, manager, warehouse, pending, base, currency) -> Digest:
             ],
         ),
     ]
+    tendencies = tendency_section(restricted.tendencies("team", team_id), "team", currency)
+    if tendencies is not None:
+        sections.append(tendencies)
     team_name = str(manager["team_name"])
     if has_quotas:
         subject = f"{team_name} team {quarter}: {format_value(attainment, 'pct0')} of quota"
@@ -471,7 +489,7 @@ def team_page_name() -> str:
     return "teams/[team_id].md"
 
 
-def _regional(page, manager, warehouse, pending, base, currency) -> Digest:
+def _regional(page, manager, warehouse, pending, base, currency, restricted) -> Digest:
     """A regional manager's digest: the region's quarter, its teams as rows, whom to coach."""
     region_id = str(manager["team_id"])
     r = _results(page, warehouse, {"region_id": region_id}, pending)
@@ -500,6 +518,9 @@ def _regional(page, manager, warehouse, pending, base, currency) -> Digest:
             [(f"Teams, {quarter}", table(r["region_teams"], team_columns, currency, 50))],
         )
     ]
+    tendencies = tendency_section(restricted.tendencies("region", region_id), "region", currency)
+    if tendencies is not None:
+        sections.append(tendencies)
     region_name = str(manager["team_name"])
     if has_quotas:
         attainment = format_value(first(r["region_quarter"], "attainment"), "pct0")

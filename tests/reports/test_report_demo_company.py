@@ -149,3 +149,41 @@ def test_forecast_page_shows_how_often_the_backtest_range_held(demo_site, small_
     assert 0.6 <= share <= 0.95, f"an 80% range held for {share:.0%} of back-test projections"
     page = (demo_site.out_dir / "forecast.html").read_text(encoding="utf-8")
     assert float(_shown(page, "share_within_range")) == pytest.approx(float(share))
+
+
+def test_each_manager_digest_says_how_the_people_below_call_the_forecast(
+    small_pipeline, small_published_db, tmp_path
+):
+    """Team managers read their reps' tendencies, regional managers their team managers', from
+    the restricted file; the leadership digest reads none."""
+    settings, _ = small_pipeline
+    digests = render_digests(
+        small_published_db, _digest_mail(tmp_path), restricted_db=settings.restricted_db
+    )
+    con = duckdb.connect(str(settings.restricted_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select t.submitter_role, t.team_id, d.region_id, t.submitter_name,"
+            " t.forecast_tendency from marts_restricted.forecast_tendencies t"
+            " join marts.dim_team d on t.team_id = d.team_id and d.is_current"
+            " where t.period_type = 'quarter' and d.hierarchy_level = 'team'"
+        ).fetchall()
+    finally:
+        con.close()
+    shown = {"manager": 0, "region": 0}
+    for digest in digests:
+        if digest.kind == "leadership":
+            assert "call the forecast" not in digest.text
+            continue
+        role, node = ("rep", 1) if digest.kind == "manager" else ("manager", 2)
+        expected = [(r[3], r[4]) for r in rows if r[0] == role and r[node] == digest.team_id]
+        heading = "How your reps" if role == "rep" else "How your team managers"
+        if not expected:
+            assert heading not in digest.text
+            continue
+        section = digest.text.split(heading)[1]
+        for name, tendency in expected:
+            line = next(line for line in section.splitlines() if name in line)
+            assert tendency in line, line
+        shown[digest.kind] += 1
+    assert shown["manager"] >= 3 and shown["region"] >= 2, shown
