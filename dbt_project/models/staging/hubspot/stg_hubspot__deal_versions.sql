@@ -1,10 +1,18 @@
 {#- Every version of every deal (raw_hubspot.deals is scd2) in the columns of
     stg_crm__opportunity_versions, which selects from here when var crm = hubspot. The stage
     id becomes the stage's label; probability is in percent (HubSpot: a fraction); an
-    archived deal is a soft delete; a deal with no currency is in the corporate currency. -#}
+    archived deal is a soft delete; a deal with no currency is in the corporate currency.
+    hs_next_step is null when the portal has no such property (unknown), empty text when the
+    deal's next step is blank. -#}
 with
 
-source as (select * from {{ source('hubspot', 'deals') }}),
+source as (
+    select
+        *,
+        {{ optional_column(source('hubspot', 'deals'), 'hs_next_step', dbt.type_string()) }}
+            as raw_next_step
+    from {{ source('hubspot', 'deals') }}
+),
 
 stages as (
     select
@@ -40,6 +48,8 @@ renamed as (
         coalesce(source.archived, false) as is_deleted,
         {{ utc_timestamp('source.hs_lastmodifieddate') }} as last_modified_at,
         {{ utc_timestamp('source.hs_lastmodifieddate') }} as system_modstamp_at,
+        {{ next_step_text('source.raw_next_step') }} as next_step,
+        source.raw_next_step is not null as is_next_step_tracked,
         {{ utc_timestamp('source._dlt_valid_from') }} as version_valid_from,
         {{ utc_timestamp('source._dlt_valid_to') }} as version_valid_to,
         source._dlt_valid_to is null as is_current_version,
