@@ -235,6 +235,21 @@ def test_forecast_page_lists_each_nodes_call_beside_its_roll_up(public_site, rep
     assert "Tendency" not in text and "calls low" not in text
 
 
+def test_coaching_page_says_what_to_review_per_rep(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    problems = con.execute(
+        "select rep_name, review_problems from marts.coaching_priorities"
+        " where review_problems is not null"
+    ).fetchall()
+    con.close()
+    assert any("without a next step" in text for _, text in problems)
+    page = probe(public_site.out_dir / "coaching.html")
+    text = " ".join(page.text)
+    assert "What to review" in text
+    for name, review in problems:
+        assert f"{name}" in text and review in text, name
+
+
 def test_links_between_pages_resolve(public_site):
     site = public_site.out_dir
     for path in site.rglob("*.html"):

@@ -238,7 +238,7 @@ def test_hubspot_next_steps_reach_the_deals_and_a_blank_one_is_flagged(hubspot_w
             ).fetchall()
         }
     assert len(deals) > 1000
-    for deal_id, is_open, next_step, missing in deals:
+    for deal_id, _is_open, next_step, missing in deals:
         served = replica.deals[deal_id]["properties"]["hs_next_step"]
         assert next_step == served, deal_id
         assert missing == (served is None), deal_id

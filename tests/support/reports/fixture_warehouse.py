@@ -1100,8 +1100,15 @@ def build_fixture_warehouse(
     open_opps = opps[~opps.is_closed].copy()
     rep_by_id = {p.rep_id: p for p in people}
     account_name = {a["account_id"]: a["account_name"] for a in accounts}
-    # Open deals with hygiene problems: a blank amount, no close date, a close date passed.
-    problems = ["no_amount", "undated", "past_due", "created_date_inferred"]
+    # Open deals with hygiene problems: a blank amount, no close date, a close date passed,
+    # a blank next step (the fixture's CRM keeps next steps: every other open deal has one).
+    problems = ["no_amount", "undated", "past_due", "created_date_inferred", "no_next_step"]
+    no_next_step = open_opps.iloc[8 + problems.index("no_next_step")].opportunity_id
+    opps["is_next_step_missing"] = opps.opportunity_id == no_next_step
+    opps["next_step"] = [
+        "Follow-up call" if is_open and not missing else None
+        for is_open, missing in zip(opps.is_open_as_of, opps.is_next_step_missing, strict=True)
+    ]
     hygiene = pd.DataFrame(
         [
             {
@@ -1120,7 +1127,9 @@ def build_fixture_warehouse(
                 ),
                 "problem": problem,
             }
-            for o, problem in zip(open_opps.iloc[8:12].itertuples(), problems, strict=True)
+            for o, problem in zip(
+                open_opps.iloc[8 : 8 + len(problems)].itertuples(), problems, strict=True
+            )
         ]
     )
     tables["marts.pipeline_hygiene"] = hygiene
@@ -1639,6 +1648,17 @@ def _create_table(
         con.unregister("frame")
 
 
+# coaching_priorities.review_problems: each problem of the deals to review, in the mart's order
+REVIEW_PROBLEMS = (
+    ("stalled", "stalled"),
+    ("slipped", "slipped"),
+    ("passed", "past due"),
+    ("no close date", "without a close date"),
+    ("no amount", "without an amount"),
+    ("no next step", "without a next step"),
+)
+
+
 def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
     """`marts.coaching_review_deals` and `marts.coaching_priorities` from the fixture's own
     stalled, slipped and hygiene rows and pacing: money at stake = shortfall to pace + deals
@@ -1668,9 +1688,13 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 "slipped out of the quarter",
             )
         )
-    problem_text = {"no_amount": "no amount", "undated": "no close date"}
+    problem_text = {
+        "no_amount": "no amount",
+        "undated": "no close date",
+        "no_next_step": "no next step",
+    }
     for r in tables["marts.pipeline_hygiene"].itertuples():
-        if r.problem in ("no_amount", "undated", "past_due"):
+        if r.problem in ("no_amount", "undated", "past_due", "no_next_step"):
             text = problem_text.get(r.problem) or f"close date {r.close_date} passed"
             flags.append(
                 (r.rep_id, r.rep_name, r.opportunity_id, r.opportunity_name, r.amount, text)
@@ -1715,6 +1739,14 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 )
         if reason is None and len(mine):
             reason = f"{len(mine)} deals to review worth {at_risk / 1000:.0f}k"
+        counted = (
+            [
+                (sum(word in text for text in mine.problems_text), label)
+                for word, label in REVIEW_PROBLEMS
+            ]
+            if len(mine)
+            else []
+        )
         rows.append(
             {
                 "coaching_priority_id": f"{rep.rep_id}|{quarter}",
@@ -1730,6 +1762,7 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 "pace_shortfall_amount": shortfall,
                 "review_deal_count": len(mine),
                 "review_deals_amount": at_risk,
+                "review_problems": ", ".join(f"{n} {label}" for n, label in counted if n) or None,
                 "reason_metric": "none"
                 if reason is None
                 else "pace"
