@@ -445,7 +445,7 @@ def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
         "bookings_to_date_amount", "expected_to_date_amount", "pace_gap_amount",
         "pace_attainment", "required_run_rate_amount", "on_pace", "counted_rep_count",
         "behind_pace_rep_count", "at_quota_rep_count", "team_count", "behind_pace_team_count",
-        "at_quota_team_count",
+        "at_quota_team_count", "badge_count", "stalled_deal_count", "slipped_deal_count",
     ]  # fmt: skip
     if pacing.empty:
         return pd.DataFrame(columns=columns)
@@ -512,6 +512,47 @@ def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(out, columns=columns)
+
+
+def _team_pacing_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """team_pacing's counts of badges earned in the period, deals stalled today (null without
+    an activity feed) and deals slipped out of the quarter (null for months and years), each
+    counted in its team, that team's region and the company, as the dbt mart counts them."""
+    pacing = tables["marts.team_pacing"].copy()
+    if pacing.empty:
+        return pacing
+    region_of = tables["marts.dim_team"].set_index("team_id").region_id.to_dict()
+    coverage = tables["marts.source_coverage"]
+    has_activities = bool(
+        coverage[(coverage.dataset == "activities") & coverage.is_loaded.astype(bool)].shape[0]
+    )
+    badges, stalled = tables["marts.rep_badges"], tables["marts.stalled_deals"]
+    slipped = tables["marts.slipped_deals"]
+
+    def in_node(frame: pd.DataFrame, row) -> pd.DataFrame:
+        if frame.empty or row.hierarchy_level == "company":
+            return frame
+        if row.hierarchy_level == "region":
+            return frame[frame.team_id.map(region_of) == row.team_id]
+        return frame[frame.team_id == row.team_id]
+
+    badge_counts, stalled_counts, slipped_counts = [], [], []
+    for row in pacing.itertuples():
+        mine = in_node(badges, row)
+        earned = (
+            mine[(mine.earned_date >= row.period_start) & (mine.earned_date <= row.period_end)]
+            if len(mine)
+            else mine
+        )
+        badge_counts.append(len(earned))
+        stalled_counts.append(len(in_node(stalled, row)) if has_activities else None)
+        slips = in_node(slipped, row)
+        slips = slips[slips.fiscal_period == row.fiscal_period] if len(slips) else slips
+        slipped_counts.append(len(slips) if row.period_type == "quarter" else None)
+    pacing["badge_count"] = badge_counts
+    pacing["stalled_deal_count"] = pd.array(stalled_counts, dtype="Int64")
+    pacing["slipped_deal_count"] = pd.array(slipped_counts, dtype="Int64")
+    return pacing
 
 
 def _forecast_summaries(accuracy: pd.DataFrame, projections: list[dict]) -> dict:
@@ -1583,6 +1624,7 @@ def build_fixture_warehouse(
     for table in MARTS_OF_SYSTEM["sales_analytics"] if "sales_analytics" in missing else ():
         tables[table] = tables[table].iloc[0:0]
 
+    tables["marts.team_pacing"] = _team_pacing_events(tables)
     tables.update(_coaching_priorities(tables, quarter))
     q_number = _quarter_of(AS_OF.month)
     tables["marts.weekly_changes"], tables["marts.weekly_change_deals"] = weekly_change_tables(
