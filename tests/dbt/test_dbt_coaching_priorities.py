@@ -233,3 +233,25 @@ def test_a_rep_whose_deal_lacks_a_next_step_is_to_coach_for_it(next_steps_db, tm
     (manager,) = [d for d in digests if d.kind == "manager"]
     opening = manager.text.split("\n\n")[1]
     assert "   - review Hal deal N01 ($5.0k): no next step" in opening.splitlines()
+
+
+def test_a_warehouse_loaded_before_next_steps_builds_with_them_unknown(tmp_path):
+    """raw_crm.opportunity from before the column joined the contract (the next load adds
+    it): the build does not break, and no deal is flagged for a next step."""
+    db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(db))
+    write_coaching_company(con, next_steps=True)
+    con.execute("alter table raw_crm.opportunity drop column next_step")
+    con.close()
+    done = run_dbt(
+        ["run", "--select", "+fct_opportunities"],
+        work_db=db,
+        target_dir=tmp_path,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    assert _rows(
+        db,
+        "select count(*) > 0, count(next_step), count(*) filter (where is_next_step_missing)"
+        " from marts.fct_opportunities",
+    ) == [(True, 0, 0)]

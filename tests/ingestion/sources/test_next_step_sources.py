@@ -126,6 +126,26 @@ def test_an_org_without_next_step_loads_it_as_unknown_with_a_warning(
     assert "unknown, not blank" in warning
 
 
+@pytest.mark.slow
+def test_an_excluded_next_step_is_unknown_not_blank(small_landing: Path, tmp_path: Path) -> None:
+    from ingestion.pipeline import make_pipeline
+    from ingestion.sources.salesforce_api import salesforce_api_source
+    from replicas.salesforce import SalesforceReplica
+    from replicas.server import ReplicaServer
+    from tests.support.ingestion.salesforce_api_helpers import replica_config
+
+    landing = _crm_only(small_landing, tmp_path / "landing", next_step=True)
+    replica = SalesforceReplica(landing)
+    with ReplicaServer(replica) as server:
+        config = replica_config(server, replica, exclude_fields=("Opportunity.NextStep",))
+        source = salesforce_api_source(config).with_resources("opportunity")
+        make_pipeline("crm", tmp_path / "wh").run(source)
+    raw = Raw(tmp_path / "wh")
+    [(rows, known)] = raw.query("select count(*), count(next_step) from raw_crm.opportunity")
+    assert rows == len(replica.org["Opportunity"]) and known == 0
+    assert all("NextStep" not in q for q in replica.queries)
+
+
 # -- HubSpot API ---------------------------------------------------------------------------
 
 
