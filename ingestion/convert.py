@@ -32,14 +32,15 @@ def jsonl_row(index: int) -> int:
 
 
 def check_header(headers: list[str], spec: TableSpec, file: str, header_row: int = 1) -> None:
-    """Every contract column must be there, once; extra columns are allowed."""
+    """Every contract column must be there, once (an optional one may be left out); extra
+    columns are allowed."""
     seen: set[str] = set()
     for header in headers:
         if header in seen:
             raise LandingFileError(file, header_row, header, "column appears twice in the header")
         seen.add(header)
     for field in spec.fields:
-        if field.header not in seen:
+        if field.header not in seen and not field.optional:
             raise LandingFileError(
                 file,
                 header_row,
@@ -136,14 +137,22 @@ def typed_table(
 ) -> tuple[pa.Table, list[str]]:
     """Typed table with the contract columns first (in contract order), extras after.
 
-    Returns the table and the raw names of the extra columns (reported, never dropped).
+    An optional column the file does not have is null in every row (unknown); one it has is
+    empty text where blank. Returns the table and the raw names of the extra columns
+    (reported, never dropped).
     """
     headers = raw.column_names
     extras = extra_headers(headers, spec, file)
     arrays: list[pa.Array] = []
     fields: list[pa.Field] = []
     for field in spec.fields:
-        arrays.append(typed_column(raw[field.header], field, file, row_of))
+        if field.optional and field.header not in headers:
+            arrays.append(pa.nulls(raw.num_rows, field.arrow_type))
+        elif field.optional:
+            column = typed_column(raw[field.header], field, file, row_of)
+            arrays.append(pc.fill_null(column, pa.scalar("", field.arrow_type)))
+        else:
+            arrays.append(typed_column(raw[field.header], field, file, row_of))
         fields.append(pa.field(field.name, field.arrow_type, nullable=field.nullable))
     for header in extras:
         column = raw[header]

@@ -36,6 +36,10 @@ class Field:
     precision: int | None = None
     scale: int | None = None
     nullable: bool = True
+    # an optional column may be left out of the file's header (a CRM that does not have the
+    # field): its raw value is then null, "unknown". When the header has it, a blank cell
+    # lands as empty text, "known to be blank", so staging can tell the two apart.
+    optional: bool = False
 
     @property
     def name(self) -> str:
@@ -91,6 +95,11 @@ class Field:
 
 def text(header: str, *, nullable: bool = True) -> Field:
     return Field(header, "text", nullable=nullable)
+
+
+def optional_text(header: str) -> Field:
+    """Text a source may not have at all: null when absent, empty text when blank."""
+    return Field(header, "text", optional=True)
 
 
 def key(header: str) -> Field:

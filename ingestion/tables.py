@@ -40,13 +40,20 @@ def for_dlt(
     """Add `_dlt_id` and lay the table out as its raw table is.
 
     With `scd2_version_of`, `_dlt_id` is the MD5 of those columns: the row version dlt's scd2
-    merge compares, so a row whose values did not change never becomes a new version.
+    merge compares, so a row whose values did not change never becomes a new version. An
+    optional column the source does not have (null in every row) is left out of the version,
+    so a source without it keeps the versions it had before the column joined the contract.
     """
     count = table.num_rows
     known = spec.names
     extras = [name for name in table.column_names if name not in known]
     if scd2_version_of is not None:
-        ids = version_hash(table, list(scd2_version_of))
+        absent = {
+            f.name
+            for f in spec.fields
+            if f.optional and f.name in table.column_names and table[f.name].null_count == count
+        }
+        ids = version_hash(table, [name for name in scd2_version_of if name not in absent])
     else:
         ids = random_ids(count)
     arrays = [table[name] for name in known]

@@ -201,6 +201,9 @@ class HubSpotReplica:
             "hs_lastmodifieddate": opp["SystemModstamp"],
             "hs_object_id": opp["Id"],
         }
+        if "NextStep" in opp:
+            # a portal has the property when the company's export has the field
+            properties["hs_next_step"] = opp["NextStep"] or None
         return {
             "id": opp["Id"],
             "properties": properties,
@@ -433,7 +436,8 @@ def _split(split_id: str, owner_id: str, share: Decimal, stamp: str) -> dict[str
 
 def _select(deal: dict[str, Any], names: list[str]) -> dict[str, Any]:
     wanted = [n for n in names if n] or ["dealname", "amount", "closedate", "createdate"]
-    properties = {n: deal["properties"].get(n) for n in wanted}
+    # HubSpot leaves a property the portal does not have out of the response
+    properties = {n: deal["properties"][n] for n in wanted if n in deal["properties"]}
     properties["hs_object_id"] = deal["id"]
     return {**deal, "properties": properties}
 

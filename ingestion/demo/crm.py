@@ -65,6 +65,8 @@ class CrmOpportunities:
     dup_amount_cents: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     dup_modstamp_s: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     line_items: LineItems | None = None
+    # index into next_steps.TEXTS per deal, -1 blank (next_steps.plan_next_steps)
+    next_step: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.owner)

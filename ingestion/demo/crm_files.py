@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingestion.demo import stages
+from ingestion.demo import next_steps, stages
 from ingestion.demo.accounts import Accounts
 from ingestion.demo.crm import CURRENCY_CODES, CrmOpportunities
 from ingestion.demo.deals import LEAD_SOURCES, TYPES
@@ -72,6 +72,7 @@ HEADERS = {
         "IsDeleted",
         "LastModifiedDate",
         "SystemModstamp",
+        "NextStep",
     ],
     "OpportunityHistory": [
         "Id",
@@ -412,6 +413,7 @@ def _write_opportunities(
             col_bool(deleted_opp[rows]),
             col_ts(stamp_all),
             col_ts(stamp_all),
+            col_lookup(_texts(list(next_steps.TEXTS)), opps.next_step[rows]),
         ],
         len(rows),
     )

@@ -33,13 +33,14 @@ from ingestion.demo.forecasts import build_ledger, make_forecasts, quarter_bound
 from ingestion.demo.fx import make_fx
 from ingestion.demo.history import build_history
 from ingestion.demo.names import EXOTIC
+from ingestion.demo.next_steps import plan_next_steps
 from ingestion.demo.org import build_org, history_start
 from ingestion.demo.ownership import MemberPicker, assign_owners
 from ingestion.demo.quotas import make_quotas
 from ingestion.demo.realism import TARGETS, compute_realism
 from ingestion.demo.scales import SCALES
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 OUR_ENTRIES = (
     "crm",
     "sales_analytics",
@@ -134,6 +135,7 @@ def generate(
         chosen, opps, org, accounts, rng_faults, sc.faults_per_kind, exotic_accounts
     )
     opps.line_items = make_line_items(opps, _rng(seed, 7))
+    opps.next_step = plan_next_steps(opps.stage, _rng(seed, 14))
     rng_acc = _rng(seed, 8)
     team_of_account = accounts.team
     owner = MemberPicker(org, "rep").pick(

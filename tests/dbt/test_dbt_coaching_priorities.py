@@ -18,7 +18,7 @@ import pytest
 
 from reports.digests import render_digests
 from reports.mail_config import MailConfig
-from tests.support.dbt.dbt_coaching_company import AS_OF, write_coaching_company
+from tests.support.dbt.dbt_coaching_company import AS_OF, CLOSED_DEALS, write_coaching_company
 from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 pytestmark = pytest.mark.xdist_group("coaching_company")
@@ -137,3 +137,121 @@ def test_the_managers_digest_opens_with_the_reps_to_coach(coaching_db, tmp_path)
     html = manager.html
     positions = [html.index(f"<b>{rep}</b>") for rep, _, _ in EXPECTED_TOP_FIVE]
     assert positions == sorted(positions) and positions[0] < html.index("Quota</div>")
+
+
+# -- next steps: only a CRM that keeps them can have a deal without one --------------------
+
+
+@pytest.fixture(scope="module", name="next_steps_db")
+def fixture_next_steps_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same team in a CRM that keeps next steps (dbt_coaching_company.py docstring)."""
+    root = tmp_path_factory.mktemp("coaching_next_steps")
+    db = root / "work.duckdb"
+    con = duckdb.connect(str(db))
+    write_coaching_company(con, next_steps=True)
+    con.close()
+    done = run_dbt(
+        ["build", "--exclude", "test_type:unit"],
+        work_db=db,
+        target_dir=root,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    return db
+
+
+def test_a_crm_without_next_steps_lists_no_deal_for_a_missing_one(coaching_db):
+    assert _rows(
+        coaching_db,
+        "select count(*), count(next_step), count(*) filter (where is_next_step_missing)"
+        " from marts.fct_opportunities",
+    ) == [(len(CLOSED_DEALS) + 2, 0, 0)]  # the closed deals, Dee's and Gus's open one
+    assert _rows(
+        coaching_db,
+        "select count(*) from marts.pipeline_hygiene where problem = 'no_next_step'",
+    ) == [(0,)]
+    assert _rows(
+        coaching_db,
+        "select count(*) from marts.coaching_review_deals where is_next_step_missing",
+    ) == [(0,)]
+
+
+def test_a_blank_next_step_lists_the_open_deal_with_no_next_step(next_steps_db):
+    # closed deals with a blank next step are not to review; Gus's has one; Hal's "  " is blank
+    rows = _rows(
+        next_steps_db,
+        "select rep_name, opportunity_name, amount, is_next_step_missing, problems_text"
+        " from marts.coaching_review_deals",
+    )
+    assert sorted((r[0], r[1], float(r[2]), r[3], r[4]) for r in rows) == [
+        (
+            "Dee",
+            "Dee deal P01",
+            50_000.0,
+            True,
+            "stalled 75 days, close date 2026-04-30 passed, no next step",
+        ),
+        ("Gus", "Gus deal U01", 10_000.0, False, "no close date"),
+        ("Hal", "Hal deal N01", 5_000.0, True, "no next step"),
+    ]
+    hygiene = _rows(
+        next_steps_db,
+        "select opportunity_id, problem_detail from marts.pipeline_hygiene"
+        " where problem = 'no_next_step' order by opportunity_id",
+    )
+    assert [r[0] for r in hygiene] == ["N01", "P01"]
+    assert _rows(
+        next_steps_db,
+        "select next_step from marts.fct_opportunities where opportunity_id = 'U01'",
+    ) == [("Send the proposal",)]
+
+
+def test_a_rep_whose_deal_lacks_a_next_step_is_to_coach_for_it(next_steps_db, tmp_path):
+    # Hal: 600 behind pace + the 5,000 deal to review = 5,600 at stake, ahead of Fay's 4,600;
+    # 5,000 / 39,600 = 13% of the expected in a deal to review beats 1.5% behind pace
+    rows = _rows(
+        next_steps_db,
+        "select rep_name, money_at_stake_amount, review_problems, reason_text"
+        " from marts.coaching_priorities where rep_name in ('Dee', 'Hal') order by rep_name",
+    )
+    assert [(r[0], float(r[1]), r[2], r[3]) for r in rows] == [
+        (
+            "Dee",
+            50_000.0,
+            "1 stalled, 1 past due, 1 without a next step",
+            "1 deal to review worth $50k: 1 stalled, 1 past due, 1 without a next step",
+        ),
+        (
+            "Hal",
+            5_600.0,
+            "1 without a next step",
+            "1 deal to review worth $5.0k: 1 without a next step",
+        ),
+    ]
+    mail = MailConfig(outbox_dir=tmp_path / "outbox", email_to=("vp@acme.example",))
+    digests = render_digests(next_steps_db, mail, site_url="https://sales.acme.example/")
+    (manager,) = [d for d in digests if d.kind == "manager"]
+    opening = manager.text.split("\n\n")[1]
+    assert "   - review Hal deal N01 ($5.0k): no next step" in opening.splitlines()
+
+
+def test_a_warehouse_loaded_before_next_steps_builds_with_them_unknown(tmp_path):
+    """raw_crm.opportunity from before the column joined the contract (the next load adds
+    it): the build does not break, and no deal is flagged for a next step."""
+    db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(db))
+    write_coaching_company(con, next_steps=True)
+    con.execute("alter table raw_crm.opportunity drop column next_step")
+    con.close()
+    done = run_dbt(
+        ["run", "--select", "+fct_opportunities"],
+        work_db=db,
+        target_dir=tmp_path,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
+    assert _rows(
+        db,
+        "select count(*) > 0, count(next_step), count(*) filter (where is_next_step_missing)"
+        " from marts.fct_opportunities",
+    ) == [(True, 0, 0)]

@@ -157,7 +157,26 @@ def test_overview_numbers_equal_the_marts(public_site, report_warehouse):
     reps_total = con.execute(
         "select count(*) from marts.rep_pacing where period_type = 'quarter'"
     ).fetchone()[0]
+    # the sentences' counts are team_pacing columns of the company's quarter row, and say
+    # what the lists under them hold
+    badges, stalled, slipped = con.execute(
+        "select badge_count, stalled_deal_count, slipped_deal_count from marts.team_pacing"
+        " where hierarchy_level = 'company' and period_type = 'quarter'"
+    ).fetchone()
+    listed = con.execute(
+        "select (select count(*) from marts.rep_badges where earned_date between ? and ?),"
+        " (select count(*) from marts.stalled_deals),"
+        " (select count(*) from marts.slipped_deals where fiscal_period = ?)",
+        [
+            *con.execute(
+                "select period_start, period_end from marts.team_pacing"
+                " where hierarchy_level = 'company' and period_type = 'quarter'"
+            ).fetchone(),
+            quarter,
+        ],
+    ).fetchone()
     con.close()
+    assert (badges, stalled, slipped) == listed and min(listed) > 0
     # amounts are decimals in the marts: compare as the page's numbers, floats
     q, y, previous = ([float(x) for x in row] for row in (q, y, previous))
     pace = float(pace)
@@ -180,6 +199,8 @@ def test_overview_numbers_equal_the_marts(public_site, report_warehouse):
     assert summary in text, f"shortfalls summary should start with {summary!r}"
     for (name,) in behind:
         assert name in text
+    assert f"; {badges} badges earned this quarter." in text
+    assert f"{stalled} open deals are stalled and {slipped} slipped out of {quarter}." in text
 
 
 def test_overview_commit_call_is_the_company_owners_call(public_site, report_warehouse):
@@ -233,6 +254,21 @@ def test_forecast_page_lists_each_nodes_call_beside_its_roll_up(public_site, rep
         assert format_value(roll_up, "cur") in text, name
     assert "roll-up" in text
     assert "Tendency" not in text and "calls low" not in text
+
+
+def test_coaching_page_says_what_to_review_per_rep(public_site, report_warehouse):
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    problems = con.execute(
+        "select rep_name, review_problems from marts.coaching_priorities"
+        " where review_problems is not null"
+    ).fetchall()
+    con.close()
+    assert any("without a next step" in text for _, text in problems)
+    page = probe(public_site.out_dir / "coaching.html")
+    text = " ".join(page.text)
+    assert "What to review" in text
+    for name, review in problems:
+        assert f"{name}" in text and review in text, name
 
 
 def test_links_between_pages_resolve(public_site):

@@ -13,6 +13,7 @@ from ingestion.fields import (
     boolean,
     date,
     key,
+    optional_text,
     percent,
     text,
     timestamp,
@@ -102,6 +103,9 @@ OBJECTS: tuple[CrmObject, ...] = (
         text("LeadSource"),
         boolean("IsDeleted"),
         timestamp("LastModifiedDate"),
+        # the rep's next step on the deal; an export or org without the field still loads
+        # (null: unknown), a blank one lands as empty text (the deal has no next step)
+        optional_text("NextStep"),
         required=True,
     ),
     _object(

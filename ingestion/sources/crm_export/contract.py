@@ -26,7 +26,13 @@ Status = Literal["open", "won", "lost"]
 OWNER_KEYS: tuple[str, ...] = ("name", "email", "id")
 STATUSES: tuple[str, ...] = ("open", "won", "lost")
 DEAL_FIELDS_REQUIRED: tuple[str, ...] = ("id", "owner", "amount", "stage", "close_date")
-DEAL_FIELDS_OPTIONAL: tuple[str, ...] = ("created_date", "account", "product", "name")
+DEAL_FIELDS_OPTIONAL: tuple[str, ...] = (
+    "created_date",
+    "account",
+    "product",
+    "name",
+    "next_step",
+)
 PEOPLE_FIELDS_REQUIRED: tuple[str, ...] = ("owner", "manager")
 PEOPLE_FIELDS_OPTIONAL: tuple[str, ...] = ("region", "email", "name")
 

@@ -209,6 +209,7 @@ class _Deal:
     product: str | None
     name: str | None
     currency: str | None
+    next_step: str | None  # None: not mapped (unknown); "": blank in the export
 
 
 def _stage_coverage(mapping: Mapping, stages: list[str | None]) -> None:
@@ -287,8 +288,14 @@ def _read_deals(
             product=None if _blank(cell.get("product")) else str(cell["product"]).strip(),
             name=None if _blank(cell.get("name")) else str(cell["name"]).strip(),
             currency=None if _blank(cell["currency"]) else str(cell["currency"]).strip().upper(),
+            next_step=_next_step(cell.get("next_step")) if "next_step" in columns else None,
         )
     return list(by_id.values()), sorted(set(repeated))
+
+
+def _next_step(value: str | None) -> str:
+    """A mapped next step: the text, or empty text when the cell is blank (known, none)."""
+    return "" if _blank(value) else " ".join(str(value).split())
 
 
 @dataclass
@@ -551,6 +558,7 @@ def build_export(landing_dir: Path, stamp: dt.datetime) -> ExportTables:
                 "is_closed": rule.status != "open",
                 "is_won": rule.status == "won",
                 "is_deleted": False,
+                "next_step": deal.next_step,
                 "system_modstamp": stamp,
             }
         )

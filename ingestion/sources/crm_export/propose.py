@@ -56,6 +56,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "account": ("account", "company", "customer", "client", "organization"),
     "product": ("product", "sku", "plan", "item"),
     "name": ("deal_name", "opportunity_name", "opportunity", "deal", "title", "name"),
+    "next_step": ("next_step", "nextstep", "next_action"),
 }
 _PEOPLE_HINTS: dict[str, tuple[str, ...]] = {
     "manager": ("manager", "supervisor", "team_lead", "lead", "reports_to"),
@@ -202,6 +203,8 @@ def propose(
         "account": lambda v: bool(v),
         "product": lambda v: bool(v),
         "name": lambda v: bool(v),
+        # a next-step column may be blank in most rows: the header is what identifies it
+        "next_step": lambda v: True,
     }
     for field, accept in rules.items():
         found = _pick(sample, field, taken, accept)

@@ -16,6 +16,7 @@ from ingestion.fields import (
     bigint,
     boolean,
     key,
+    optional_text,
     percent,
     text,
     timestamp,
@@ -100,7 +101,13 @@ DEAL_PROPERTIES: tuple[str, ...] = (
     "hs_is_closed",
     "hs_is_closed_won",
     "hs_lastmodifieddate",
+    "hs_next_step",
 )
+
+OPTIONAL_DEAL_PROPERTIES: frozenset[str] = frozenset({"hs_next_step"})
+"""Deal properties a portal may not have: HubSpot leaves a property the portal lacks out of
+the response, so the raw column is null (unknown); a property it has with no value comes back
+null and lands as empty text."""
 
 DEALS = HubSpotTable(
     TableSpec(
@@ -121,6 +128,7 @@ DEALS = HubSpotTable(
             boolean("hs_is_closed"),
             boolean("hs_is_closed_won"),
             timestamp("hs_lastmodifieddate", nullable=False),
+            optional_text("hs_next_step"),
             boolean("archived", nullable=False),
             timestamp("archivedAt"),
         ),

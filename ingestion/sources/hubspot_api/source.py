@@ -47,6 +47,7 @@ from ingestion.sources.hubspot_api.contract import (
     DEAL_STAGES,
     DEALS,
     HISTORY_PROPERTIES,
+    OPTIONAL_DEAL_PROPERTIES,
     OWNERS,
     TEAMS,
     HubSpotTable,
@@ -60,11 +61,16 @@ SPLITS_PATH = "crm/v3/objects/deals/splits/batch/read"
 
 
 def typed_rows(rows: Sequence[dict[str, Any]], table: HubSpotTable, what: str) -> pa.Table:
-    """Flattened records as the raw table's typed rows."""
+    """Flattened records as the raw table's typed rows.
+
+    An optional field no record carries is left out (null: the portal does not have it); one
+    any record carries is empty text where a record has no value.
+    """
     raw = pa.table(
         {
             field.header: pa.array([as_text(row.get(field.header)) for row in rows], pa.string())
             for field in table.spec.fields
+            if not field.optional or any(field.header in row for row in rows)
         }
     )
     typed, _ = typed_table(raw, table.spec, f"HubSpot {what}", lambda index: index + 1)
@@ -146,7 +152,11 @@ def _deal_row(deal: dict[str, Any]) -> dict[str, Any]:
     if archived_at and (modified is None or _instant(archived_at) > _instant(modified)):
         modified = archived_at
     return {
-        **{name: properties.get(name) for name in DEAL_PROPERTIES},
+        **{
+            name: properties.get(name)
+            for name in DEAL_PROPERTIES
+            if name in properties or name not in OPTIONAL_DEAL_PROPERTIES
+        },
         "id": deal.get("id"),
         CURSOR: modified,
         "archived": bool(deal.get("archived", False)),

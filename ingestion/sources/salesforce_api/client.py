@@ -31,6 +31,14 @@ class SalesforceQueryError(ApiError):
     """Salesforce rejected a query (a field or object the org does not have, or hides)."""
 
 
+class SalesforceFieldUnavailable(SalesforceQueryError):
+    """The org has no such field on the object, or hides it from the user (INVALID_FIELD)."""
+
+    def __init__(self, message: str, field_name: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+
+
 class SalesforceObjectUnavailable(SalesforceQueryError):
     """The org has no such object, or hides it from the user (INVALID_TYPE)."""
 
@@ -129,13 +137,14 @@ def query_error(object_name: str, response: requests.Response) -> ApiError:
         match = _NO_SUCH_COLUMN.search(message)
         field = match.group(1) if match else "?"
         entity = match.group(2) if match else object_name
-        return SalesforceQueryError(
+        return SalesforceFieldUnavailable(
             f"Salesforce {entity}: field {field} does not exist in this org or the integration "
             f"user cannot read it (INVALID_FIELD). Grant the user read access to "
             f"{entity}.{field}, or, if the org does not use it, drop it from the load with "
             f'exclude_fields = ["{entity}.{field}"] under [sources.salesforce_api] in '
             f".dlt/config.toml (or SOURCES__SALESFORCE_API__EXCLUDE_FIELDS="
-            f"'[\"{entity}.{field}\"]'): the raw column is kept, empty."
+            f"'[\"{entity}.{field}\"]'): the raw column is kept, empty.",
+            field,
         )
     if code == "INVALID_TYPE":
         return SalesforceObjectUnavailable(

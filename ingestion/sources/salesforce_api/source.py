@@ -28,7 +28,11 @@ from ingestion.dedup import keep_latest
 from ingestion.schema_contract import SCHEMA_CONTRACT
 from ingestion.sources.crm.contract import OBJECTS, CrmObject
 from ingestion.sources.crm.source import CURSOR, write_hints
-from ingestion.sources.salesforce_api.client import SalesforceClient, SalesforceObjectUnavailable
+from ingestion.sources.salesforce_api.client import (
+    SalesforceClient,
+    SalesforceFieldUnavailable,
+    SalesforceObjectUnavailable,
+)
 from ingestion.sources.salesforce_api.config import (
     DEFAULT_OVERLAP_SECONDS,
     SECTION,
@@ -56,9 +60,15 @@ def _record_number(index: int) -> int:
 def typed_records(
     records: Sequence[dict[str, Any]], obj: CrmObject, excluded: set[str]
 ) -> pa.Table:
-    """Records of one object as its raw table's typed rows (excluded fields: empty)."""
+    """Records of one object as its raw table's typed rows (excluded fields: empty).
+
+    An excluded optional field is left out, as from an export without the column: null,
+    unknown. A queried one is empty text where the record has no value.
+    """
     columns: dict[str, pa.Array] = {}
     for field in obj.spec.fields:
+        if field.header in excluded and field.optional:
+            continue
         if field.header in excluded:
             columns[field.header] = pa.nulls(len(records), pa.string())
         else:
@@ -88,13 +98,10 @@ def _rows(
     excluded = client.config.excluded(obj.object_name)
     _check_excluded(obj, excluded)
     since = modstamp.start_value
-    query = soql(obj, excluded, since)
     include_deleted = "IsDeleted" in {f.header for f in obj.spec.fields}
-    records: list[dict[str, Any]] = []
     state = dlt.current.resource_state()
     try:
-        for page in client.query(obj.object_name, query, include_deleted=include_deleted):
-            records.extend(page)
+        records, excluded = _query_records(client, obj, excluded, since, include_deleted)
     except SalesforceObjectUnavailable as exc:
         # An optional object the org does not have (Opportunity Splits not enabled, no
         # products) is what an absent optional export file is: the load goes on without it.
@@ -115,6 +122,39 @@ def _rows(
     notes.deduplicated(obj.table, f"Salesforce API {obj.object_name}", repeated)
     version = table.column_names if obj.disposition == "scd2" else None
     yield for_dlt(table, obj.spec, scd2_version_of=version)
+
+
+def _query_records(
+    client: SalesforceClient,
+    obj: CrmObject,
+    excluded: set[str],
+    since: dt.datetime | None,
+    include_deleted: bool,
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """The object's records, and the fields left out of the query.
+
+    An optional field the org does not have or hides (INVALID_FIELD: an org without
+    Opportunity.NextStep on the integration user's layout) is dropped from the query and
+    loaded as unknown, with a warning; any other refused field stays an error.
+    """
+    optional = {f.header for f in obj.spec.fields if f.optional}
+    while True:
+        records: list[dict[str, Any]] = []
+        try:
+            query = soql(obj, excluded, since)
+            for page in client.query(obj.object_name, query, include_deleted=include_deleted):
+                records.extend(page)
+        except SalesforceFieldUnavailable as exc:
+            if exc.field_name not in optional or exc.field_name in excluded:
+                raise
+            notes.warning(
+                obj.table,
+                f"Salesforce {obj.object_name}.{exc.field_name} is not available in this org or"
+                " to the integration user; loaded without it (unknown, not blank)",
+            )
+            excluded = {*excluded, exc.field_name}
+            continue
+        return records, excluded
 
 
 def salesforce_resource(

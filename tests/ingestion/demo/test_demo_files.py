@@ -3,9 +3,14 @@ formats, counts, ids, determinism."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from tests.support.ingestion.demo_landing import Company
 
@@ -19,7 +24,7 @@ CSV_HEADERS = {
     "crm/Product2.csv": "Id,Name,Family,IsActive,SystemModstamp",
     "crm/Opportunity.csv": "Id,Name,AccountId,OwnerId,Amount,CurrencyIsoCode,StageName,"
     "Probability,ForecastCategoryName,CloseDate,CreatedDate,IsClosed,IsWon,Type,LeadSource,"
-    "IsDeleted,LastModifiedDate,SystemModstamp",
+    "IsDeleted,LastModifiedDate,SystemModstamp,NextStep",
     "crm/OpportunityHistory.csv": "Id,OpportunityId,StageName,Amount,CloseDate,Probability,"
     "ForecastCategory,CreatedDate,IsDeleted,SystemModstamp",
     "crm/OpportunityLineItem.csv": "Id,OpportunityId,Product2Id,Quantity,UnitPrice,TotalPrice,"
@@ -66,6 +71,40 @@ def test_same_arguments_give_byte_identical_files(company: Company, company_agai
     first, second = _file_hashes(company), _file_hashes(company_again)
     assert len(first) > 100
     assert first == second
+
+
+def test_next_steps_come_from_a_stream_of_their_own(
+    company: Company, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Without next steps (all blank), every file but Opportunity.csv is byte for byte the
+    same, and Opportunity.csv differs only in its last column: the column added nothing to,
+    and took nothing from, the draws of the rest of the company."""
+    import ingestion.demo.generator as generator
+
+    monkeypatch.setattr(
+        generator, "plan_next_steps", lambda stage, rng: np.full(len(stage), -1, np.int64)
+    )
+    as_of = dt.date.fromisoformat(company.manifest["as_of"])
+    generator.generate(tmp_path / "blank", scale="small", seed=42, as_of=as_of)
+    blank = Company(tmp_path / "blank", {}, 1)
+    ours, theirs = _file_hashes(company), _file_hashes(blank)
+    different = {rel for rel in ours if ours[rel] != theirs.get(rel)}
+    assert different == {"crm/Opportunity.csv"}
+    header, rows = company.csv_rows("crm/Opportunity.csv")
+    blank_header, blank_rows = blank.csv_rows("crm/Opportunity.csv")
+    assert header == blank_header and header[-1] == "NextStep"
+    assert [row[:-1] for row in rows] == [row[:-1] for row in blank_rows]
+    assert {row[-1] for row in blank_rows} == {""}
+
+
+def test_most_open_deals_have_a_next_step_and_closed_ones_none(company: Company):
+    header, rows = company.csv_rows("crm/Opportunity.csv")
+    closed, step = header.index("IsClosed"), header.index("NextStep")
+    open_steps = [row[step] for row in rows if row[closed] == "false"]
+    assert not any(row[step] for row in rows if row[closed] == "true")
+    blank = open_steps.count("") / len(open_steps)
+    assert 0.05 < blank < 0.35, blank
+    assert len(set(open_steps)) > 5
 
 
 def test_every_contract_file_is_present_with_its_exact_header(any_company: Company):

@@ -222,6 +222,30 @@ def test_hubspot_stages_keep_the_pipeline_order(hubspot_warehouse) -> None:
     assert all(s[2] == "Omitted" for s in stages if s[3] and not s[4])
 
 
+def test_hubspot_next_steps_reach_the_deals_and_a_blank_one_is_flagged(hubspot_warehouse) -> None:
+    """hs_next_step as written in the portal; an open deal whose next step is blank is
+    flagged (the portal has the property), a deal with one is not."""
+    warehouse, replica = hubspot_warehouse
+    with duckdb.connect(str(warehouse / "work.duckdb"), read_only=True) as con:
+        deals = con.sql(
+            "select opportunity_id, is_open_as_of, next_step, is_next_step_missing"
+            " from marts.fct_opportunities"
+        ).fetchall()
+        listed = {
+            i
+            for (i,) in con.sql(
+                "select opportunity_id from marts.pipeline_hygiene where problem = 'no_next_step'"
+            ).fetchall()
+        }
+    assert len(deals) > 1000
+    for deal_id, _is_open, next_step, missing in deals:
+        served = replica.deals[deal_id]["properties"]["hs_next_step"]
+        assert next_step == served, deal_id
+        assert missing == (served is None), deal_id
+    blank_open = {d for d, is_open, _, missing in deals if is_open and missing}
+    assert blank_open and listed == blank_open
+
+
 def test_a_portal_without_deal_splits_credits_every_deal_to_its_owner(
     small_landing: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -22,6 +22,12 @@ Dee's open deal, untouched since it was created on 2026-03-01, has stalled (75 d
 
 Team medians (Eve left, so she is neither listed nor counted): win rate 2 / 3 = 67%, deal size
 19,000. The expected order and reasons are worked out in the test from this table.
+
+The CRM has no next-step field (`next_step` null: unknown), so no deal is to review for a
+missing next step. With `next_steps=True` it keeps them: Dee's past-due deal has a blank one,
+Gus's undated deal has one, and Hal has a new deal (5,000, closing 2026-06-30, created
+2026-05-11, so neither stalled nor late) whose next step is blank: a deal to review for that
+alone.
 """
 
 from __future__ import annotations
@@ -73,6 +79,8 @@ CLOSED_DEALS = [
 PAST_DUE_DEAL = ("Dee", "50000", "2026-04-30", "2026-03-01")
 # Gus's open deal has no close date; created on 2026-05-04, 11 days ago, so not stalled
 UNDATED_DEAL = ("Gus", "10000", "2026-05-04")
+# with next steps kept: Hal's open deal, fine but for its blank next step
+NO_NEXT_STEP_DEAL = ("Hal", "5000", "2026-06-30", "2026-05-11")
 
 
 def _user_id(name: str) -> str:
@@ -115,8 +123,22 @@ def _deal(
     }
 
 
-def write_coaching_company(con: duckdb.DuckDBPyConnection) -> None:
-    """Every raw table of the contract; the CRM, quotas and the leaver's assignment filled."""
+def _with_next_steps(deals: list[dict]) -> list[dict]:
+    """The deals of a CRM that keeps next steps: blank ('') but for Gus's undated deal, and
+    Hal's deal whose only problem is its blank next step."""
+    kept = [
+        {**deal, "next_step": "Send the proposal" if deal["id"] == "U01" else ""} for deal in deals
+    ]
+    owner, amount, close, created = NO_NEXT_STEP_DEAL
+    hal = _deal("N01", owner, "Proposal", False, False, amount, close, d(created))
+    return [*kept, {**hal, "next_step": "  "}]
+
+
+def write_coaching_company(con: duckdb.DuckDBPyConnection, *, next_steps: bool = False) -> None:
+    """Every raw table of the contract; the CRM, quotas and the leaver's assignment filled.
+
+    `next_steps`: the CRM keeps a next step per deal (see the module docstring).
+    """
     create_raw_tables(con)
     insert_rows(con, "raw_crm.user_role", ROLES)
     users = [("M", "Mia", None)] + [(_user_id(n), n, "M") for n in REPS]
@@ -157,6 +179,8 @@ def write_coaching_company(con: duckdb.DuckDBPyConnection) -> None:
     owner, amount, created = UNDATED_DEAL
     undated = _deal("U01", owner, "Discovery", False, False, amount, created, d(created))
     deals.append({**undated, "close_date": None})
+    if next_steps:
+        deals = _with_next_steps(deals)
     insert_rows(con, "raw_crm.opportunity", deals)
     insert_rows(
         con,

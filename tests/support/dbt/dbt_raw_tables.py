@@ -74,6 +74,7 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("lead_source", "varchar"),
         ("is_deleted", "boolean"),
         ("last_modified_date", TS),
+        ("next_step", "varchar"),
         ("system_modstamp", TS),
         *DLT,
         *SCD2,

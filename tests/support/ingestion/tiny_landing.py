@@ -117,6 +117,7 @@ class TinyLanding:
             "CreatedDate": "2026-01-01T09:00:00.000Z",
             "IsDeleted": "false",
             "LastModifiedDate": TS,
+            "NextStep": "",
         }
         won = {
             **opportunity,
@@ -142,6 +143,7 @@ class TinyLanding:
             "Type": "Renewal",
             "LeadSource": "Event",
             "SystemModstamp": "2026-03-01T12:00:00.000Z",
+            "NextStep": "Send the renewal quote",
         }
         header = CRM_HEADERS["Opportunity"]
         rows = [

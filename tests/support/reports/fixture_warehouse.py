@@ -445,7 +445,7 @@ def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
         "bookings_to_date_amount", "expected_to_date_amount", "pace_gap_amount",
         "pace_attainment", "required_run_rate_amount", "on_pace", "counted_rep_count",
         "behind_pace_rep_count", "at_quota_rep_count", "team_count", "behind_pace_team_count",
-        "at_quota_team_count",
+        "at_quota_team_count", "badge_count", "stalled_deal_count", "slipped_deal_count",
     ]  # fmt: skip
     if pacing.empty:
         return pd.DataFrame(columns=columns)
@@ -512,6 +512,47 @@ def _team_pacing(pacing: pd.DataFrame, dim_team: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(out, columns=columns)
+
+
+def _team_pacing_events(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """team_pacing's counts of badges earned in the period, deals stalled today (null without
+    an activity feed) and deals slipped out of the quarter (null for months and years), each
+    counted in its team, that team's region and the company, as the dbt mart counts them."""
+    pacing = tables["marts.team_pacing"].copy()
+    if pacing.empty:
+        return pacing
+    region_of = tables["marts.dim_team"].set_index("team_id").region_id.to_dict()
+    coverage = tables["marts.source_coverage"]
+    has_activities = bool(
+        coverage[(coverage.dataset == "activities") & coverage.is_loaded.astype(bool)].shape[0]
+    )
+    badges, stalled = tables["marts.rep_badges"], tables["marts.stalled_deals"]
+    slipped = tables["marts.slipped_deals"]
+
+    def in_node(frame: pd.DataFrame, row) -> pd.DataFrame:
+        if frame.empty or row.hierarchy_level == "company":
+            return frame
+        if row.hierarchy_level == "region":
+            return frame[frame.team_id.map(region_of) == row.team_id]
+        return frame[frame.team_id == row.team_id]
+
+    badge_counts, stalled_counts, slipped_counts = [], [], []
+    for row in pacing.itertuples():
+        mine = in_node(badges, row)
+        earned = (
+            mine[(mine.earned_date >= row.period_start) & (mine.earned_date <= row.period_end)]
+            if len(mine)
+            else mine
+        )
+        badge_counts.append(len(earned))
+        stalled_counts.append(len(in_node(stalled, row)) if has_activities else None)
+        slips = in_node(slipped, row)
+        slips = slips[slips.fiscal_period == row.fiscal_period] if len(slips) else slips
+        slipped_counts.append(len(slips) if row.period_type == "quarter" else None)
+    pacing["badge_count"] = badge_counts
+    pacing["stalled_deal_count"] = pd.array(stalled_counts, dtype="Int64")
+    pacing["slipped_deal_count"] = pd.array(slipped_counts, dtype="Int64")
+    return pacing
 
 
 def _forecast_summaries(accuracy: pd.DataFrame, projections: list[dict]) -> dict:
@@ -1100,8 +1141,15 @@ def build_fixture_warehouse(
     open_opps = opps[~opps.is_closed].copy()
     rep_by_id = {p.rep_id: p for p in people}
     account_name = {a["account_id"]: a["account_name"] for a in accounts}
-    # Open deals with hygiene problems: a blank amount, no close date, a close date passed.
-    problems = ["no_amount", "undated", "past_due", "created_date_inferred"]
+    # Open deals with hygiene problems: a blank amount, no close date, a close date passed,
+    # a blank next step (the fixture's CRM keeps next steps: every other open deal has one).
+    problems = ["no_amount", "undated", "past_due", "created_date_inferred", "no_next_step"]
+    no_next_step = open_opps.iloc[8 + problems.index("no_next_step")].opportunity_id
+    opps["is_next_step_missing"] = opps.opportunity_id == no_next_step
+    opps["next_step"] = [
+        "Follow-up call" if is_open and not missing else None
+        for is_open, missing in zip(opps.is_open_as_of, opps.is_next_step_missing, strict=True)
+    ]
     hygiene = pd.DataFrame(
         [
             {
@@ -1120,7 +1168,9 @@ def build_fixture_warehouse(
                 ),
                 "problem": problem,
             }
-            for o, problem in zip(open_opps.iloc[8:12].itertuples(), problems, strict=True)
+            for o, problem in zip(
+                open_opps.iloc[8 : 8 + len(problems)].itertuples(), problems, strict=True
+            )
         ]
     )
     tables["marts.pipeline_hygiene"] = hygiene
@@ -1574,6 +1624,7 @@ def build_fixture_warehouse(
     for table in MARTS_OF_SYSTEM["sales_analytics"] if "sales_analytics" in missing else ():
         tables[table] = tables[table].iloc[0:0]
 
+    tables["marts.team_pacing"] = _team_pacing_events(tables)
     tables.update(_coaching_priorities(tables, quarter))
     q_number = _quarter_of(AS_OF.month)
     tables["marts.weekly_changes"], tables["marts.weekly_change_deals"] = weekly_change_tables(
@@ -1639,6 +1690,17 @@ def _create_table(
         con.unregister("frame")
 
 
+# coaching_priorities.review_problems: each problem of the deals to review, in the mart's order
+REVIEW_PROBLEMS = (
+    ("stalled", "stalled"),
+    ("slipped", "slipped"),
+    ("passed", "past due"),
+    ("no close date", "without a close date"),
+    ("no amount", "without an amount"),
+    ("no next step", "without a next step"),
+)
+
+
 def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
     """`marts.coaching_review_deals` and `marts.coaching_priorities` from the fixture's own
     stalled, slipped and hygiene rows and pacing: money at stake = shortfall to pace + deals
@@ -1668,9 +1730,13 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 "slipped out of the quarter",
             )
         )
-    problem_text = {"no_amount": "no amount", "undated": "no close date"}
+    problem_text = {
+        "no_amount": "no amount",
+        "undated": "no close date",
+        "no_next_step": "no next step",
+    }
     for r in tables["marts.pipeline_hygiene"].itertuples():
-        if r.problem in ("no_amount", "undated", "past_due"):
+        if r.problem in ("no_amount", "undated", "past_due", "no_next_step"):
             text = problem_text.get(r.problem) or f"close date {r.close_date} passed"
             flags.append(
                 (r.rep_id, r.rep_name, r.opportunity_id, r.opportunity_name, r.amount, text)
@@ -1715,6 +1781,14 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 )
         if reason is None and len(mine):
             reason = f"{len(mine)} deals to review worth {at_risk / 1000:.0f}k"
+        counted = (
+            [
+                (sum(word in text for text in mine.problems_text), label)
+                for word, label in REVIEW_PROBLEMS
+            ]
+            if len(mine)
+            else []
+        )
         rows.append(
             {
                 "coaching_priority_id": f"{rep.rep_id}|{quarter}",
@@ -1730,6 +1804,7 @@ def _coaching_priorities(tables: dict[str, pd.DataFrame], quarter: str) -> dict:
                 "pace_shortfall_amount": shortfall,
                 "review_deal_count": len(mine),
                 "review_deals_amount": at_risk,
+                "review_problems": ", ".join(f"{n} {label}" for n, label in counted if n) or None,
                 "reason_metric": "none"
                 if reason is None
                 else "pace"

@@ -2,9 +2,9 @@
     Each submitter's forecast call for a fiscal period as it stood at the end of every week
     of that period: the latest Commit, Best Case and Pipeline call submitted on or before the
     week's last day (doc block kpi_forecast_call, dbt_project/docs/kpi_definitions.md).
-    Week k of a period runs from day 7(k-1) to day 7k-1 counted from the period's first day
-    (the last week may be short).
-    Weeks that have not started by the as-of date are left out. Also the call standing at
+    Weeks are those of int_fiscal_period_weeks_spined (week k = days 7(k-1) to 7k-1 of the
+    period; the last week may be short); weeks that have not started by the as-of date are
+    left out. Also the call standing at
     mid-period (the period's middle day), which the submitter's trailing accuracy and
     tendency are judged on, as the demo generator's realism figures are.
 -#}
@@ -12,6 +12,7 @@ with
 
 submissions as (select * from {{ ref('fct_forecast_submissions') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
+period_weeks as (select * from {{ ref('int_fiscal_period_weeks_spined') }}),
 
 submitter_periods as (
     select
@@ -39,30 +40,15 @@ submitter_periods as (
         periods.calendar_days
 ),
 
-week_numbers as ({{ dbt.generate_series(54) }}),
-
-weeks as (
+started_weeks as (
     select
         submitter_periods.*,
-        cast(week_numbers.generated_number as integer) as week_of_period,
-        {{ add_days('submitter_periods.period_start', '7 * (week_numbers.generated_number - 1)') }}
-            as week_start,
-        case
-            when
-                {{ add_days('submitter_periods.period_start', '7 * week_numbers.generated_number - 1') }}
-                > submitter_periods.period_end
-                then submitter_periods.period_end
-            else {{ add_days('submitter_periods.period_start', '7 * week_numbers.generated_number - 1') }}
-        end as week_end
+        period_weeks.week_of_period,
+        period_weeks.week_start,
+        period_weeks.week_end
     from submitter_periods
-    inner join week_numbers
-        on 7 * (week_numbers.generated_number - 1) < submitter_periods.calendar_days
-),
-
-started_weeks as (
-    select *
-    from weeks
-    where week_start <= {{ as_of_date() }}
+    inner join period_weeks
+        on submitter_periods.period_id = period_weeks.period_id
 ),
 
 checkpoints as (

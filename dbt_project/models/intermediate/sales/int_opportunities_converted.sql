@@ -103,7 +103,9 @@ opportunities as (
         opportunity_type,
         lead_source,
         last_modified_at,
-        system_modstamp_at
+        system_modstamp_at,
+        next_step,
+        is_next_step_tracked
     from dated
 ),
 
@@ -182,6 +184,8 @@ converted as (
         valuation_date,
         last_modified_at,
         system_modstamp_at,
+        next_step,
+        is_next_step_tracked,
         currency_code,
         amount as local_amount,
         is_amount_missing,

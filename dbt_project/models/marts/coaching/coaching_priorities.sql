@@ -129,7 +129,8 @@ review_totals as (
         sum(case when is_slipped then 1 else 0 end) as slipped_count,
         sum(case when is_past_due then 1 else 0 end) as past_due_count,
         sum(case when is_undated then 1 else 0 end) as undated_count,
-        sum(case when is_amount_missing then 1 else 0 end) as no_amount_count
+        sum(case when is_amount_missing then 1 else 0 end) as no_amount_count,
+        sum(case when is_next_step_missing then 1 else 0 end) as no_next_step_count
     from review_deals
     group by rep_id
 ),
@@ -149,6 +150,10 @@ review_summaries as (
             end,
             case
                 when no_amount_count > 0 then {{ whole_text('no_amount_count') }} || ' without an amount'
+            end,
+            case
+                when no_next_step_count > 0
+                    then {{ whole_text('no_next_step_count') }} || ' without a next step'
             end
         ) as review_problems
     from review_totals

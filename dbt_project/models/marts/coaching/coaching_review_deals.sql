@@ -1,7 +1,8 @@
 {#-
     The open deals a manager should review with their owner this week, one row per deal:
     stalled (stalled_deals), slipped out of the current quarter and still open
-    (slipped_deals), past due, without a close date or without an amount (pipeline_hygiene).
+    (slipped_deals), past due, without a close date, without an amount or without a next
+    step (pipeline_hygiene; no next step only when the CRM has the field at all).
     A deal with several problems is one row naming them all, so coaching_priorities counts
     it once and the manager digest lists it once under its owner. Without an activity feed
     (source_coverage) "no activity for 30 days" cannot be known, so no deal is flagged
@@ -64,7 +65,7 @@ flags as (
         problem as flag,
         cast(null as integer) as days_idle
     from hygiene
-    where problem in ('no_amount', 'undated', 'past_due')
+    where problem in ('no_amount', 'undated', 'past_due', 'no_next_step')
 ),
 
 deals as (
@@ -80,7 +81,8 @@ deals as (
         max(case when flag = 'slipped' then 1 else 0 end) = 1 as is_slipped,
         max(case when flag = 'past_due' then 1 else 0 end) = 1 as is_past_due,
         max(case when flag = 'undated' then 1 else 0 end) = 1 as is_undated,
-        max(case when flag = 'no_amount' then 1 else 0 end) = 1 as is_amount_missing
+        max(case when flag = 'no_amount' then 1 else 0 end) = 1 as is_amount_missing,
+        max(case when flag = 'no_next_step' then 1 else 0 end) = 1 as is_next_step_missing
     from flags
     group by rep_id, opportunity_id
 ),
@@ -97,7 +99,8 @@ described as (
                     then 'close date ' || cast(close_date as {{ dbt.type_string() }}) || ' passed'
             end,
             case when is_undated then 'no close date' end,
-            case when is_amount_missing then 'no amount' end
+            case when is_amount_missing then 'no amount' end,
+            case when is_next_step_missing then 'no next step' end
         ) as problems_text
     from deals
 ),
@@ -117,6 +120,7 @@ final as (
         is_past_due,
         is_undated,
         is_amount_missing,
+        is_next_step_missing,
         problems_text,
         {{ as_of_date() }} as as_of_date
     from described

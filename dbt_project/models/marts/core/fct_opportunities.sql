@@ -6,7 +6,9 @@
     the deal in the current period's pipeline (`close_date_status`, `pipeline_close_date`),
     and an inferred created date says where it came from (`created_date_source`). An amount
     far outside its team's distribution is flagged (`is_amount_outlier`, rule in
-    int_opportunity_amounts_profiled), still counted.
+    int_opportunity_amounts_profiled), still counted. A blank next step is flagged
+    (`is_next_step_missing`) only when the CRM has the field at all: a CRM without it says
+    nothing about next steps.
 -#}
 with
 
@@ -61,6 +63,9 @@ final as (
         with_state.close_date_status,
         with_state.pipeline_close_date,
         with_state.last_modified_at,
+        with_state.next_step,
+        coalesce(with_state.is_next_step_tracked and with_state.next_step is null, false)
+            as is_next_step_missing,
         created_days.fiscal_month_period as created_fiscal_month,
         close_days.fiscal_month_period as close_fiscal_month,
         close_days.fiscal_quarter_period as close_fiscal_quarter,

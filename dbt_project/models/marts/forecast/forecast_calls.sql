@@ -10,15 +10,16 @@
     covers their whole subtree, so calls are never summed across levels.
 
     The grid comes from the submissions (periods and categories anyone called), so without
-    revenue intelligence the mart is empty. Weeks are those of int_forecast_calls_carried
-    (week k = days 7(k-1) to 7k-1 of the period); weeks not started by the as-of date are
-    left out, and a call counts when submitted on or before the week's last day or the
+    revenue intelligence the mart is empty. Weeks are those of int_fiscal_period_weeks_spined
+    (week k = days 7(k-1) to 7k-1 of the period), as in int_forecast_calls_carried; weeks not
+    started by the as-of date are left out, and a call counts when submitted on or before the week's last day or the
     as-of date, whichever is earlier.
 -#}
 with
 
 submissions as (select * from {{ ref('fct_forecast_submissions') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
+period_weeks as (select * from {{ ref('int_fiscal_period_weeks_spined') }}),
 reps as (select * from {{ ref('dim_rep') }}),
 teams as (select * from {{ ref('dim_team') }}),
 projections as (select * from {{ ref('forecast_projection') }}),
@@ -54,35 +55,18 @@ called_categories as (
     from submissions
 ),
 
-week_numbers as ({{ dbt.generate_series(54) }}),
-
-weeks as (
+started_weeks as (
+    -- a call counts when submitted by the week's end, and never after the as-of date
     select
         called_periods.*,
-        cast(week_numbers.generated_number as integer) as week_of_period,
-        {{ add_days('called_periods.period_start', '7 * (week_numbers.generated_number - 1)') }}
-            as week_start,
-        case
-            when
-                {{ add_days('called_periods.period_start', '7 * week_numbers.generated_number - 1') }}
-                > called_periods.period_end
-                then called_periods.period_end
-            else {{ add_days('called_periods.period_start', '7 * week_numbers.generated_number - 1') }}
-        end as week_end
+        period_weeks.week_of_period,
+        period_weeks.week_start,
+        period_weeks.week_end,
+        period_weeks.cutoff_date,
+        period_weeks.is_latest_week
     from called_periods
-    inner join week_numbers
-        on 7 * (week_numbers.generated_number - 1) < called_periods.calendar_days
-),
-
-started_weeks as (
-    select
-        *,
-        -- a call counts when submitted by the week's end, and never after the as-of date
-        case when week_end > {{ as_of_date() }} then {{ as_of_date() }} else week_end end
-            as cutoff_date,
-        week_of_period = max(week_of_period) over (partition by period_id) as is_latest_week
-    from weeks
-    where week_start <= {{ as_of_date() }}
+    inner join period_weeks
+        on called_periods.period_id = period_weeks.period_id
 ),
 
 week_categories as (

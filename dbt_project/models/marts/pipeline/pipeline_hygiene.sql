@@ -2,7 +2,9 @@
     The open deals (open at the end of the as-of date) whose CRM record needs fixing, one row
     per deal and problem, for the pipeline page and the manager digest: no amount (counted
     as 0), undated or past due (counted as pipeline of the current period), created date
-    inferred (left out of cycle time), amount far above the team's deals (is_amount_outlier). None of these is quarantined: the deal counts, and
+    inferred (left out of cycle time), amount far above the team's deals (is_amount_outlier),
+    no next step (only when the CRM has the field at all: fct_opportunities
+    is_next_step_missing). None of these is quarantined: the deal counts, and
     this list says what to fix and who owns it (the owner's team and manager on the as-of
     date).
 -#}
@@ -62,6 +64,13 @@ problems as (
             as problem_detail
     from open_deals
     where is_amount_outlier
+    union all
+    select
+        opportunity_id,
+        'no_next_step' as problem,
+        'NextStep is blank: write what happens next and when' as problem_detail
+    from open_deals
+    where is_next_step_missing
 ),
 
 owner_versions as (

@@ -39,7 +39,9 @@ latest_not_deleted as (
         opportunity_type,
         lead_source,
         last_modified_at,
-        system_modstamp_at
+        system_modstamp_at,
+        next_step,
+        is_next_step_tracked
     from ranked
     where version_rank = 1 and not is_deleted
 ),

@@ -14,6 +14,15 @@ with
 
 source as (select * from {{ source('crm', 'opportunity') }}),
 
+next_steps as (
+    -- NextStep is optional: null when the export or org has no such field
+    select
+        *,
+        {{ optional_column(source('crm', 'opportunity'), 'next_step', dbt.type_string()) }}
+            as raw_next_step
+    from source
+),
+
 renamed as (
     select
         cast(id as {{ dbt.type_string() }}) as opportunity_id,
@@ -35,12 +44,14 @@ renamed as (
         coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
         {{ utc_timestamp('last_modified_date') }} as last_modified_at,
         {{ utc_timestamp('system_modstamp') }} as system_modstamp_at,
+        {{ next_step_text('raw_next_step') }} as next_step,
+        raw_next_step is not null as is_next_step_tracked,
         {{ utc_timestamp('_dlt_valid_from') }} as version_valid_from,
         {{ utc_timestamp('_dlt_valid_to') }} as version_valid_to,
         _dlt_valid_to is null as is_current_version,
         _dlt_load_id as dlt_load_id,
         cast(_dlt_id as {{ dbt.type_string() }}) as dlt_id
-    from source
+    from next_steps
 ),
 
 final as (select * from renamed)
