@@ -21,6 +21,9 @@ from ingestion.pipeline import load_system
 from tests.support.bad_inputs.bad_input_case import Case
 from tests.support.bad_inputs.bad_input_cases import CASES
 
+# every case loads a landing folder through the real dlt sources (89 loads)
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2026, 11, 28)
 QUARANTINE_KEYS = {"opportunities": "opportunity_id", "quotas": "source_column || source_row"}
 MART_OF = {"opportunities": "fct_opportunities", "quotas": "fct_quotas"}

@@ -22,10 +22,13 @@ CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install -y chromium; make test does)",
-)
+pytestmark = [
+    pytest.mark.slow,  # a headless browser per page and width
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Debian's chromium is not installed (apt-get install -y chromium; make test does)",
+    ),
+]
 
 
 def png_pixels(data: bytes) -> tuple[int, int, bytes]:

@@ -18,6 +18,9 @@ from replicas.salesforce import SalesforceReplica
 from replicas.server import ReplicaServer
 from tests.support.ingestion.salesforce_api_helpers import query, replica_config
 
+# a replica Salesforce server per test, with real retries
+pytestmark = pytest.mark.slow
+
 # two small objects: request 1 queries User, request 2 UserRole (then their pages)
 SMALL_OBJECTS = ("user", "user_role")
 

@@ -12,6 +12,9 @@ from ingestion.errors import SchemaChangeError
 from ingestion.pipeline import SYSTEMS, load_all, load_system
 from tests.support.ingestion.tiny_landing import O1, O2, O3, O4, U1, Raw, TinyLanding, touch_later
 
+# whole landing folders through the real dlt sources
+pytestmark = pytest.mark.slow
+
 CRM_TABLES = {
     "crm/User.csv": "user",
     "crm/UserRole.csv": "user_role",

@@ -15,6 +15,9 @@ from ingestion.errors import LandingFileError
 from ingestion.pipeline import SYSTEMS, LoadResult, load_all, load_system
 from tests.support.ingestion.tiny_landing import Raw
 
+# the whole small company through the real dlt sources
+pytestmark = pytest.mark.slow
+
 CRM_FILES = {
     "User": "user",
     "UserRole": "user_role",
