@@ -24,12 +24,11 @@ from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 pytestmark = pytest.mark.xdist_group("coaching_company")
 
 
-@pytest.fixture(scope="module", name="coaching_db")
-def fixture_coaching_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("coaching")
+def _built_company(root: Path, *, next_steps: bool = False) -> Path:
+    """The coaching company written into a work warehouse in `root` and built by dbt."""
     db = root / "work.duckdb"
     con = duckdb.connect(str(db))
-    write_coaching_company(con)
+    write_coaching_company(con, next_steps=next_steps)
     con.close()
     done = run_dbt(
         ["build", "--exclude", "test_type:unit"],
@@ -39,6 +38,11 @@ def fixture_coaching_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
     return db
+
+
+@pytest.fixture(scope="module", name="coaching_db")
+def fixture_coaching_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built_company(tmp_path_factory.mktemp("coaching"))
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -145,19 +149,7 @@ def test_the_managers_digest_opens_with_the_reps_to_coach(coaching_db, tmp_path)
 @pytest.fixture(scope="module", name="next_steps_db")
 def fixture_next_steps_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same team in a CRM that keeps next steps (dbt_coaching_company.py docstring)."""
-    root = tmp_path_factory.mktemp("coaching_next_steps")
-    db = root / "work.duckdb"
-    con = duckdb.connect(str(db))
-    write_coaching_company(con, next_steps=True)
-    con.close()
-    done = run_dbt(
-        ["build", "--exclude", "test_type:unit"],
-        work_db=db,
-        target_dir=root,
-        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
-    )
-    assert done.returncode == 0, "dbt build failed:\n" + dbt_failure_summary(done)
-    return db
+    return _built_company(tmp_path_factory.mktemp("coaching_next_steps"), next_steps=True)
 
 
 def test_a_crm_without_next_steps_lists_no_deal_for_a_missing_one(coaching_db):
