@@ -83,6 +83,7 @@ dev: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p warehouse
 	cd dbt_project && ../$(BIN)/sqlfluff lint models
 
 format: setup

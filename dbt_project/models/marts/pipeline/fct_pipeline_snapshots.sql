@@ -33,22 +33,28 @@ first_day as (
     from states
 ),
 
+snapshots_so_far as (
+    select
+        {% if is_incremental() -%}
+            (select max(snapshots_so_far.snapshot_date) from {{ this }} as snapshots_so_far)
+        {%- else -%}
+            cast(null as date)
+        {%- endif %} as last_snapshot_date
+),
+
 snapshot_dates as (
     select calendar_days.date_day as snapshot_date
     from calendar_days
     cross join first_day
+    cross join snapshots_so_far
     where
         calendar_days.date_day >= first_day.first_created_date
         and calendar_days.date_day <= {{ as_of_date() }}
-        {%- if cadence == 'weekly' %}
-            and calendar_days.iso_day_of_week = 1
-        {%- endif %}
-        {%- if is_incremental() %}
-            and calendar_days.date_day > (
-                select coalesce(max(snapshots_so_far.snapshot_date), cast('1900-01-01' as date))
-                from {{ this }} as snapshots_so_far
-            )
-        {%- endif %}
+        and ({{ 'calendar_days.iso_day_of_week = 1' if cadence == 'weekly' else 'true' }})
+        and (
+            snapshots_so_far.last_snapshot_date is null
+            or calendar_days.date_day > snapshots_so_far.last_snapshot_date
+        )
 ),
 
 open_states as (
