@@ -1,8 +1,10 @@
 {#-
     The open deals a projection point weighs, per revenue-credited rep: for the current
     quarter the deals open at the end of the as-of date (int_opportunity_states_pinned,
-    valued at the close-date rate); for each of the four quarters before it, the deals open
-    on each Monday of the quarter (fct_pipeline_snapshots, valued at that Monday's rate).
+    valued at the close-date rate); for each Monday of the current quarter before the as-of
+    date (`weekly`, so the running quarter's projection can be followed week by week) and of
+    the four quarters before it (`backtest`), the deals open at the end of that Monday
+    (fct_pipeline_snapshots, valued at that Monday's rate).
     Only deals whose close date then fell in the quarter count. Each carries the historical
     win rate of its stage, forecast category and age bucket on that day, learned before the
     quarter began (int_projection_win_rates_estimated); a blank forecast category reads as
@@ -23,10 +25,10 @@ projected_quarters as (
     where quarters_ago between 0 and 4
 ),
 
-backtest_deals as (
+monday_deals as (
     select
         projected_quarters.period_id,
-        'backtest' as projection_type,
+        case when projected_quarters.quarters_ago = 0 then 'weekly' else 'backtest' end as projection_type,
         snapshots.snapshot_date as projection_date,
         snapshots.opportunity_id,
         snapshots.stage_name,
@@ -42,8 +44,9 @@ backtest_deals as (
             and projected_quarters.period_start <= snapshots.close_date
             and projected_quarters.period_end >= snapshots.close_date
     where
-        projected_quarters.quarters_ago between 1 and 4
-        and {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
+        {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
+        -- on the as-of date itself the current projection (pinned states) is the one
+        and snapshots.snapshot_date < {{ as_of_date() }}
 ),
 
 current_deals as (
@@ -66,7 +69,7 @@ current_deals as (
 ),
 
 open_deals as (
-    select * from backtest_deals
+    select * from monday_deals
     union all
     select * from current_deals
 ),

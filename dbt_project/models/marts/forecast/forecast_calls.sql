@@ -353,6 +353,7 @@ final as (
             and all_levels.period_type = projections.period_type
             and all_levels.fiscal_period = projections.fiscal_period
             and all_levels.week_of_period = projections.week_of_period
+            and projections.is_latest_in_week
     left join team_performance
         on
             all_levels.team_id = team_performance.team_id

@@ -18,9 +18,13 @@
     1.2816 x sqrt(sum of amount^2 x p x (1 - p)), within closed .. closed + all open.
     `range_method` says which one a row used.
 
-    `current`: the quarter of the as-of date, projected on the as-of date. `backtest`: each
-    Monday of the four complete quarters before it, projected from that Monday's pipeline
-    snapshot, next to what the quarter actually booked, so users see how far to trust it.
+    `current`: the quarter of the as-of date, projected on the as-of date. `weekly`: each
+    Monday of that quarter before the as-of date, projected from that Monday's pipeline
+    snapshot, so the running quarter's projection can be followed week by week
+    (weekly_changes reads its change). `backtest`: each Monday of the four complete quarters
+    before it, projected the same way, next to what the quarter actually booked, so users see
+    how far to trust it. `is_latest_in_week` marks the one projection per week that readers
+    take for that week (the latest made in it).
     Closed-to-date and actual are credited bookings (closed won, close date in the quarter,
     up to the projection date), a rep's quarter rolling up to the team they were in at the
     quarter's end.
@@ -328,6 +332,10 @@ final as (
             as range_method,
         cast(ranged.calibration_count as {{ dbt.type_bigint() }}) as range_calibration_count,
         team_performance.quota_amount,
+        row_number() over (
+            partition by ranged.node_id, ranged.period_id, ranged.week_of_period
+            order by ranged.projection_date desc
+        ) = 1 as is_latest_in_week,
         {{ as_of_date() }} as as_of_date
     from bounded as ranged
     inner join projected_quarters
