@@ -1,13 +1,14 @@
 {#-
     Each deal open at the end of the as-of date once per revenue-credited rep, placed in the
     fiscal month of its pipeline close date and valued at the close-date rate x credit share
-    in cents (weighted by its probability). The rep-month and rep-month-stage pipeline
+    in cents (weighted by its probability), with its hygiene flags. The rep-month and rep-month-stage pipeline
     measures are sums of these rows, so they always agree.
 -#}
 with
 
 pinned as (select * from {{ ref('int_opportunity_states_pinned') }}),
 credits as (select * from {{ ref('int_opportunity_credits_split') }}),
+opportunities as (select * from {{ ref('int_opportunities_validated') }}),
 
 open_credits as (
     select
@@ -18,6 +19,7 @@ open_credits as (
         pinned.forecast_category,
         pinned.close_date_status,
         pinned.is_amount_missing,
+        coalesce(opportunities.is_next_step_missing, false) as is_next_step_missing,
         pinned.age_days,
         pinned.days_in_stage,
         {{ credited_cents('pinned.local_amount', 'pinned.valuation_rate', 'credits.credit_share') }}
@@ -28,6 +30,8 @@ open_credits as (
     from pinned
     inner join credits
         on pinned.opportunity_id = credits.opportunity_id
+    left join opportunities
+        on pinned.opportunity_id = opportunities.opportunity_id
     where pinned.is_open and credits.credit_type = 'revenue'
 ),
 

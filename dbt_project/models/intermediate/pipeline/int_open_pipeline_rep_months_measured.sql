@@ -4,7 +4,7 @@
     of its pipeline close date (its close date; the as-of date when it is undated or past
     due), as open pipeline does in int_rep_months_aggregated, valued at the close-date rate x
     credit share in cents. Also the counts by age bucket, the hygiene counts (undated, past
-    due, no amount) and the day sums that averages are computed from, so every measure adds
+    due, no amount, no next step) and the day sums that averages are computed from, so every measure adds
     up over months, reps and teams. The same by stage: int_open_pipeline_rep_month_stages_measured.
 -#}
 with
@@ -30,6 +30,7 @@ final as (
         sum(case when close_date_status = 'undated' then 1 else 0 end) as undated_deal_count,
         sum(case when close_date_status = 'past_due' then 1 else 0 end) as past_due_deal_count,
         sum(case when is_amount_missing then 1 else 0 end) as no_amount_deal_count,
+        sum(case when is_next_step_missing then 1 else 0 end) as no_next_step_deal_count,
         sum(days_in_stage) as days_in_stage_sum
     from open_credits
     group by rep_id, fiscal_month_start

@@ -186,6 +186,8 @@ converted as (
         system_modstamp_at,
         next_step,
         is_next_step_tracked,
+        -- a blank next step is a gap only where the CRM keeps the field at all
+        coalesce(is_next_step_tracked and next_step is null, false) as is_next_step_missing,
         currency_code,
         amount as local_amount,
         is_amount_missing,

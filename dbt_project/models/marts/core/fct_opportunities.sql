@@ -64,8 +64,7 @@ final as (
         with_state.pipeline_close_date,
         with_state.last_modified_at,
         with_state.next_step,
-        coalesce(with_state.is_next_step_tracked and with_state.next_step is null, false)
-            as is_next_step_missing,
+        with_state.is_next_step_missing,
         created_days.fiscal_month_period as created_fiscal_month,
         close_days.fiscal_month_period as close_fiscal_month,
         close_days.fiscal_quarter_period as close_fiscal_quarter,

@@ -16,7 +16,7 @@
     'open_pipeline_amount', 'weighted_pipeline_amount', 'commit_pipeline_amount',
     'best_case_pipeline_amount', 'open_deal_count', 'deals_0_30_count', 'deals_31_60_count',
     'deals_61_90_count', 'deals_90_plus_count', 'age_days_sum', 'days_in_stage_sum',
-    'undated_deal_count', 'past_due_deal_count', 'no_amount_deal_count',
+    'undated_deal_count', 'past_due_deal_count', 'no_amount_deal_count', 'no_next_step_deal_count',
 ] -%}
 
 with
@@ -287,6 +287,7 @@ final as (
         cast(measured.undated_deal_count as {{ dbt.type_bigint() }}) as undated_deal_count,
         cast(measured.past_due_deal_count as {{ dbt.type_bigint() }}) as past_due_deal_count,
         cast(measured.no_amount_deal_count as {{ dbt.type_bigint() }}) as no_amount_deal_count,
+        cast(measured.no_next_step_deal_count as {{ dbt.type_bigint() }}) as no_next_step_deal_count,
         {{ as_of_date() }} as as_of_date
     from measured
     inner join teams
