@@ -23,11 +23,12 @@ MEASURES: list[tuple[str, str]] = [
     ("bookings", "Bookings"),
     ("open_pipeline", "Open pipeline"),
     ("commit_pipeline", "Commit pipeline"),
+    ("commit_call", "Commit call"),
 ]
 
 # (cause, label); the order of the table's rows between Start and End. A measure without a
-# column for a cause (bookings have no `created`, only the commit pipeline has
-# `category_change`) shows the missing mark there.
+# column for a cause (bookings have no `created`, only the commit pipeline and the call have
+# `category_change`, only the call has the caller's `judgement`) shows the missing mark there.
 CAUSES: list[tuple[str, str]] = [
     ("created", "Created"),
     ("won", "Won"),
@@ -38,6 +39,7 @@ CAUSES: list[tuple[str, str]] = [
     ("category_change", "Moved into or out of Commit"),
     ("amount_increase", "Amount increased"),
     ("amount_decrease", "Amount decreased"),
+    ("judgement", "Caller's judgement (not explained by deals)"),
 ]
 
 DEAL_COLUMNS: Columns = [
@@ -69,7 +71,8 @@ def _week_label(change: QueryResult) -> str:
 
 
 def _change_table(change: Result, currency: str) -> dict[str, object] | None:
-    """Start, each cause and end (rows) of bookings, open and commit pipeline (columns)."""
+    """Start, each cause and end (rows) of bookings, open and commit pipeline and the commit
+    call (columns)."""
     if isinstance(change, Unavailable):
         return {"pending": change.missing, "headers": [], "rows": []}
     if not isinstance(change, QueryResult) or not change.rows:
@@ -95,6 +98,20 @@ def _change_table(change: Result, currency: str) -> dict[str, object] | None:
     }
 
 
+def _projection_part(change: QueryResult, currency: str) -> str | None:
+    """The projection's move and its two parts, when a projection was made both weeks."""
+    end = first(change, "projection_end_amount")
+    moved = first(change, "projection_change_amount")
+    if end is None or moved is None:
+        return None
+    booked = signed_money(first(change, "projection_booked_change_amount"), currency)
+    from_open = signed_money(first(change, "projection_open_change_amount"), currency)
+    return (
+        f"projection {money(end, currency)} ({signed_money(moved, currency)}: "
+        f"{booked} booked, {from_open} from the weighted open pipeline)"
+    )
+
+
 def _summary(change: Result, currency: str) -> str | None:
     """One sentence: how bookings, open pipeline and the commit call moved in the week."""
     if not isinstance(change, QueryResult) or not change.rows:
@@ -116,6 +133,9 @@ def _summary(change: Result, currency: str) -> str | None:
         elif call_change == 0:
             moved = "unchanged"
         parts.append(f"commit call {money(call_end, currency)} ({moved})")
+    projection = _projection_part(change, currency)
+    if projection:
+        parts.append(projection)
     return f"{_week_label(change)}: " + "; ".join(parts) + "." if parts else None
 
 

@@ -5,7 +5,8 @@ change in each week of the current quarter with one cause per deal and measure; 
 cause amounts are the sums of its deals' changes, its start is the previous week's end and
 its end is start + causes, so every row balances to the cent like the mart's; regions and
 the company carry the same deals and sum their teams. The commit call columns read the
-fixture's `forecast_calls` (Commit), so the page and the digest show the same call there.
+fixture's `forecast_calls` (Commit), so the page and the digest show the same call there;
+its causes are the bookings and commit pipeline causes, its judgement the rest.
 """
 
 from __future__ import annotations
@@ -206,6 +207,17 @@ def weekly_change_tables(
                 row[f"{measure}_change_amount"] = total
             start_call, start_source = calls.get((team_id, week - 1), (None, None))
             end_call, end_source = calls.get((team_id, week), (None, None))
+            both_calls = start_call is not None and end_call is not None
+            # the call stands for bookings + commit pipeline: the deals' part of its change
+            # per cause, and the caller's judgement for the rest (as the mart)
+            for cause in MEASURE_CAUSES["commit_pipeline"]:
+                row[f"commit_call_{cause}_amount"] = (
+                    row.get(f"bookings_{cause}_amount", Decimal(0))
+                    + row[f"commit_pipeline_{cause}_amount"]
+                    if both_calls
+                    else None
+                )
+            deals_moved = row["bookings_change_amount"] + row["commit_pipeline_change_amount"]
             row |= {
                 "commit_call_start_amount": start_call,
                 "commit_call_start_source": start_source,
@@ -219,6 +231,13 @@ def weekly_change_tables(
                 "projection_start_amount": None,
                 "projection_end_amount": None,
                 "projection_change_amount": None,
+                "projection_booked_change_amount": None,
+                "projection_open_change_amount": None,
+                "commit_call_judgement_amount": (
+                    round(Decimal(str(end_call)) - Decimal(str(start_call)) - deals_moved, 2)
+                    if both_calls
+                    else None
+                ),
                 "as_of_date": as_of,
             }
             change_rows.append(row)

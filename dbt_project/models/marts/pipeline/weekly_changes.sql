@@ -8,9 +8,13 @@
     (int_weekly_deal_changes_classified), independently, so the balance checks both.
 
     Next to them, the node's commit call (forecast_calls, the shown call for Commit) and its
-    statistical projection (forecast_projection) at the end of the week and of the week
-    before, and their change. A call or projection is a single number, not a sum of deals,
-    so its change has no deal causes. A rep's deals roll up to the team they were in at the
+    statistical projection (forecast_projection, the latest made in the week) at the end of
+    the week and of the week before, and their change. A Commit call stands for the
+    quarter's bookings plus its commit pipeline, so its change splits into what the deals
+    did to those two (each cause: the bookings cause + the commit pipeline cause; a Commit
+    deal won moves from one to the other and nets to zero) and the caller's judgement (the
+    rest: the change the deals do not explain). The projection's change splits into what
+    was booked and what the open pipeline, weighted by win rates, now adds. A rep's deals roll up to the team they were in at the
     quarter's end (int_rep_period_teams_anchored, as pipeline_waterfall), so start and end
     use the same teams.
 -#}
@@ -179,23 +183,17 @@ commit_calls as (
     where period_type = 'quarter' and forecast_category = 'Commit'
 ),
 
-ranked_projections as (
+week_projections as (
+    -- the projection that stands for each week: the latest made in it (forecast_projection)
     select
         team_id,
         fiscal_period,
         week_of_period,
-        projected_amount,
-        row_number() over (
-            partition by team_id, fiscal_period, week_of_period order by projection_date desc
-        ) as projection_rank
+        closed_to_date_amount,
+        expected_from_open_amount,
+        projected_amount
     from projections
-    where period_type = 'quarter'
-),
-
-week_projections as (
-    select *
-    from ranked_projections
-    where projection_rank = 1
+    where period_type = 'quarter' and is_latest_in_week
 ),
 
 grid as (
@@ -251,10 +249,28 @@ final as (
         week_calls.call_amount as commit_call_end_amount,
         week_calls.call_source as commit_call_end_source,
         {{ cents('week_calls.call_amount - previous_calls.call_amount') }} as commit_call_change_amount,
+        {% for cause in causes %}
+            case
+                when week_calls.call_amount is not null and previous_calls.call_amount is not null
+                    then {{ cents(
+                        ('coalesce(node_changes.bookings_' ~ cause ~ '_amount, 0) + ' if cause in measure_causes['bookings'] else '')
+                        ~ 'coalesce(node_changes.commit_pipeline_' ~ cause ~ '_amount, 0)'
+                    ) }}
+            end as commit_call_{{ cause }}_amount,
+        {% endfor %}
+        {{ cents(
+            'week_calls.call_amount - previous_calls.call_amount'
+            ~ ' - (coalesce(end_levels.bookings_amount, 0) + coalesce(end_levels.commit_pipeline_amount, 0))'
+            ~ ' + (coalesce(start_levels.bookings_amount, 0) + coalesce(start_levels.commit_pipeline_amount, 0))'
+        ) }} as commit_call_judgement_amount,
         previous_projections.projected_amount as projection_start_amount,
         week_projections.projected_amount as projection_end_amount,
         {{ cents('week_projections.projected_amount - previous_projections.projected_amount') }}
             as projection_change_amount,
+        {{ cents('week_projections.closed_to_date_amount - previous_projections.closed_to_date_amount') }}
+            as projection_booked_change_amount,
+        {{ cents('week_projections.expected_from_open_amount - previous_projections.expected_from_open_amount') }}
+            as projection_open_change_amount,
         {{ as_of_date() }} as as_of_date
     from grid
     left join node_levels as start_levels
