@@ -5,7 +5,8 @@ skill and seasonality (quarter-end and year-end spikes); the created date is the
 minus a sales cycle, so new hires ramp up on their own (they have no deals created before they
 joined). Each deal gets a planned path: start stage, the stage it closes (or is lost) from,
 close-date pushes, amount changes, a forecast-category override and, for some open deals, a
-stall. `history.py` turns the plan into OpportunityHistory rows and the current state as of the
+stall (`turnarounds.py` then pulls some close dates in and has some won deals lost for a
+while). `history.py` turns the plan into OpportunityHistory rows and the current state as of the
 as-of date. Everything here is vectorised over deals.
 """
 
@@ -86,6 +87,7 @@ class Deals:
     stage_s: np.ndarray  # (n, 4) when stage start+1.. was reached; -1 unused
     cutoff_s: np.ndarray  # events after this are not (yet) in the CRM
     stalled: np.ndarray
+    reopen_s: np.ndarray  # (n, 2) when a won deal was marked lost and reopened; -1 unused
 
     def __len__(self) -> int:
         return len(self.owner0)
@@ -198,6 +200,7 @@ def plan_deals(
         stage_s=stage_s,
         cutoff_s=cutoff,
         stalled=stalled,
+        reopen_s=np.full((n, 2), -1, dtype=np.int64),  # turnarounds.plan_reopens
     )
     order = np.lexsort((np.arange(n), created_s))
     deals.take(order)

@@ -39,8 +39,9 @@ from ingestion.demo.ownership import MemberPicker, assign_owners
 from ingestion.demo.quotas import make_quotas
 from ingestion.demo.realism import TARGETS, compute_realism
 from ingestion.demo.scales import SCALES
+from ingestion.demo.turnarounds import plan_pull_ins, plan_reopens
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"
 OUR_ENTRIES = (
     "crm",
     "sales_analytics",
@@ -128,6 +129,9 @@ def generate(
         deals, targets, own.owner, own.split_partner, own.owner_pct, chosen.excluded_deals()
     )
     finish_amounts(deals, fx, ao)
+    turn_rng = _rng(seed, 15)
+    plan_pull_ins(deals, turn_rng)
+    plan_reopens(deals, turn_rng, exclude=chosen.excluded_deals())
     history, current = build_history(deals)
     opps = build_opportunities(deals, history, current, own, ao)
 

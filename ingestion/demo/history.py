@@ -15,7 +15,9 @@ import numpy as np
 from ingestion.demo import stages
 from ingestion.demo.deals import Deals
 
-KIND_CREATE, KIND_STAGE, KIND_AMOUNT, KIND_PUSH, KIND_CLOSE = range(5)
+KIND_CREATE, KIND_STAGE, KIND_AMOUNT, KIND_PUSH, KIND_LOST_FOR_A_WHILE, KIND_REOPEN, KIND_CLOSE = (
+    range(7)
+)
 
 
 @dataclass
@@ -90,6 +92,13 @@ def build_history(deals: Deals) -> tuple[History, Current]:
     for j in range(2):
         raw = deals.push_s[:, j]
         add((raw >= 0) & (raw <= cut), raw, KIND_PUSH, j, close=deals.push_new[:, j])
+    # a won deal marked lost for a while (turnarounds.plan_reopens): lost on one day, back in
+    # its last open stage and close date later; both rows, or neither while it is still lost
+    lost_t, back_t = inside(deals.reopen_s[:, 0]), inside(deals.reopen_s[:, 1])
+    came_back = (deals.reopen_s[:, 1] >= 0) & (back_t <= cut)
+    lost_stage = np.full(n, stages.LOST)
+    add(came_back, lost_t, KIND_LOST_FOR_A_WHILE, 0, lost_stage, close=lost_t // 86400)
+    add(came_back, back_t, KIND_REOPEN, 0, deals.last_open_stage, close=deals.expected_close)
     final_stage = np.where(deals.won, stages.WON, stages.LOST)
     add(deals.closed, deals.outcome_s, KIND_CLOSE, 0, final_stage, close=deals.outcome_day)
 

@@ -233,6 +233,21 @@ def test_the_pipeline_has_the_shapes_the_reports_show(company: Company):
     q = lambda d: d.str[:4] + ((d.str[5:7].astype(int) - 1) // 3).astype(str)  # noqa: E731
     assert (q(old) != q(pushes["CloseDate"])).sum() > 10
     assert (old.str[:4] != pushes["CloseDate"].str[:4]).sum() > 2
+    # pulled in: an open deal's close date moved earlier, into an earlier quarter
+    pulled = changes[
+        (~changes["StageName"].isin(["Closed Won", "Closed Lost"]))
+        & (
+            changes["CloseDate"]
+            < hist.groupby("OpportunityId")["CloseDate"].shift().loc[changes.index]
+        )
+    ]
+    pulled_old = hist.groupby("OpportunityId")["CloseDate"].shift().loc[pulled.index]
+    assert (q(pulled_old) != q(pulled["CloseDate"])).sum() > 10
+    # reopened: marked Closed Lost, then open again, and won in the end
+    after_lost = hist[(prev == "Closed Lost") & hist["StageName"].isin(OPEN_STAGES)]
+    assert after_lost["OpportunityId"].nunique() > 5
+    reopened_now = opps.loc[opps.index.intersection(after_lost["OpportunityId"]), "StageName"]
+    assert set(reopened_now) <= {"Closed Won", *OPEN_STAGES}
     # amount changes
     amount_changes = hist[hist["Amount"] != hist.groupby("OpportunityId")["Amount"].shift()]
     assert amount_changes.duplicated("OpportunityId").sum() > 100
