@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from reports.glossary import DBT_DOCS, DBT_MODELS
+from reports.glossary import DBT_DOCS, DBT_MODELS, build_glossary
 
 
 def _kpi_docs() -> dict[str, str]:
@@ -71,3 +71,31 @@ def test_every_figure_on_the_main_pages_is_defined_in_the_glossary(public_site):
     assert len(numeric) > 15
     undefined = sorted(numeric - defined - renamed)
     assert undefined == [], f"figures with no definition in the glossary: {undefined}"
+
+
+def test_glossary_titles_read_as_words():
+    """Titles are what a reader scans for: no title repeats a word of its name mechanically
+    ("Bookings amount decrease amount"), spells an abbreviation or a flag, or is given twice."""
+    tables = set()
+    for path in (DBT_MODELS / "marts").rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
+            tables.add(f"marts.{model['name']}")
+    glossary = build_glossary(tables, frozenset({"marts"}))
+    titles = {kpi.key: kpi.title for kpi in glossary.kpis}
+    assert len(titles) > 100
+    assert len(set(titles.values())) == len(titles), "two KPIs share a title"
+    for title in titles.values():
+        words = title.lower().replace(":", "").split()
+        assert words.count("amount") <= 1, title
+        assert not {"avg", "is", "pct"} & set(words), title
+        assert not re.search(r"\d \d", title), title
+    assert titles["kpi_win_rate"] == "Win rate"
+    assert titles["kpi_node_forecast_call"] == "Node forecast call"
+    assert (
+        titles["kpi_commit_call_judgement_amount"]
+        == "Commit call: change by the caller's judgement"
+    )
+    assert titles["kpi_behind_pace_rep_count"] == "Reps behind pace"
+    assert titles["kpi_no_next_step_deal_count"] == "Deals with no next step"
+    assert titles["kpi_deals_90_plus_count"] == "Deals aged over 90 days"  # its meta label
+    assert titles["kpi_avg_age_days"] == "Average age (days)"
