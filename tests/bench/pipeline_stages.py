@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,14 +172,13 @@ def _run_settings(context: Context):  # noqa: ANN202
     )
 
 
-def _spm_run(context: Context) -> int:
-    import os
+def _spm_run(context: Context, settings: Any = None) -> int:
     import tempfile
 
     from orchestration.runner import run_pipeline
 
     os.environ.setdefault("DAGSTER_HOME", tempfile.mkdtemp(prefix="bench_dagster_"))
-    outcome = run_pipeline(_run_settings(context))
+    outcome = run_pipeline(settings or _run_settings(context))
     if not outcome.success:
         raise RuntimeError(f"spm run did not publish: {outcome.report.get('root_causes')}")
     return sum((outcome.report.get("rows_loaded") or {}).values())
@@ -192,7 +193,6 @@ def spm_run_full(context: Context) -> int:
 def spm_run_nothing_new(context: Context) -> int:
     """`spm run` again with nothing new landed, as a user runs it (a new process): it must
     stop in seconds."""
-    import os
     import subprocess
     import sys
 
@@ -214,3 +214,38 @@ def spm_run_nothing_new(context: Context) -> int:
     if done.returncode != 0 or "Nothing new" not in done.stdout:
         raise RuntimeError(f"the second spm run did not stop early:\n{done.stdout[-2000:]}")
     return 0
+
+
+def _next_day_landing(context: Context) -> Path:
+    """The landing folder of the day after: every file of the benchmark company (hard links,
+    not copies: the files are the same bytes, and symbolic links are refused by the loaders)
+    plus the next day's activity events (the as-of day's events, a day later, new ids)."""
+    landing = context.work_dir / "next_day_landing"
+    shutil.rmtree(landing, ignore_errors=True)
+    shutil.copytree(context.landing_dir, landing, copy_function=os.link)
+    day = as_of(context)
+    today = context.landing_dir / "sales_analytics" / day.strftime("%Y/%m/%d") / "activities.jsonl"
+    tomorrow = landing / "sales_analytics" / (day + dt.timedelta(days=1)).strftime("%Y/%m/%d")
+    tomorrow.mkdir(parents=True)
+    with (
+        today.open(encoding="utf-8") as source,
+        (tomorrow / "activities.jsonl").open("w", encoding="utf-8") as out,
+    ):
+        for line in source:
+            event = json.loads(line)
+            moment = dt.datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00"))
+            event["id"] = f"{event['id']}_next"
+            event["timestamp"] = (moment + dt.timedelta(days=1)).isoformat().replace("+00:00", "Z")
+            out.write(json.dumps(event) + "\n")
+    return landing
+
+
+def spm_run_next_day(context: Context) -> int:
+    """`spm run` the day after the full run, on its warehouse: the as-of date moves a day and
+    one day of activity events lands; the CRM and the other files are re-exported unchanged."""
+    settings = replace(
+        _run_settings(context),
+        landing_dir=_next_day_landing(context),
+        as_of=as_of(context) + dt.timedelta(days=1),
+    )
+    return _spm_run(context, settings)
