@@ -18,10 +18,12 @@ from pathlib import Path
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.common.schema.exceptions import DataValidationError
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.extract.source import DltSource
 
 from ingestion import notes
 from ingestion.disk_space import DiskFullError, is_disk_full
+from ingestion.duckdb_resources import duckdb_config
 from ingestion.errors import IngestionError, LandingFileError, SchemaChangeError
 from ingestion.file_modes import make_private_dir, private_umask
 from ingestion.presence import absent_reason, system_to_load
@@ -90,17 +92,27 @@ def _configure_dlt() -> None:
     dlt.config["load.truncate_staging_dataset"] = True
 
 
-def make_pipeline(system: str, warehouse_dir: Path) -> dlt.Pipeline:
-    """The dlt pipeline of one system: `spm_<system>` -> duckdb `work.duckdb`, `raw_<system>`."""
+def make_pipeline(
+    system: str, warehouse_dir: Path, memory_limit: str | None = None
+) -> dlt.Pipeline:
+    """The dlt pipeline of one system: `spm_<system>` -> duckdb `work.duckdb`, `raw_<system>`.
+
+    Its DuckDB connections get the warehouse's memory limit (`memory_limit`, by default the
+    setting `SPM_DUCKDB_MEMORY_LIMIT`) and spill folder (`ingestion.duckdb_resources`).
+    """
     _check_system(system)
     _configure_dlt()
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     # dlt keeps every loaded package (raw compensation included) under pipelines_dir
     make_private_dir(dlt_pipelines_path(warehouse_dir))
+    credentials = DuckDbCredentials(
+        str(work_db_path(warehouse_dir)),
+        global_config=duckdb_config(warehouse_dir, memory_limit),
+    )
     return dlt.pipeline(
         pipeline_name=f"spm_{system}",
-        destination=dlt.destinations.duckdb(str(work_db_path(warehouse_dir))),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=f"raw_{system}",
         pipelines_dir=str(dlt_pipelines_path(warehouse_dir)),
     )

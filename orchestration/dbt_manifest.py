@@ -82,7 +82,6 @@ def load_manifest() -> dict:
 
 def os_environ_for_dbt(settings: Settings) -> None:
     """dagster-dbt starts dbt with this process's environment: point it at our warehouse."""
-    os.environ["SPM_WORK_DB"] = str(settings.work_db)
-    os.environ["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
+    os.environ.update(settings.dbt_profile_env())
     os.environ["DBT_LOG_PATH"] = str(settings.warehouse_dir / "dbt_logs")
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

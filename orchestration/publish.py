@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.disk_space import DiskFullError, is_disk_full
+from ingestion.duckdb_resources import duckdb_config
 from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
 from orchestration.leftovers import remove_stale_temp_files
 from orchestration.publication import write_publication
@@ -83,14 +84,15 @@ def _write_file(
     docs: Mapping[str, Mapping[str, object]],
     run_reports: Sequence[Mapping[str, object]] | None,
     publication: Mapping[str, object] | None = None,
+    config: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Copy `schemas` of the work warehouse into the DuckDB file `tmp` (new or existing).
 
     `run_reports` (when not None) become `marts.run_reports`, `publication` the one row of
-    `marts.publication`.
+    `marts.publication`; `config` is DuckDB's (memory limit, spill folder).
     """
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=dict(config or {}))
     try:
         con.execute(f"attach {_sql_string(str(work_db))} as work (read_only)")
         # One transaction for the copy and its ~1,400 column comments: committed one by one,
@@ -175,6 +177,7 @@ def publish(
     run_reports: Sequence[Mapping[str, object]] = (),
     publication: Mapping[str, object] | None = None,
     before_swap: Callable[[Path], None] | None = None,
+    config: Mapping[str, str] | None = None,
 ) -> PublishResult:
     """Copy marts and quarantine into fresh files and swap them in atomically.
 
@@ -183,8 +186,11 @@ def publish(
     `publication` the row of `marts.publication` (orchestration/publication.py).
     `before_swap(restricted_file)` runs once both new files are complete and before either is
     swapped in (the PostgreSQL publication): if it raises, the old files stay.
+    `config`: DuckDB's memory limit and spill folder (`Settings.duckdb_config()`; by default
+    the setting's, spilling into `warehouse_dir`).
     """
     docs = docs or {}
+    config = config or duckdb_config(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     # a publish killed earlier left its temp files (named after its pid): remove them
     remove_stale_temp_files(warehouse_dir)
@@ -197,7 +203,7 @@ def publish(
         # opened to everyone just before the swap, the restricted one never is.
         with private_umask():
             public_counts = _write_file(
-                public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports, publication
+                public_tmp, work_db, PUBLIC_SCHEMAS, docs, run_reports, publication, config
             )
             # The restricted file is the public one plus the restricted schemas: a copy that
             # is 0600 before its first byte, then the restricted schemas added.
@@ -206,7 +212,7 @@ def publish(
             extra = [schema for schema in RESTRICTED_SCHEMAS if schema not in PUBLIC_SCHEMAS]
             restricted_counts = {
                 **public_counts,
-                **_write_file(restricted_tmp, work_db, extra, docs, None),
+                **_write_file(restricted_tmp, work_db, extra, docs, None, None, config),
             }
         os.chmod(public_tmp, PUBLIC_FILE)
         if before_swap is not None:

@@ -29,6 +29,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
+from ingestion.duckdb_resources import duckdb_config
 from orchestration.postgres_roles import (
     PAY_READER_ROLE,
     PAY_SCHEMAS,
@@ -352,6 +353,7 @@ def publish_to_postgres(
     keys: Mapping[str, str] | None = None,
     scratch_dir: Path | None = None,
     schemas: Sequence[str] = SCHEMAS,
+    config: Mapping[str, str] | None = None,
 ) -> PostgresPublishResult:
     """Replace schemas marts, quarantine and marts_restricted of `url` with those of the
     DuckDB file `source_db`, atomically for readers.
@@ -360,11 +362,14 @@ def publish_to_postgres(
     `schemas`: the schemas to publish (the benchmark publishes the raw ones; only the three
     published schemas get the reader roles' grants).
     `scratch_dir` holds one table's CSV at a time (a private folder is made inside it).
+    `config`: DuckDB's memory limit and spill folder (by default the setting's, spilling
+    beside `source_db`).
     Raises PostgresPublishError naming the database and the table; the old schemas then stay.
     """
     started = time.perf_counter()
     counts: dict[str, int] = {}
-    duck = duckdb.connect(str(source_db), read_only=True)
+    config = config or duckdb_config(source_db.parent)
+    duck = duckdb.connect(str(source_db), read_only=True, config=dict(config))
     try:
         duck.execute("set TimeZone = 'UTC'")
         tables = _read_tables(duck, schemas, keys or {})

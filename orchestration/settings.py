@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingestion.duckdb_resources import duckdb_config, duckdb_temp_dir, memory_limit_from_env
 from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
 
 if TYPE_CHECKING:
@@ -133,6 +134,9 @@ class Settings:
     # Dagster's own console lines in `spm run` (DEBUG/INFO show every step event); by default
     # only the summary and the root cause reach the console, the rest the run's log file
     log_level: str = field(default_factory=lambda: _log_level())
+    # DuckDB's memory limit in every process that writes the work warehouse (dlt, dbt,
+    # publish), as DuckDB reads it (`18GB`); beyond it DuckDB spills to `duckdb_temp_dir`
+    duckdb_memory_limit: str = field(default_factory=memory_limit_from_env)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -161,6 +165,7 @@ class Settings:
             publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
             crm=crm,
             crm_connection=crm_connection,
+            duckdb_memory_limit=memory_limit_from_env(),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -184,16 +189,27 @@ class Settings:
     @property
     def private_warehouse_parts(self) -> tuple[Path, ...]:
         """What in the warehouse folder holds pay, so is owner-only: the work warehouse and
-        its WAL, dlt's folders (their loaded packages), the restricted published file, the
-        charts of the restricted site (in the chart cache)."""
+        its WAL, dlt's folders (their loaded packages), DuckDB's spill folder, the restricted
+        published file, the charts of the restricted site (in the chart cache)."""
         wal = self.work_db.with_name(self.work_db.name + ".wal")
         return (
             self.work_db,
             wal,
             dlt_pipelines_path(self.warehouse_dir),
+            self.duckdb_temp_dir,
             self.restricted_db,
             self.chart_cache_dir,
         )
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where DuckDB spills what does not fit in `duckdb_memory_limit` (owner-only)."""
+        return duckdb_temp_dir(self.warehouse_dir)
+
+    def duckdb_config(self) -> dict[str, str]:
+        """DuckDB settings of a connection that writes the work warehouse or a published file:
+        memory limit and spill folder."""
+        return duckdb_config(self.warehouse_dir, self.duckdb_memory_limit)
 
     @property
     def runs_dir(self) -> Path:
@@ -255,9 +271,16 @@ class Settings:
             smtp_starttls=self.smtp_starttls,
         )
 
+    def dbt_profile_env(self) -> dict[str, str]:
+        """What profiles.yml reads: the work warehouse, DuckDB's memory limit and spill folder."""
+        config = self.duckdb_config()
+        return {
+            "SPM_WORK_DB": str(self.work_db),
+            "SPM_DUCKDB_MEMORY_LIMIT": config["memory_limit"],
+            "SPM_DUCKDB_TEMP_DIR": config["temp_directory"],
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        }
+
     def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess: profiles.yml reads the work warehouse path."""
-        env = dict(os.environ)
-        env["SPM_WORK_DB"] = str(self.work_db)
-        env["DBT_PROFILES_DIR"] = str(DBT_PROJECT_DIR)
-        return env
+        """Environment for a dbt subprocess (`dbt_profile_env` over this process's)."""
+        return {**os.environ, **self.dbt_profile_env()}

@@ -72,7 +72,11 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             if not settings.publish_postgres_url:
                 return
             done = publish_to_postgres(
-                settings.publish_postgres_url, restricted_file, keys, settings.warehouse_dir
+                settings.publish_postgres_url,
+                restricted_file,
+                keys,
+                settings.warehouse_dir,
+                config=settings.duckdb_config(),
             )
             postgres.update(seconds=round(done.seconds, 1), tables=len(done.tables))
             context.log.info(
@@ -88,6 +92,7 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
                 [*earlier, report],
                 publication=publication,
                 before_swap=publish_postgres,
+                config=settings.duckdb_config(),
             )
             try:
                 metadata_docs = str(build_dbt_docs(settings, context.run_id))

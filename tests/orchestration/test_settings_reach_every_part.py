@@ -35,6 +35,7 @@ NON_DEFAULT = {
     "SPM_PUBLISH_POSTGRES_URL": "postgresql://spm@127.0.0.1:5433/bi",
     "SPM_CRM": "salesforce",
     "SPM_CRM_CONNECTION": "api",
+    "SPM_DUCKDB_MEMORY_LIMIT": "1.5GiB",
 }
 
 
@@ -78,6 +79,7 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         Path("/srv/spm/warehouse/work.duckdb"),
         Path("/srv/spm/warehouse/work.duckdb.wal"),
         Path("/srv/spm/warehouse/dlt_pipelines"),
+        Path("/srv/spm/warehouse/duckdb_tmp"),
         Path("/srv/spm/warehouse/spm_restricted.duckdb"),
         Path("/srv/spm/warehouse/chart_cache"),
     }
@@ -97,6 +99,12 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.site_url == "https://spm.example.com/"
     assert settings.keep_dbt_targets == 9 and settings.landing_strict
     assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
+    assert settings.dbt_env()["SPM_DUCKDB_MEMORY_LIMIT"] == "1.5GiB"
+    assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
+    assert settings.duckdb_config() == {
+        "memory_limit": "1.5GiB",
+        "temp_directory": "/srv/spm/warehouse/duckdb_tmp",
+    }
     mail = settings.mail_config()
     assert mail.corporate_currency == "EUR"
     assert mail.email_to == ("cro@example.com", "vp@example.com")

@@ -11,6 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from ingestion.duckdb_resources import duckdb_temp_dir
+
 ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT = ROOT / "dbt_project"
 DBT = ROOT / ".venv" / "bin" / "dbt"
@@ -36,6 +38,8 @@ def run_dbt(
         cmd += ["--vars", json.dumps(dbt_vars)]
     env = dict(os.environ)
     env["SPM_WORK_DB"] = str(work_db)
+    # DuckDB spills beside the test's warehouse, never into the project's warehouse/
+    env["SPM_DUCKDB_TEMP_DIR"] = str(duckdb_temp_dir(work_db.parent))
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env.pop("DBT_PROFILES_DIR", None)
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
