@@ -224,7 +224,7 @@ candidates as (
         'pace' as reason_metric,
         cast(bookings_to_date_amount as {{ type_double() }}) as reason_value,
         cast(expected_to_date_amount as {{ type_double() }}) as reason_benchmark,
-        pace_shortfall_amount / expected_to_date_amount as severity,
+        {{ divide('pace_shortfall_amount', 'expected_to_date_amount') }} as severity,
         'behind pace by ' || {{ amount_text('pace_shortfall_amount') }} || ': '
         || {{ amount_text('bookings_to_date_amount') }} || ' booked vs '
         || {{ amount_text('expected_to_date_amount') }} || ' expected by today this quarter'
@@ -291,7 +291,7 @@ candidates as (
         'deals_to_review' as reason_metric,
         cast(review_deal_count as {{ type_double() }}) as reason_value,
         cast(null as {{ type_double() }}) as reason_benchmark,
-        coalesce(review_deals_amount / nullif(expected_to_date_amount, 0), 0) as severity,
+        coalesce({{ divide('review_deals_amount', 'nullif(expected_to_date_amount, 0)') }}, 0) as severity,
         cast(review_deal_count as {{ dbt.type_string() }})
         || case when review_deal_count = 1 then ' deal' else ' deals' end
         || ' to review worth ' || {{ amount_text('review_deals_amount') }}
