@@ -201,7 +201,7 @@ team_medians as (
     select
         team_id,
         {{ median('win_rate') }} as team_median_win_rate,
-        {{ median('avg_deal_size') }} as team_median_avg_deal_size,
+        {{ median_of_cents('avg_deal_size') }} as team_median_avg_deal_size,
         {{ median('avg_sales_cycle_days') }} as team_median_sales_cycle_days
     from measured
     group by team_id
@@ -253,7 +253,7 @@ candidates as (
         'deal_size' as reason_metric,
         avg_deal_size as reason_value,
         team_median_avg_deal_size as reason_benchmark,
-        1 - avg_deal_size / team_median_avg_deal_size as severity,
+        1 - {{ divide('avg_deal_size', 'team_median_avg_deal_size') }} as severity,
         'average deal ' || {{ amount_text('avg_deal_size') }} || ' vs team '
         || {{ amount_text('team_median_avg_deal_size') }} || ' over the last 2 quarters'
             as reason_text  -- noqa: RF04
