@@ -201,7 +201,7 @@ team_medians as (
     select
         team_id,
         {{ median('win_rate') }} as team_median_win_rate,
-        {{ median_of_cents('avg_deal_size') }} as team_median_avg_deal_size,
+        {{ median('avg_deal_size') }} as team_median_avg_deal_size,
         {{ median('avg_sales_cycle_days') }} as team_median_sales_cycle_days
     from measured
     group by team_id
