@@ -40,7 +40,7 @@
         (
             select
             {%- for name, type in columns %}
-                cast(null as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+                cast(null as {{ engine_type(type) }}) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
             where false
         )

@@ -12,9 +12,9 @@
         {%- set found = column | lower in names -%}
     {%- endif -%}
     {%- if found -%}
-        cast({{ column }} as {{ type }})
+        cast({{ column }} as {{ engine_type(type) }})
     {%- else -%}
-        cast(null as {{ type }})
+        cast(null as {{ engine_type(type) }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -17,7 +17,7 @@
 {%- endmacro %}
 
 {% macro spark__try_cast(field, type) -%}
-    try_cast({{ field }} as {{ type }})
+    try_cast({{ field }} as {{ spm.engine_type(type) }})
 {%- endmacro %}
 
 {% macro postgres__try_cast(field, type) -%}

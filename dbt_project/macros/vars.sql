@@ -40,7 +40,22 @@
 
 {#- Amounts in marts are money: rounded to cents, half away from zero. -#}
 {% macro cents(expr) -%}
+    {{ return(adapter.dispatch('cents', 'spm')(expr)) }}
+{%- endmacro %}
+
+{% macro default__cents(expr) -%}
     cast(round({{ expr }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{#- Spark rounds a double at its shortest decimal form (17866.045 -> 17866.05); DuckDB
+    rounds the double times 100 (17866.044999... -> 17866.04). A double is rounded DuckDB's
+    way here, a decimal (exact on both) as it is. -#}
+{% macro spark__cents(expr) -%}
+    case
+        when typeof({{ expr }}) = 'double'
+            then cast(round(({{ expr }}) * 100, 0) / 100 as decimal(18, 2))
+        else cast(round({{ expr }}, 2) as decimal(18, 2))
+    end
 {%- endmacro %}
 
 {#- Full-precision money in facts: an amount (2 dp) times an FX rate (8 dp) is exact at 10 dp. -#}

@@ -24,26 +24,34 @@ won as (
         and opportunities.opportunity_id not in (select opportunity_id from quarantined)
 ),
 
+latest_rate_dates as (
+    -- the latest FX rate on or before the close date (a join, not a correlated subquery two
+    -- levels deep, which Spark does not take)
+    select
+        won.opportunity_id,
+        max(fx_rates.rate_date) as rate_date
+    from won
+    inner join fx_rates
+        on
+            won.currency_code = fx_rates.currency_code
+            and fx_rates.rate_date <= won.close_date
+    group by won.opportunity_id
+),
+
 rates as (
     select
         won.opportunity_id,
         case
             when won.currency_code = {{ corporate_currency() }} then cast(1 as decimal(18, 8))
-            else (
-                select fx_rates.rate_to_corporate
-                from fx_rates
-                where
-                    fx_rates.currency_code = won.currency_code
-                    and fx_rates.rate_date = (
-                        select max(earlier.rate_date)
-                        from fx_rates as earlier
-                        where
-                            earlier.currency_code = won.currency_code
-                            and earlier.rate_date <= won.close_date
-                    )
-            )
+            else fx_rates.rate_to_corporate
         end as rate
     from won
+    left join latest_rate_dates
+        on won.opportunity_id = latest_rate_dates.opportunity_id
+    left join fx_rates
+        on
+            won.currency_code = fx_rates.currency_code
+            and latest_rate_dates.rate_date = fx_rates.rate_date
 ),
 
 revenue_splits as (

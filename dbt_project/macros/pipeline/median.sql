@@ -44,3 +44,28 @@
 {% macro spark__percentile(expr, fraction) -%}
     percentile({{ expr }}, {{ fraction }})
 {%- endmacro %}
+
+{#-
+    The median of an amount in cents (decimal(18, 2)) as DuckDB gives it: the midpoint of the
+    two middle amounts floored to the cent (36983.95 and 36983.96 -> 36983.95). Spark's
+    `percentile` is a double (36983.955), which rounds to the other cent; on Spark the two
+    middle amounts are taken exactly (`percentile_disc` both ways) and the midpoint floored
+    in decimals.
+-#}
+{% macro median_of_cents(expr) -%}
+    {{ return(adapter.dispatch('median_of_cents', 'spm')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median_of_cents(expr) -%}
+    {{ spm.median(expr) }}
+{%- endmacro %}
+
+{% macro spark__median_of_cents(expr) -%}
+    {%- set lower_middle = 'cast(percentile_disc(0.5) within group (order by ' ~ expr ~ ') as decimal(18, 2))' -%}
+    {%- set upper_middle = 'cast(percentile_disc(0.5) within group (order by ' ~ expr ~ ' desc) as decimal(18, 2))' -%}
+    cast(
+        {{ lower_middle }}
+        + cast(floor(({{ upper_middle }} - {{ lower_middle }}) * 50) as decimal(18, 0)) / 100
+        as decimal(18, 2)
+    )
+{%- endmacro %}

@@ -224,7 +224,7 @@ candidates as (
         'pace' as reason_metric,
         cast(bookings_to_date_amount as {{ type_double() }}) as reason_value,
         cast(expected_to_date_amount as {{ type_double() }}) as reason_benchmark,
-        pace_shortfall_amount / expected_to_date_amount as severity,
+        {{ divide('pace_shortfall_amount', 'expected_to_date_amount') }} as severity,
         'behind pace by ' || {{ amount_text('pace_shortfall_amount') }} || ': '
         || {{ amount_text('bookings_to_date_amount') }} || ' booked vs '
         || {{ amount_text('expected_to_date_amount') }} || ' expected by today this quarter'
@@ -253,7 +253,7 @@ candidates as (
         'deal_size' as reason_metric,
         avg_deal_size as reason_value,
         team_median_avg_deal_size as reason_benchmark,
-        1 - avg_deal_size / team_median_avg_deal_size as severity,
+        1 - {{ divide('avg_deal_size', 'team_median_avg_deal_size') }} as severity,
         'average deal ' || {{ amount_text('avg_deal_size') }} || ' vs team '
         || {{ amount_text('team_median_avg_deal_size') }} || ' over the last 2 quarters'
             as reason_text  -- noqa: RF04
@@ -291,7 +291,7 @@ candidates as (
         'deals_to_review' as reason_metric,
         cast(review_deal_count as {{ type_double() }}) as reason_value,
         cast(null as {{ type_double() }}) as reason_benchmark,
-        coalesce(review_deals_amount / nullif(expected_to_date_amount, 0), 0) as severity,
+        coalesce({{ divide('review_deals_amount', 'nullif(expected_to_date_amount, 0)') }}, 0) as severity,
         cast(review_deal_count as {{ dbt.type_string() }})
         || case when review_deal_count = 1 then ' deal' else ' deals' end
         || ' to review worth ' || {{ amount_text('review_deals_amount') }}

@@ -60,7 +60,7 @@ team_medians as (
         team_id,
         period_id,
         {{ median('win_rate') }} as team_median_win_rate,
-        {{ median('avg_deal_size') }} as team_median_avg_deal_size,
+        {{ median_of_cents('avg_deal_size') }} as team_median_avg_deal_size,
         {{ median('avg_sales_cycle_days') }} as team_median_sales_cycle_days,
         {{ median('activities_per_opportunity') }} as team_median_activities_per_opportunity
     from rep_quarters
@@ -169,7 +169,7 @@ candidates as (
         rep_id,
         period_id,
         'deal_size' as signal_type,
-        1 - avg_deal_size / team_median_avg_deal_size as severity,
+        1 - {{ divide('avg_deal_size', 'team_median_avg_deal_size') }} as severity,
         'smaller deals: ' || {{ whole_text('avg_deal_size') }} || ' vs team '
         || {{ whole_text('team_median_avg_deal_size') }} || ' ' || {{ corporate_currency() }}
         || ' on average' as signal  -- noqa: RF04

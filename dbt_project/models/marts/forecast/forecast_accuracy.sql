@@ -55,12 +55,12 @@ scored as (
         *,
         case
             when actual_amount > 0 and commit_call_amount is not null
-                then greatest(0, 1 - abs(actual_amount - commit_call_amount) / actual_amount)
+                then greatest(0, 1 - {{ divide('abs(actual_amount - commit_call_amount)', 'actual_amount') }})
         end as commit_accuracy,
         {{ safe_ratio('commit_call_amount - actual_amount', 'actual_amount') }} as commit_bias,
         case
             when actual_amount > 0 and best_case_call_amount is not null
-                then greatest(0, 1 - abs(actual_amount - best_case_call_amount) / actual_amount)
+                then greatest(0, 1 - {{ divide('abs(actual_amount - best_case_call_amount)', 'actual_amount') }})
         end as best_case_accuracy,
         {{ safe_ratio('best_case_call_amount - actual_amount', 'actual_amount') }} as best_case_bias
     from with_actuals
@@ -88,8 +88,9 @@ trailing_results as (
         period_type,
         count(*) as trailing_period_count,
         -- averaged as decimals: a sum of doubles depends on the order it is added in
-        cast(avg(cast(commit_accuracy as decimal(38, 12))) as {{ type_double() }}) as trailing_accuracy,
-        cast(avg(cast(commit_bias as decimal(38, 12))) as {{ type_double() }}) as trailing_bias
+        cast({{ avg_of_decimal('cast(commit_accuracy as decimal(38, 12))') }} as {{ type_double() }})
+            as trailing_accuracy,
+        cast({{ avg_of_decimal('cast(commit_bias as decimal(38, 12))') }} as {{ type_double() }}) as trailing_bias
     from mid_period_calls
     where recency_rank <= 4
     group by submitter_id, submitter_role, period_type

@@ -17,8 +17,8 @@ scores as (
         max(team_name) as team_name,
         count(commit_accuracy) as scored_call_count,
         -- averaged as decimals: a sum of doubles depends on the order it is added in
-        avg(cast(commit_accuracy as decimal(38, 12))) as commit_accuracy,
-        avg(cast(commit_bias as decimal(38, 12))) as commit_bias,
+        {{ avg_of_decimal('cast(commit_accuracy as decimal(38, 12))') }} as commit_accuracy,
+        {{ avg_of_decimal('cast(commit_bias as decimal(38, 12))') }} as commit_bias,
         max_by(
             trailing_accuracy,
             case when trailing_accuracy is not null then period_end end

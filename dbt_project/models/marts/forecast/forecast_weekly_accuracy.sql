@@ -13,7 +13,7 @@ weekly as (
         week_of_period,
         count(commit_accuracy) as scored_call_count,
         -- averaged as decimals: a sum of doubles depends on the order it is added in
-        avg(cast(commit_accuracy as decimal(38, 12))) as commit_accuracy,
+        {{ avg_of_decimal('cast(commit_accuracy as decimal(38, 12))') }} as commit_accuracy,
         min(as_of_date) as as_of_date
     from accuracy
     group by submitter_role, week_of_period
@@ -21,7 +21,7 @@ weekly as (
 
 final as (
     select
-        submitter_role || '|' || cast(week_of_period as varchar) as weekly_accuracy_id,
+        submitter_role || '|' || cast(week_of_period as {{ dbt.type_string() }}) as weekly_accuracy_id,
         submitter_role,
         cast(week_of_period as integer) as week_of_period,
         cast(scored_call_count as {{ dbt.type_bigint() }}) as scored_call_count,

@@ -54,7 +54,7 @@ paced as (
 measured as (
     select
         *,
-        {{ cents('quota_amount * selling_days_elapsed / selling_days_in_period') }}
+        {{ cents(divide('quota_amount * selling_days_elapsed', 'selling_days_in_period')) }}
             as expected_to_date_amount
     from paced
 ),
@@ -81,18 +81,18 @@ final as (
         {{ cents('measured.bookings_amount - measured.expected_to_date_amount') }} as pace_gap_amount,
         case
             when measured.quota_amount is not null and measured.selling_days_remaining > 0
-                then {{ cents(
-                    'greatest(measured.quota_amount - measured.bookings_amount, 0)'
-                    ~ ' / measured.selling_days_remaining'
-                ) }}
+                then {{ cents(divide(
+                    'greatest(measured.quota_amount - measured.bookings_amount, 0)',
+                    'measured.selling_days_remaining'
+                )) }}
         end as required_run_rate_amount,
         {{ safe_ratio('measured.bookings_amount', 'measured.quota_amount') }} as attainment_to_date,
         case
             when measured.selling_days_elapsed > 0
-                then {{ cents(
-                    'measured.bookings_amount * measured.selling_days_in_period'
-                    ~ ' / measured.selling_days_elapsed'
-                ) }}
+                then {{ cents(divide(
+                    'measured.bookings_amount * measured.selling_days_in_period',
+                    'measured.selling_days_elapsed'
+                )) }}
         end as projected_bookings_amount,
         {{ safe_ratio(
             'measured.bookings_amount * measured.selling_days_in_period',

@@ -43,7 +43,7 @@ measured as (
             as win_rate_value,
         case
             when rep_periods.won_count > 0
-                then {{ cents('rep_periods.bookings_amount / rep_periods.won_count') }}
+                then {{ cents(divide('rep_periods.bookings_amount', 'rep_periods.won_count')) }}
         end as avg_deal_size,
         {{ safe_ratio('rep_periods.won_cycle_days_sum', 'rep_periods.won_cycle_count') }}
             as avg_sales_cycle_days,

@@ -183,9 +183,9 @@ final as (
             as pace_attainment,
         case
             when node_periods.quota_amount is not null and node_periods.selling_days_remaining > 0
-                then {{ cents(
-                    'node_periods.shortfall_amount / node_periods.selling_days_remaining'
-                ) }}
+                then {{ cents(divide(
+                    'node_periods.shortfall_amount', 'node_periods.selling_days_remaining'
+                )) }}
         end as required_run_rate_amount,
         case
             when node_periods.quota_amount is not null

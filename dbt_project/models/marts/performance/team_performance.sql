@@ -63,7 +63,7 @@ measured as (
             as win_rate_value,
         case
             when node_periods.won_count > 0
-                then {{ cents('node_periods.bookings_amount / node_periods.won_count') }}
+                then {{ cents(divide('node_periods.bookings_amount', 'node_periods.won_count')) }}
         end as avg_deal_size,
         {{ safe_ratio('node_periods.won_cycle_days_sum', 'node_periods.won_cycle_count') }}
             as avg_sales_cycle_days,

@@ -66,9 +66,11 @@ final as (
         {{ cents('cast(previous_local_amount as decimal(38, 10)) * change_rate_to_corporate') }}
             as previous_amount,
         {{ cents('cast(local_amount as decimal(38, 10)) * change_rate_to_corporate') }} as new_amount,
-        {{ cents('cast(local_amount as decimal(38, 10)) * change_rate_to_corporate') }}
-        - {{ cents('cast(previous_local_amount as decimal(38, 10)) * change_rate_to_corporate') }}
-            as amount_change
+        {{ cents(
+            cents('cast(local_amount as decimal(38, 10)) * change_rate_to_corporate')
+            ~ ' - '
+            ~ cents('cast(previous_local_amount as decimal(38, 10)) * change_rate_to_corporate')
+        ) }} as amount_change
     from converted
 )
 

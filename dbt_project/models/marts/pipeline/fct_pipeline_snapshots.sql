@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where snapshot_date > {{ as_of_date() }}{% else %}select 1{% endif %}"
+        pre_hook="{% if is_incremental() %}{{ delete_where(this, 'snapshot_date > ' ~ as_of_date()) }}{% else %}select 1{% endif %}"
     )
 }}
 {#-

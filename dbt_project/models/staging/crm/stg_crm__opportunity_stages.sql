@@ -20,7 +20,7 @@ final as (
         is_won,
         cast(default_probability as decimal(9, 4)) as default_probability,
         forecast_category,
-        cast(null as timestamp with time zone) as system_modstamp_at
+        cast(null as {{ engine_type('timestamp with time zone') }}) as system_modstamp_at
     from hubspot_stages
 )
 

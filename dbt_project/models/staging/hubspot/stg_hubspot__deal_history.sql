@@ -45,9 +45,9 @@ filled as (
     select
         deal_id,
         changed_at,
-        last_value(dealstage ignore nulls) over deal_timeline as dealstage,
-        last_value(amount ignore nulls) over deal_timeline as amount,
-        last_value(closedate ignore nulls) over deal_timeline as closedate
+        {{ last_value_ignore_nulls('dealstage') }} over deal_timeline as dealstage,
+        {{ last_value_ignore_nulls('amount') }} over deal_timeline as amount,
+        {{ last_value_ignore_nulls('closedate') }} over deal_timeline as closedate
     from moments
     window deal_timeline as (
         partition by deal_id order by changed_at
