@@ -15,12 +15,13 @@ export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help setup browser postgres demo test test-fast dev lint format bench evidence clean
+.PHONY: help setup browser postgres demo test test-fast test-spark dev lint format bench evidence clean
 
 help:
 	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make test-fast  the fast lane: no pipeline run, no shared company build"
+	@echo "make test-spark  the small company built on a local Spark, compared with DuckDB"
 	@echo "make dev    Dagster UI on http://127.0.0.1:3000 and the daemon (schedules, sensor)"
 	@echo "make lint   ruff + sqlfluff;  make bench  the benchmark;  make evidence  build with Evidence"
 
@@ -50,7 +51,11 @@ demo: setup
 PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
 
 test: setup browser postgres
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not spark"
+
+# The small company built on Spark and compared with DuckDB, mart by mart (minutes on 2 cores).
+test-spark: setup
+	$(BIN)/pytest $(PYTEST_ARGS) -m spark
 
 # The lane to run while working: unit, contract, rule, page and loader tests; no whole
 # pipeline run (slow) and no company built once per worker through dbt (company).

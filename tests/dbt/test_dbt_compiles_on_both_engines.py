@@ -5,9 +5,11 @@ parser accepts every compiled statement and knows every function it calls, so a 
 with DuckDB-only SQL fails here in about a minute, not in a Spark build. (The DuckDB side is
 compiled and built by every other dbt test.)
 
-Slow: the session's small company, its raw tables written to Parquet and registered in a
-Spark metastore, built by `dbt build --target spark`; every mart must hold the same rows as
-the DuckDB build, money to the cent.
+Spark build (marker `spark`, `make test-spark`; not in `make test`, whose 20-minute budget on
+2 cores it would break: about 6 to 13 minutes of Spark alone): the session's small company,
+its raw tables written to Parquet and registered in a Spark metastore, built by
+`dbt build --target spark`; every mart must hold the same rows as the DuckDB build, money to
+the cent.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from tests.support.dbt.spark_engine import (
 )
 
 
+# A JVM starts for the parser: one worker, and the fast lane leaves it out (`company`).
+@pytest.mark.xdist_group("spark_compile")
 def test_every_model_compiles_for_spark_and_parses_as_spark_sql(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tests.support.dbt.spark_sql_check", str(tmp_path)],
@@ -67,6 +71,7 @@ def test_every_model_compiles_for_spark_and_parses_as_spark_sql(tmp_path: Path) 
 
 
 @pytest.mark.slow
+@pytest.mark.spark
 @pytest.mark.xdist_group("small_pipeline")
 def test_small_company_builds_on_spark_like_on_duckdb(small_pipeline, tmp_path: Path) -> None:
     settings, _ = small_pipeline
