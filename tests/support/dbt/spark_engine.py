@@ -10,13 +10,12 @@ a Spark session in the test process.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import duckdb
 
-from tests.support.dbt.dbt_helpers import DBT, DBT_PROJECT
+from tests.support.dbt.dbt_helpers import DBT, dbt_arguments, dbt_environment
 
 
 def export_raw_tables(work_db: Path, root: Path) -> dict[str, list[str]]:
@@ -45,28 +44,16 @@ def run_dbt_spark(
     args: list[str], spark_dir: Path, target_dir: Path, dbt_vars: dict | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`dbt <args> --target spark` with the metastore and lake in `spark_dir`."""
-    cmd = [
-        str(DBT if DBT.exists() else "dbt"),
-        *args,
-        "--target",
-        "spark",
-        "--project-dir",
-        str(DBT_PROJECT),
-        "--profiles-dir",
-        str(DBT_PROJECT),
-        "--target-path",
-        str(target_dir / "target"),
-        "--log-path",
-        str(target_dir / "logs"),
-    ]
-    if dbt_vars:
-        cmd += ["--vars", json.dumps(dbt_vars)]
-    env = dict(os.environ)
-    env["SPM_SPARK_DIR"] = str(spark_dir)
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    env.pop("DBT_PROFILES_DIR", None)
     return subprocess.run(
-        cmd, env=env, capture_output=True, text=True, check=False, cwd=str(target_dir)
+        [
+            str(DBT if DBT.exists() else "dbt"),
+            *dbt_arguments(args, target_dir, dbt_vars, target="spark"),
+        ],
+        env=dbt_environment(SPM_SPARK_DIR=str(spark_dir)),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=str(target_dir),
     )
 
 

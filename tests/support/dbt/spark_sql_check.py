@@ -17,13 +17,12 @@ contract type) is left to the Spark build. Prints one line per problem and the c
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 from pathlib import Path
 
-from tests.support.dbt.dbt_helpers import DBT_PROJECT
+from tests.support.dbt.dbt_helpers import dbt_arguments
 
 AS_OF = "2026-11-30"
 
@@ -53,23 +52,7 @@ def compile_mode(work_dir: Path, label: str, dbt_vars: dict, selection: list[str
     from dbt.cli.main import dbtRunner
 
     target = work_dir / label
-    args = [
-        "compile",
-        "--target",
-        "spark",
-        "--project-dir",
-        str(DBT_PROJECT),
-        "--profiles-dir",
-        str(DBT_PROJECT),
-        "--target-path",
-        str(target / "target"),
-        "--log-path",
-        str(target / "logs"),
-        "--vars",
-        json.dumps(dbt_vars),
-        "--quiet",
-        *selection,
-    ]
+    args = dbt_arguments(["compile", "--quiet", *selection], target, dbt_vars, target="spark")
     result = dbtRunner().invoke(args)
     if not result.success:
         raise SystemExit(f"dbt compile --target spark ({label}) failed: {result.exception}")
