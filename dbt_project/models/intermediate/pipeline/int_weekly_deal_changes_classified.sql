@@ -75,12 +75,14 @@ standings as (
         on
             changed_deal_weeks.opportunity_id = closing.opportunity_id
             and changed_deal_weeks.cutoff_date >= closing.started_date
-            and (closing.next_started_date is null or changed_deal_weeks.cutoff_date < closing.next_started_date)
+            and changed_deal_weeks.cutoff_date < coalesce(closing.next_started_date, cast('9999-12-31' as date))
+    -- no `or` in a left join's condition: DuckDB would drop the hash join on the deal for a
+    -- nested loop over every pair of rows (minutes on a large company instead of seconds)
     left join states as opening
         on
             changed_deal_weeks.opportunity_id = opening.opportunity_id
             and changed_deal_weeks.opening_date >= opening.started_date
-            and (opening.next_started_date is null or changed_deal_weeks.opening_date < opening.next_started_date)
+            and changed_deal_weeks.opening_date < coalesce(opening.next_started_date, cast('9999-12-31' as date))
 ),
 
 memberships as (
