@@ -11,6 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from ingestion.duckdb_resources import duckdb_temp_dir
+
 ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT = ROOT / "dbt_project"
 DBT = ROOT / ".venv" / "bin" / "dbt"
@@ -45,7 +47,11 @@ def run_dbt(
     """Run `dbt <args>` on the project against `work_db`; returns the finished process."""
     return subprocess.run(
         [str(DBT if DBT.exists() else "dbt"), *dbt_arguments(args, target_dir, dbt_vars)],
-        env=dbt_environment(SPM_WORK_DB=str(work_db)),
+        # DuckDB spills beside the test's warehouse, never into the project's warehouse/
+        # (parallel tests sharing one spill folder would remove it under each other)
+        env=dbt_environment(
+            SPM_WORK_DB=str(work_db), SPM_DUCKDB_TEMP_DIR=str(duckdb_temp_dir(work_db.parent))
+        ),
         capture_output=True,
         text=True,
         check=False,
