@@ -17,6 +17,7 @@ minutes when a rule fails on most of a million rows).
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 import warnings
 from collections.abc import Sequence
@@ -51,10 +52,25 @@ def _error_message(exception_info: Any) -> str | None:
     return None
 
 
+# Spark Connect modules GX tries to import when PySpark is installed. On import, PySpark's
+# Spark Connect checks whether `__main__` looks like a doctest run (no `__file__`, as in
+# `python -c`, a notebook kernel or a pytest-xdist worker) and then calls sys.exit(0), which
+# GX's `except ImportError` does not catch: the process would end silently, mid-check.
+_SPARK_CONNECT_MODULES = ("pyspark.sql.connect.dataframe", "pyspark.sql.connect.session")
+
+
+def _block_spark_connect() -> None:
+    """Make GX's optional Spark Connect imports fail as ImportError (GX then treats Spark
+    Connect as not installed); the checks validate pandas frames and never use Spark."""
+    for name in _SPARK_CONNECT_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 class GxEngine:
     """An ephemeral GX context able to validate any pandas frame."""
 
     def __init__(self) -> None:
+        _block_spark_connect()
         with warnings.catch_warnings():
             # GX imports PySpark when it is installed (the dbt models' Spark engine needs it);
             # its warning about pandas 3 concerns Spark's pandas API, which the checks never use.
