@@ -8,12 +8,14 @@
     that id's raw rows (not only the new ones), and replaces those ids' rows (delete+insert
     on activity_id). The raw table is append-only, so an id no new load touched keeps its
     row, and the result equals a full rebuild of the same raw table; a test builds both and
-    compares them. A table built before `dlt_load_id` was kept gets the column, empty, so
-    its first incremental build re-ranks every id. `dbt build --full-refresh` rebuilds all.
+    compares them. On Spark's Parquet tables, which cannot delete rows, the model is rebuilt
+    in full (macro replaceable_incremental). A table built before `dlt_load_id` was kept gets
+    the column, empty, so its first incremental build re-ranks every id.
+    `dbt build --full-refresh` rebuilds all.
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized=replaceable_incremental(),
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns'
