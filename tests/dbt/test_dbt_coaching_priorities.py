@@ -166,6 +166,9 @@ def test_a_crm_without_next_steps_lists_no_deal_for_a_missing_one(coaching_db):
         coaching_db,
         "select count(*) from marts.coaching_review_deals where is_next_step_missing",
     ) == [(0,)]
+    assert _rows(coaching_db, "select sum(no_next_step_deal_count) from marts.pipeline_health") == [
+        (0,)
+    ]
 
 
 def test_a_blank_next_step_lists_the_open_deal_with_no_next_step(next_steps_db):
@@ -192,6 +195,18 @@ def test_a_blank_next_step_lists_the_open_deal_with_no_next_step(next_steps_db):
         " where problem = 'no_next_step' order by opportunity_id",
     )
     assert [r[0] for r in hygiene] == ["N01", "P01"]
+    # the pipeline page's count: Dee's and Hal's of the quarter's three open deals
+    assert _rows(
+        next_steps_db,
+        "select open_deal_count, no_next_step_deal_count from marts.pipeline_health"
+        " where hierarchy_level = 'company' and period_type = 'quarter' and is_current_period",
+    ) == [(3, 2)]
+    assert _rows(
+        next_steps_db,
+        "select rep_name, no_next_step_deal_count from marts.pipeline_health"
+        " where hierarchy_level = 'rep' and period_type = 'quarter' and is_current_period"
+        " and no_next_step_deal_count > 0 order by rep_name",
+    ) == [("Dee", 1), ("Hal", 1)]
     assert _rows(
         next_steps_db,
         "select next_step from marts.fct_opportunities where opportunity_id = 'U01'",

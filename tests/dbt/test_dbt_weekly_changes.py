@@ -63,6 +63,39 @@ def test_every_node_and_week_balances_to_the_cent(weekly_rows) -> None:
     assert moved > 100  # the demo company's pipeline moves: the sums are not of zeros
 
 
+def test_the_commit_calls_change_splits_into_deal_causes_and_judgement(weekly_rows) -> None:
+    """A Commit call stands for bookings plus commit pipeline: each call cause is the two
+    measures' causes added, the judgement is the rest, and the projection's change is what
+    was booked plus what the weighted open pipeline adds."""
+    call_causes = MEASURE_CAUSES["commit_pipeline"]
+    split = projected = 0
+    for row in weekly_rows:
+        start, end = row["commit_call_start_amount"], row["commit_call_end_amount"]
+        if start is None or end is None:
+            assert row["commit_call_judgement_amount"] is None
+            assert all(row[f"commit_call_{cause}_amount"] is None for cause in call_causes)
+        else:
+            parts = []
+            for cause in call_causes:
+                expected = Decimal(row[f"commit_pipeline_{cause}_amount"])
+                if cause in MEASURE_CAUSES["bookings"]:
+                    expected += Decimal(row[f"bookings_{cause}_amount"])
+                assert Decimal(row[f"commit_call_{cause}_amount"]) == expected, (row, cause)
+                parts.append(expected)
+            judgement = Decimal(row["commit_call_judgement_amount"])
+            assert Decimal(start) + sum(parts) + judgement == Decimal(end), row["weekly_change_id"]
+            split += 1
+        if row["projection_start_amount"] is not None and row["projection_end_amount"] is not None:
+            booked = Decimal(row["projection_booked_change_amount"])
+            from_open = Decimal(row["projection_open_change_amount"])
+            assert booked + from_open == Decimal(row["projection_change_amount"]), row
+            projected += row["is_current_period"]
+    assert split > 20
+    # the running quarter has a projection every week (the weekly replays), not only the last
+    current_weeks = {r["week_of_period"] for r in weekly_rows if r["is_current_period"]}
+    assert projected >= len(current_weeks) - 1 > 1
+
+
 def test_a_week_starts_where_the_week_before_ended(weekly_rows) -> None:
     by_node_quarter: dict[tuple[str, str], dict[int, dict]] = defaultdict(dict)
     for row in weekly_rows:
