@@ -212,7 +212,7 @@ def publish(
             extra = [schema for schema in RESTRICTED_SCHEMAS if schema not in PUBLIC_SCHEMAS]
             restricted_counts = {
                 **public_counts,
-                **_write_file(restricted_tmp, work_db, extra, docs, None, None, config),
+                **_write_file(restricted_tmp, work_db, extra, docs, None, config=config),
             }
         os.chmod(public_tmp, PUBLIC_FILE)
         if before_swap is not None:

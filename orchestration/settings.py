@@ -165,7 +165,6 @@ class Settings:
             publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
             crm=crm,
             crm_connection=crm_connection,
-            duckdb_memory_limit=memory_limit_from_env(),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -31,9 +31,9 @@ def _last_planned_change_s(deals: Deals) -> np.ndarray:
     return events.max(axis=1)
 
 
-def plan_pull_ins(deals: Deals, rng: np.random.Generator) -> np.ndarray:
+def plan_pull_ins(deals: Deals, rng: np.random.Generator) -> None:
     """Give some unpushed deals a close date planned later that is moved earlier once, while
-    they are still open. Returns the mask of the deals pulled in."""
+    they are still open."""
     n = len(deals)
     created_day = deals.created_s // DAY
     latest_move = deals.outcome_day - 1
@@ -46,16 +46,13 @@ def plan_pull_ins(deals: Deals, rng: np.random.Generator) -> np.ndarray:
     deals.push_old[chosen, 0] = later[chosen]
     deals.push_new[chosen, 0] = deals.expected_close[chosen]
     deals.push_s[chosen, 0] = move_s[chosen]
-    return chosen
 
 
-def plan_reopens(
-    deals: Deals, rng: np.random.Generator, exclude: list[int] | None = None
-) -> np.ndarray:
+def plan_reopens(deals: Deals, rng: np.random.Generator, exclude: list[int] | None = None) -> None:
     """Mark some won deals lost for a while before they are won: lost after their last planned
     change, reopened in their last open stage before the close. Deals in `exclude` (the
     planted faults, which must stay ordinary won deals otherwise) are left alone. Fills
-    `deals.reopen_s` (lost, reopened; -1 for the others) and returns the mask."""
+    `deals.reopen_s` (lost, reopened; -1 for the others)."""
     n = len(deals)
     eligible = np.ones(n, dtype=bool)
     eligible[np.asarray(exclude or [], dtype=np.int64)] = False
@@ -70,4 +67,3 @@ def plan_reopens(
     lost_s = last + (quiet * rng.uniform(0.2, 0.4, n)).astype(np.int64)
     reopened_s = lost_s + (quiet * rng.uniform(0.2, 0.4, n)).astype(np.int64)
     deals.reopen_s = np.where(chosen[:, None], np.stack([lost_s, reopened_s], axis=1), np.int64(-1))
-    return chosen

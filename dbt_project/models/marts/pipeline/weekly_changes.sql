@@ -14,9 +14,9 @@
     did to those two (each cause: the bookings cause + the commit pipeline cause; a Commit
     deal won moves from one to the other and nets to zero) and the caller's judgement (the
     rest: the change the deals do not explain). The projection's change splits into what
-    was booked and what the open pipeline, weighted by win rates, now adds. A rep's deals roll up to the team they were in at the
-    quarter's end (int_rep_period_teams_anchored, as pipeline_waterfall), so start and end
-    use the same teams.
+    was booked and what the open pipeline, weighted by win rates, now adds. A rep's deals
+    roll up to the team they were in at the quarter's end (int_rep_period_teams_anchored, as
+    pipeline_waterfall), so start and end use the same teams.
 -#}
 {%- set measures = ['bookings', 'open_pipeline', 'commit_pipeline'] -%}
 {%- set causes = [
