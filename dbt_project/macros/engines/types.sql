@@ -53,35 +53,3 @@
 {% macro spark__divide(numerator, denominator) -%}
     cast({{ numerator }} as double) / ({{ denominator }})
 {%- endmacro %}
-
-{#
-    Deletes the rows of a table that match a condition (an incremental model's pre-hook).
-    Spark deletes from Delta tables only: on a Parquet table the rows cannot be deleted, so
-    when there are any the build stops and says to rebuild the model with --full-refresh;
-    when there are none (the usual incremental run) there is nothing to do.
-#}
-{% macro delete_where(relation, condition) -%}
-    {{ return(adapter.dispatch('delete_where', 'spm')(relation, condition)) }}
-{%- endmacro %}
-
-{% macro default__delete_where(relation, condition) -%}
-    delete from {{ relation }} where {{ condition }}
-{%- endmacro %}
-
-{% macro spark__delete_where(relation, condition) -%}
-    {%- if config.get('file_format', 'parquet') == 'delta' -%}
-        delete from {{ relation }} where {{ condition }}
-    {%- else -%}
-        {%- if execute -%}
-            {%- set found = run_query(
-                'select count(*) from ' ~ relation ~ ' where ' ~ condition
-            ).columns[0].values()[0] -%}
-            {%- if found > 0 -%}
-                {{ exceptions.raise_compiler_error(
-                    relation ~ " has " ~ found ~ " rows where " ~ condition ~ ", which Spark cannot"
-                    ~ " delete from a Parquet table: rebuild it with --full-refresh") }}
-            {%- endif -%}
-        {%- endif -%}
-        select 1
-    {%- endif -%}
-{%- endmacro %}
