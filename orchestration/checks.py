@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from orchestration.dbt_manifest import dbt_executable, ensure_manifest
+from orchestration.dbt_manifest import dbt_executable, dbt_file_log_arguments, ensure_manifest
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 
@@ -27,6 +27,7 @@ def dbt_test_results(settings: Settings) -> list[dict[str, object]]:
         "--vars",
         json.dumps(settings.dbt_vars()),
         "--quiet",
+        *dbt_file_log_arguments(),
     ]
     subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     results_path = target / "run_results.json"

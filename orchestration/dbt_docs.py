@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from orchestration.dbt_manifest import dbt_executable
+from orchestration.dbt_manifest import dbt_executable, dbt_file_log_arguments
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 
@@ -53,6 +53,7 @@ def build_dbt_docs(settings: Settings, run_id: str) -> Path:
         str(target),
         "--vars",
         json.dumps(settings.dbt_vars()),
+        *dbt_file_log_arguments(),
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     built = target / "static_index.html"

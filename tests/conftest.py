@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shared_fixtures import build_once, dagster_home_at, run_dagster_home
+
 SMALL_AS_OF = dt.date(2026, 11, 28)
 SMALL_SEED = 42
 
@@ -46,9 +48,11 @@ def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from ingestion.demo import generate
 
-    out = tmp_path_factory.mktemp("small_landing")
-    generate(out, scale="small", seed=SMALL_SEED, as_of=SMALL_AS_OF, exotic_names=True)
-    return out
+    def build(out: Path) -> Path:
+        generate(out, scale="small", seed=SMALL_SEED, as_of=SMALL_AS_OF, exotic_names=True)
+        return out
+
+    return build_once(tmp_path_factory, "small_landing", build)
 
 
 def make_settings(landing: Path, root: Path, **overrides: object):
@@ -68,12 +72,18 @@ def make_settings(landing: Path, root: Path, **overrides: object):
 
 @pytest.fixture(scope="session")
 def small_pipeline(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The whole pipeline run once on the small company: (settings, outcome)."""
+    """The whole pipeline run once on the small company: (settings, outcome). Its run is
+    recorded in a Dagster instance of its own (`run_dagster_home(settings)`)."""
+    return build_once(tmp_path_factory, "small_run", lambda root: _run(small_landing, root))
+
+
+def _run(landing: Path, root: Path):
+    """`run_pipeline` on `landing` in `root`, recorded in `root`'s own Dagster instance."""
     from orchestration.runner import run_pipeline
 
-    settings = make_settings(small_landing, tmp_path_factory.mktemp("small_run"))
-    outcome = run_pipeline(settings)
-    return settings, outcome
+    settings = make_settings(landing, root)
+    with dagster_home_at(run_dagster_home(settings)):
+        return settings, run_pipeline(settings)
 
 
 # The optional CRM files: without them splits credit the owner, history starts at the load.
@@ -97,25 +107,25 @@ def _landing_with(small_landing: Path, root: Path, systems: tuple[str, ...]) -> 
 def crm_only_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
     """`spm run` on the small company with only its CRM and finance landed: (settings,
     outcome). Sales analytics, revenue intelligence and compensation never landed."""
-    from orchestration.runner import run_pipeline
-
-    root = tmp_path_factory.mktemp("crm_only")
-    settings = make_settings(_landing_with(small_landing, root, ("crm", "finance")), root)
-    return settings, run_pipeline(settings)
+    return build_once(
+        tmp_path_factory,
+        "crm_only",
+        lambda root: _run(_landing_with(small_landing, root, ("crm", "finance")), root),
+    )
 
 
 @pytest.fixture(scope="session")
 def crm_minimal_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
     """`spm run` on the least a company can land: the CRM's required files, nothing else (no
     finance, no splits, history or line items): (settings, outcome)."""
-    from orchestration.runner import run_pipeline
 
-    root = tmp_path_factory.mktemp("crm_minimal")
-    landing = _landing_with(small_landing, root, ("crm",))
-    for name in OPTIONAL_CRM_FILES:
-        (landing / "crm" / name).unlink()
-    settings = make_settings(landing, root)
-    return settings, run_pipeline(settings)
+    def build(root: Path):
+        landing = _landing_with(small_landing, root, ("crm",))
+        for name in OPTIONAL_CRM_FILES:
+            (landing / "crm" / name).unlink()
+        return _run(landing, root)
+
+    return build_once(tmp_path_factory, "crm_minimal", build)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,12 @@ from dagster_dbt import (
 
 from ingestion.file_modes import private_umask
 from orchestration.child_watchdog import watch_child
-from orchestration.dbt_manifest import dbt_executable, ensure_manifest, os_environ_for_dbt
+from orchestration.dbt_manifest import (
+    dbt_executable,
+    dbt_file_log_arguments,
+    ensure_manifest,
+    os_environ_for_dbt,
+)
 from orchestration.defs.keys import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -83,6 +88,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         # Unit tests check the SQL logic, not the data: they run in the test suite (dbt's
         # advice for production), which keeps the pipeline run to the data tests.
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
+        args += dbt_file_log_arguments()
         with warehouse_lock(settings.warehouse_dir), private_umask():
             invocation = dbt.cli(args, context=context, target_path=target)
             # a kill -9 of the run must not leave `dbt build` writing to the warehouse

@@ -25,6 +25,7 @@ from ingestion.pipeline import LoadResult, load_system  # noqa: E402
 from tests.support.bad_inputs.bad_input_cases import CASES
 from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
+from tests.support.shared_fixtures import build_once
 
 SHARED_SYSTEMS = ("crm", "compensation", "finance", "sales_analytics")
 SHARED_MODELS = [
@@ -98,7 +99,12 @@ class SharedRun:
 
 @pytest.fixture(scope="session")
 def bad_input_shared_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("bad_input_shared")
+    return build_once(
+        tmp_path_factory, "bad_input_shared", lambda root: _shared_run(small_landing, root)
+    )
+
+
+def _shared_run(small_landing: Path, root: Path) -> SharedRun:
     landing = linked_landing(small_landing, root / "landing", SHARED_SYSTEMS)
     shared = [case for case in CASES if case.shared]
     keys = {case.id: case.fault(landing) for case in shared}

@@ -24,7 +24,7 @@ import pytest
 from tests.support.bad_inputs.bad_input_cases import CASES
 from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 SPM = str(Path(sys.executable).with_name("spm"))
 # Runs of the sample: faults of different systems in one landing folder (each system's load

@@ -25,8 +25,8 @@ PLANTED = {
 }
 
 
-# on the worker of the session's pipeline run (make test: loadgroup), which loaded the company
-pytestmark = pytest.mark.xdist_group("small_pipeline")
+# reads the work warehouse of the session's pipeline run (tests/conftest.py: small_pipeline)
+pytestmark = [pytest.mark.company, pytest.mark.xdist_group("demo_company_checks")]
 
 
 @pytest.fixture(scope="module")

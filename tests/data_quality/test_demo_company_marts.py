@@ -20,7 +20,7 @@ import pytest
 
 from data_quality import all_checks, run_checks
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 
 def test_every_mart_check_passes_on_the_small_company(

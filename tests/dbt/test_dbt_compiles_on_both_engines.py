@@ -72,7 +72,7 @@ def test_every_model_compiles_for_spark_and_parses_as_spark_sql(tmp_path: Path) 
 
 @pytest.mark.slow
 @pytest.mark.spark
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
 def test_small_company_builds_on_spark_like_on_duckdb(small_pipeline, tmp_path: Path) -> None:
     settings, _ = small_pipeline
     spark_dir = tmp_path / "spark"

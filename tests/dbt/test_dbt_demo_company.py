@@ -26,7 +26,7 @@ CENT = Decimal("0.01")
 
 # The January company is the session's small company, built by its pipeline run: stay on the
 # worker of that run (make test: loadgroup) rather than building the company a second time.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company, pytest.mark.xdist_group("demo_company_dbt")]
 
 
 def _demo_api():

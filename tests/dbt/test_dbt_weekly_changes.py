@@ -16,7 +16,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 MEASURE_CAUSES = {
     "bookings": [

@@ -24,7 +24,7 @@ NEXT_DAY_WITH_A_MONDAY = dt.date(2026, 11, 30)
 
 # the session's small company serves the whole module: keep its tests on the worker of its
 # pipeline run (make test: loadgroup), which then runs once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company, pytest.mark.xdist_group("analytics_marts")]
 
 
 def _query(db: Path, sql: str) -> list[tuple]:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 ABSENT = ("sales_analytics", "revenue_intelligence", "compensation")
 REP_PERIOD = ["rep_id", "period_type", "fiscal_period"]

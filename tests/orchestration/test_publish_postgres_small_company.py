@@ -16,7 +16,7 @@ import pytest
 from orchestration.runner import run_pipeline
 from tests.support.warehouse_probe import file_digest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 SCHEMAS = ("marts", "quarantine", "marts_restricted")
 

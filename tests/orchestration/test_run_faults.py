@@ -25,7 +25,7 @@ import pytest
 
 from tests.support.warehouse_probe import published_digests, table_counts
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 SPM = str(Path(sys.executable).with_name("spm"))
 

@@ -1,13 +1,11 @@
 """`spm run` leaves its run in the Dagster instance, so the UI (`make dev`) shows it.
 
-The tests run on their own DAGSTER_HOME (tests/conftest.py), which is the instance an analyst
-would open: the run is recorded as successful, every published model has a materialization
-with metadata and every blocking check an evaluation.
+The shared run records itself in a DAGSTER_HOME of its own (tests/conftest.py), the instance
+an analyst would open: the run is recorded as successful, every published model has a
+materialization with metadata and every blocking check an evaluation.
 """
 
 from __future__ import annotations
-
-import os
 
 import dagster as dg
 import pytest
@@ -15,22 +13,24 @@ import pytest
 from orchestration.dbt_manifest import load_manifest
 from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.defs.transform import published_model_keys
+from tests.support.shared_fixtures import run_dagster_home
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 
-def test_spm_run_is_recorded_in_the_dagster_instance(small_pipeline) -> None:
+def test_spm_run_is_recorded_in_the_dagster_instance(small_pipeline, monkeypatch) -> None:
     from orchestration.definitions import build_definitions
 
     settings, outcome = small_pipeline
-    assert os.environ["DAGSTER_HOME"] not in str(settings.warehouse_dir)
+    home = run_dagster_home(settings)  # the DAGSTER_HOME the run had
+    assert not home.is_relative_to(settings.warehouse_dir)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
     instance = dg.DagsterInstance.get()  # the instance the Dagster UI reads
     run = instance.get_run_by_id(outcome.report["run_id"])
     assert run is not None, "the run of `spm run` is not in the Dagster instance"
     assert run.status == dg.DagsterRunStatus.SUCCESS
 
-    # Other tests of the group run the pipeline again on this instance, so read what this
-    # run recorded (its event log), not the instance's latest events.
+    # Read what this run recorded (its event log), not the instance's latest events.
     events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
     materialized = {
         e.event_specific_data.materialization.asset_key: e.event_specific_data.materialization

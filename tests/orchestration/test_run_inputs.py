@@ -67,7 +67,7 @@ def test_a_stale_hash_cache_is_not_trusted_when_the_file_changed(tmp_path: Path)
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
 def test_a_run_with_nothing_new_leaves_the_published_files_as_they_are(small_pipeline) -> None:
     settings, first = small_pipeline
     assert first.published
@@ -92,7 +92,7 @@ def test_a_run_with_nothing_new_leaves_the_published_files_as_they_are(small_pip
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
 def test_a_new_day_or_another_setting_is_not_nothing_new(small_pipeline) -> None:
     settings, _ = small_pipeline
     assert nothing_new(settings, run_inputs(settings)) is not None

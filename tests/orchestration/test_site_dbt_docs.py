@@ -16,7 +16,7 @@ import yaml
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 CHROMIUM = shutil.which("chromium")
 

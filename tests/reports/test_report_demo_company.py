@@ -21,7 +21,7 @@ from reports.mail_config import MailConfig
 from reports.render import render_site
 from reports.site_config import load_site_config
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company, pytest.mark.xdist_group("demo_company_site")]
 
 
 @pytest.fixture(scope="module")

@@ -297,7 +297,8 @@ def demo_site(small_published_db, tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
+@pytest.mark.xdist_group("demo_company_people_site")
 def test_demo_overlay_specialists_show_their_overlay_credit_and_rank_apart(demo_people, demo_site):
     users, overlays, _, _ = demo_people
     assert len(overlays) == 2, "the small company has an overlay specialist per region"
@@ -316,7 +317,8 @@ def test_demo_overlay_specialists_show_their_overlay_credit_and_rank_apart(demo_
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
+@pytest.mark.xdist_group("demo_company_people_site")
 def test_demo_leaver_is_marked_on_the_year_and_in_no_current_list(demo_people, demo_site):
     users, _, (leaver, last_day), _ = demo_people
     name = users[leaver]["Name"]
@@ -332,7 +334,8 @@ def test_demo_leaver_is_marked_on_the_year_and_in_no_current_list(demo_people, d
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_pipeline")
+@pytest.mark.company
+@pytest.mark.xdist_group("demo_company_people_site")
 def test_demo_new_hire_is_ramping_on_the_rep_page_and_the_ramping_board(demo_people, demo_site):
     users, _, _, new_hire = demo_people
     page = read(demo_site / "reps" / f"{new_hire}.html")

@@ -28,7 +28,7 @@ from tests.conftest import SMALL_AS_OF
 from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
 # the Salesforce comparison reads the shared small_pipeline run
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company, pytest.mark.xdist_group("hubspot_marts")]
 
 OTHER_SYSTEMS = ("sales_analytics", "revenue_intelligence", "compensation", "finance")
 

@@ -12,7 +12,7 @@ from orchestration.runner import run_pipeline
 from replicas.connect import crm_replica
 from tests.conftest import make_settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_pipeline")]
+pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 
 # what a run says about itself (run id, times), not about the data

@@ -26,7 +26,9 @@ def dbt_arguments(
     arguments = [*args] + (["--target", target] if target else [])
     arguments += ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)]
     arguments += ["--target-path", str(target_dir / "target")]
-    arguments += ["--log-path", str(target_dir / "logs")]
+    # no dbt file log: the tests read dbt's console output, and the file costs an eighth
+    # of a build (tests/bench/README.md)
+    arguments += ["--log-path", str(target_dir / "logs"), "--log-level-file", "none"]
     if dbt_vars:
         arguments += ["--vars", json.dumps(dbt_vars)]
     return arguments
