@@ -71,17 +71,27 @@ def _repeated_sql(params: Params) -> str:
     # different contents they carry: staging keeps the latest file's version, so a second
     # content means a version was dropped. Catches repeats across loads, which the load's own
     # report (file and line of both) sees only within one load.
+    # The repeated ids are found first, on the id alone, and only their rows are compared:
+    # comparing the contents of every id held the whole table's rows in memory at once (7.75 GB
+    # in the run's own process for the large company's 9.7 million activities).
     del params
     content = ", ".join(f'"{c}"' for c in CONTENT)
     return f"""
+        with repeated_ids as (
+            select "id"
+            from {TABLE}
+            group by "id"
+            having count(*) > 1
+        )
         select
-            "id",
+            activities."id",
             count(distinct ({content})) as versions,
-            string_agg(distinct "source_file", ', ' order by "source_file") as files
-        from {TABLE}
-        group by "id"
-        having count(*) > 1
-        order by "id"
+            string_agg(distinct activities."source_file", ', ' order by activities."source_file")
+                as files
+        from {TABLE} as activities
+        semi join repeated_ids on activities."id" = repeated_ids."id"
+        group by activities."id"
+        order by activities."id"
     """
 
 
