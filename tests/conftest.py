@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.shared_fixtures import build_once, dagster_home_at, run_dagster_home
+from tests.support.shared_fixtures import build_once, run_dagster_home
 
 SMALL_AS_OF = dt.date(2026, 11, 28)
 SMALL_SEED = 42
@@ -82,7 +82,8 @@ def _run(landing: Path, root: Path):
     from orchestration.runner import run_pipeline
 
     settings = make_settings(landing, root)
-    with dagster_home_at(run_dagster_home(settings)):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
         return settings, run_pipeline(settings)
 
 

@@ -15,12 +15,11 @@ reading (DuckDB read-only) or for copying, never for writing in place.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import pickle
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,25 +57,7 @@ def build_once(
         return value
 
 
-@contextlib.contextmanager
-def dagster_home_at(home: Path) -> Iterator[Path]:
-    """`DAGSTER_HOME` set to `home` for the runs inside, then back to the process's own.
-
-    A shared run records itself in a Dagster instance of its own, kept beside its warehouse,
-    so a test on any worker can open the instance the run was recorded in.
-    """
-    before = os.environ.get("DAGSTER_HOME")
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        yield home
-    finally:
-        if before is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = before
-
-
 def run_dagster_home(settings) -> Path:  # noqa: ANN001
-    """The Dagster instance a shared pipeline run (`small_pipeline`, ...) was recorded in."""
+    """The Dagster instance a shared pipeline run (`small_pipeline`, ...) is recorded in: its
+    own, beside its warehouse, so a test on any worker can open it."""
     return settings.warehouse_dir.parent / "dagster_home"
