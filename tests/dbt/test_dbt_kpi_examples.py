@@ -178,3 +178,41 @@ def test_a_null_in_a_not_null_mart_column_stops_the_model(
     assert done.returncode != 0, done.stdout[-2000:]
     assert "NOT NULL constraint failed" in done.stdout, done.stdout[-3000:]
     assert "team_id" in done.stdout
+
+
+def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
+    calendar_year_db: Path, tmp_path: Path
+) -> None:
+    """A model's required columns are checked by one `columns_not_null` test (one dbt node per
+    model, not per column): planted nulls in two of them fail it, it counts every null cell,
+    and its rows name each column with its count; the other columns do not fail it."""
+    db = tmp_path / "work.duckdb"
+    shutil.copyfile(calendar_year_db, db)
+    con = duckdb.connect(str(db))
+    table = "intermediate.int_opportunity_states_sequenced"
+    con.execute(f"update {table} set valuation_rate = null where state_sequence = 1")
+    planted_rates = con.execute(f"select count(*) from {table} where state_sequence = 1").fetchone()
+    con.execute(
+        f"update {table} set started_at = null"
+        f" where opportunity_state_id = (select min(opportunity_state_id) from {table})"
+    )
+    con.close()
+    done = run_dbt(
+        ["test", "--select", "int_opportunity_states_sequenced,test_name:columns_not_null"],
+        work_db=db,
+        target_dir=tmp_path,
+        dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
+    )
+    assert done.returncode != 0, done.stdout[-2000:]
+    assert f"Got {planted_rates[0] + 1} results" in done.stdout, done.stdout[-3000:]
+    compiled = next(
+        path
+        for path in (tmp_path / "target" / "compiled").rglob("columns_not_null_*.sql")
+        if "int_opportunity_states_sequenced" in path.read_text()
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(compiled.read_text()).fetchall()
+    finally:
+        con.close()
+    assert sorted(rows) == [("started_at", 1), ("valuation_rate", planted_rates[0])]
