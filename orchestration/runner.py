@@ -25,6 +25,7 @@ from orchestration.dagster_home import (
     persistent_instance,
     retire_dead_cli_runs,
 )
+from orchestration.dbt_test_samples import add_failed_test_samples
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.leftovers import (
@@ -173,6 +174,9 @@ def _run_pipeline(
     )
     events = instance.all_logs(result.run_id)
     facts = facts_from_events(events)
+    add_failed_test_samples(
+        facts["checks"], settings.dbt_target_dir(result.run_id), settings.work_db
+    )
     published = any(
         e.dagster_event is not None
         and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION

@@ -1,0 +1,121 @@
+"""Rows that a failed dbt test found, for the run report, as the Great Expectations checks give.
+
+dagster-dbt reports a failed dbt test by its name and count only ("columns_not_null_... : 2
+failing rows"). Whoever reads the run report or the data-quality page then has to find the
+compiled SQL and run it to learn which column held the nulls or which key repeated. After the
+build, dbt's `run_results.json` still holds each test's compiled SQL, so the run asks the work
+warehouse for up to five of the rows each failed test returns.
+
+Only the generic tests whose rows are names, keys and categories are sampled
+(`columns_not_null` returns column names and counts; `unique`, `relationships`,
+`accepted_values` and `not_null` the offending key or value). A singular test may return
+any column, pay among them, and the data-quality page is public: it keeps its count alone.
+On a model that holds pay (a restricted mart or a compensation model) only
+`columns_not_null`, whose rows carry no value at all, is sampled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.run_report import rows_text
+
+SAMPLE_ROWS = 5
+VALUE_FREE_TESTS = {"columns_not_null"}
+KEY_AND_CATEGORY_TESTS = {"unique", "relationships", "accepted_values", "not_null"}
+PAY_SCHEMAS = {"marts_restricted"}
+PAY_FOLDER = "compensation"
+
+
+def failed_test_samples(
+    target_dir: Path, work_db: Path, failed_names: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Up to five rows of each named failed dbt test that may be shown, by test name.
+
+    Reads the build's `run_results.json` and `manifest.json` in `target_dir`; a test that
+    cannot be sampled (no compiled SQL, a kind that may show pay, a query error) is left out.
+    """
+    wanted = set(failed_names)
+    if not wanted:
+        return {}
+    tests = _sampleable_tests(target_dir, wanted)
+    if not tests or not work_db.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(work_db), read_only=True)
+    except duckdb.Error:
+        return {}
+    samples: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for name, sql in tests.items():
+            try:
+                cursor = con.execute(f"select * from ({sql}) as failed_rows limit {SAMPLE_ROWS}")
+                columns = [column[0] for column in cursor.description]
+                rows = cursor.fetchall()
+            except duckdb.Error:
+                continue
+            samples[name] = [
+                {column: _plain(value) for column, value in zip(columns, row, strict=True)}
+                for row in rows
+            ]
+    finally:
+        con.close()
+    return samples
+
+
+def _sampleable_tests(target_dir: Path, wanted: set[str]) -> dict[str, str]:
+    """Compiled SQL of the wanted tests whose rows may be shown, by test name."""
+    try:
+        results = json.loads((target_dir / "run_results.json").read_text()).get("results", [])
+        nodes = json.loads((target_dir / "manifest.json").read_text()).get("nodes", {})
+    except (OSError, ValueError):
+        return {}
+    tests = {}
+    for result in results:
+        node = nodes.get(str(result.get("unique_id")))
+        code = result.get("compiled_code")
+        if not node or not code or node.get("name") not in wanted:
+            continue
+        if _may_show(node, nodes.get(str(node.get("attached_node")))):
+            tests[node["name"]] = code.strip().rstrip(";")
+    return tests
+
+
+def _may_show(test: Mapping[str, Any], model: Mapping[str, Any] | None) -> bool:
+    kind = (test.get("test_metadata") or {}).get("name")
+    if kind in VALUE_FREE_TESTS:
+        return True
+    if kind not in KEY_AND_CATEGORY_TESTS or model is None:
+        return False
+    holds_pay = (model.get("config") or {}).get("schema") in PAY_SCHEMAS or PAY_FOLDER in (
+        model.get("fqn") or []
+    )
+    return not holds_pay
+
+
+def _plain(value: Any) -> Any:
+    """A value the run report's JSON can hold as it reads."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work_db: Path) -> None:
+    """Give each failed check of the run report that has no sample (the dbt tests) the rows
+    its test found, in the same `sample` and `rows_text` fields as the GX checks."""
+    unsampled = [check["name"] for check in checks if not check["passed"] and not check["sample"]]
+    samples = failed_test_samples(target_dir, work_db, unsampled)
+    for check in checks:
+        sample = samples.get(check["name"])
+        if sample and not check["sample"]:
+            check["sample"] = sample
+            check["rows_text"] = rows_text(sample)
