@@ -44,29 +44,49 @@ def missing_inputs(frame: Frame, columns: Mapping[str, set[str]]) -> str | None:
     return "; ".join(problems) or None
 
 
+def frame_query(
+    con: duckdb.DuckDBPyConnection,
+    frame: Frame,
+    params: Params,
+    columns: Mapping[str, set[str]],
+) -> tuple[str, int | None]:
+    """The query that reads the frame, and the frame's whole row count when the query reads a
+    repeatable sample of it (None: the query reads every row).
+
+    Raises FrameUnavailable when the warehouse lacks the frame's inputs or its count fails.
+    """
+    problem = missing_inputs(frame, columns)
+    if problem:
+        raise FrameUnavailable(problem)
+    sql = frame.sql(params)
+    if not frame.sampling:
+        return sql, None
+    try:
+        row = con.execute(f"select count(*) from ({sql})").fetchone()
+    except duckdb.Error as exc:
+        raise _unreadable(frame, exc) from exc
+    total = int(row[0]) if row else 0
+    limit = params.config.sample_rows
+    if total <= limit:
+        return sql, None
+    sample = f"using sample reservoir({int(limit)} rows) repeatable ({SAMPLE_SEED})"
+    return f"select * from ({sql}) {sample}", total
+
+
 def load_frame(
     con: duckdb.DuckDBPyConnection,
     frame: Frame,
     params: Params,
     columns: Mapping[str, set[str]],
 ) -> LoadedFrame:
-    problem = missing_inputs(frame, columns)
-    if problem:
-        raise FrameUnavailable(problem)
-    sql = frame.sql(params)
+    sql, sampled_from = frame_query(con, frame, params, columns)
     try:
-        if frame.sampling:
-            row = con.execute(f"select count(*) from ({sql})").fetchone()
-            total = int(row[0]) if row else 0
-            limit = params.config.sample_rows
-            if total > limit:
-                data = con.execute(
-                    f"select * from ({sql}) using sample reservoir({int(limit)} rows) "
-                    f"repeatable ({SAMPLE_SEED})"
-                ).df()
-                return LoadedFrame(frame, data.reset_index(drop=True), total, sampled=True)
         data = con.execute(sql).df()
     except duckdb.Error as exc:
-        tables = ", ".join(frame.reads)
-        raise FrameUnavailable(f"could not read {tables}: {exc}") from exc
-    return LoadedFrame(frame, data.reset_index(drop=True), len(data), sampled=False)
+        raise _unreadable(frame, exc) from exc
+    total = len(data) if sampled_from is None else sampled_from
+    return LoadedFrame(frame, data.reset_index(drop=True), total, sampled=sampled_from is not None)
+
+
+def _unreadable(frame: Frame, exc: duckdb.Error) -> FrameUnavailable:
+    return FrameUnavailable(f"could not read {', '.join(frame.reads)}: {exc}")

@@ -9,7 +9,7 @@ missing warehouse, table or column is a failed result with a message naming it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -18,7 +18,7 @@ from data_quality.config import QualityConfig
 from data_quality.frames import FrameUnavailable, LoadedFrame, load_frame
 from data_quality.gx_engine import SAMPLE_SIZE, GxEngine, Outcome, engine
 from data_quality.landed import company_stages, convertible_currencies, deal_total, never_landed
-from data_quality.rules import Frame, GxCheck, Params
+from data_quality.rules import Frame, GxCheck, Params, PreviousCount
 from data_quality.samples import json_value, sample_rows
 from data_quality.spec import CheckResult, CheckSpec
 from data_quality.state import load_previous_counts
@@ -82,7 +82,26 @@ def _skipped(spec: CheckSpec, tables: list[str]) -> CheckResult:
     )
 
 
-def _by_frame(checks: list[GxCheck]) -> list[tuple[Frame, list[GxCheck]]]:
+def run_params(
+    con: duckdb.DuckDBPyConnection,
+    columns: Mapping[str, set[str]],
+    as_of: dt.date,
+    config: QualityConfig,
+    previous_counts: Mapping[str, PreviousCount],
+) -> Params:
+    """What the rules of this run depend on, read from the work warehouse once."""
+    return Params(
+        as_of=as_of,
+        config=config,
+        previous_counts=previous_counts,
+        stages=company_stages(con, columns),
+        currencies=convertible_currencies(con, columns, config),
+        deal_total=deal_total(con, columns),
+    )
+
+
+def checks_by_frame(checks: list[GxCheck]) -> list[tuple[Frame, list[GxCheck]]]:
+    """The checks grouped by the frame they read, so each frame is read once."""
     groups: dict[str, tuple[Frame, list[GxCheck]]] = {}
     for check in checks:
         groups.setdefault(check.frame.name, (check.frame, []))[1].append(check)
@@ -183,7 +202,7 @@ def run_checks(
         return []
     previous_counts = load_previous_counts(state_dir)
     try:
-        con = connect(Path(work_db))
+        con = connect(Path(work_db), config.duckdb_memory_limit, config.duckdb_spill_dir)
     except FileNotFoundError as exc:
         return [_failed(c.spec, str(exc)) for c in checks]
     except duckdb.Error as exc:
@@ -196,16 +215,9 @@ def run_checks(
     gx: GxEngine | None = None
     with con:
         columns = existing_columns(con)
-        params = Params(
-            as_of=as_of,
-            config=config,
-            previous_counts=previous_counts,
-            stages=company_stages(con, columns),
-            currencies=convertible_currencies(con, columns, config),
-            deal_total=deal_total(con, columns),
-        )
+        params = run_params(con, columns, as_of, config, previous_counts)
         absent = never_landed(con, columns, previous_counts)
-        for frame, group in _by_frame(checks):
+        for frame, group in checks_by_frame(checks):
             raw_reads = [t for t in frame.reads if t.startswith("raw_")]
             if raw_reads and all(t in absent for t in raw_reads):
                 for check in group:

@@ -196,6 +196,7 @@ class Settings:
             wal,
             dlt_pipelines_path(self.warehouse_dir),
             self.duckdb_temp_dir,
+            self.reader_spill_dir,
             self.restricted_db,
             self.chart_cache_dir,
         )
@@ -204,6 +205,12 @@ class Settings:
     def duckdb_temp_dir(self) -> Path:
         """Where DuckDB spills what does not fit in `duckdb_memory_limit` (owner-only)."""
         return duckdb_temp_dir(self.warehouse_dir)
+
+    @property
+    def reader_spill_dir(self) -> Path:
+        """Where the read-only DuckDB connections of the checks spill, each in a folder of its
+        own (owner-only: they read the work warehouse, pay among it)."""
+        return self.duckdb_temp_dir.with_name(self.duckdb_temp_dir.name + "_readers")
 
     def duckdb_config(self) -> dict[str, str]:
         """DuckDB settings of a connection that writes the work warehouse or a published file:
@@ -250,7 +257,11 @@ class Settings:
         place the suites get their configuration from (Dagster asset checks and `spm check`)."""
         from data_quality.config import QualityConfig
 
-        return QualityConfig(corporate_currency=self.corporate_currency)
+        return QualityConfig(
+            corporate_currency=self.corporate_currency,
+            duckdb_memory_limit=self.duckdb_memory_limit,
+            duckdb_spill_dir=self.reader_spill_dir,
+        )
 
     def mail_config(self) -> MailConfig:
         """The digests' recipients, site link and mail server: the one place the reports get

@@ -113,6 +113,28 @@ def quality_checks(context: Context) -> int:
     return len(results)
 
 
+def quality_reads_alone(context: Context) -> int:
+    """The limit of the checks: every frame the checks read, with the same queries (and the
+    same repeatable samples of large tables), fetched as Arrow tables: the reads no rule can
+    do without, with no pandas and no Great Expectations."""
+    from data_quality.config import QualityConfig
+    from data_quality.frames import FrameUnavailable, frame_query
+    from data_quality.runner import checks_by_frame, run_params, select_checks
+    from data_quality.warehouse import connect, existing_columns
+
+    rows = 0
+    with connect(context.warehouse_dir / "work.duckdb") as con:
+        columns = existing_columns(con)
+        params = run_params(con, columns, as_of(context), QualityConfig(), {})
+        for frame, _ in checks_by_frame(select_checks(None, None)):
+            try:
+                sql, _ = frame_query(con, frame, params, columns)
+            except FrameUnavailable:
+                continue
+            rows += con.execute(sql).fetch_arrow_table().num_rows
+    return rows
+
+
 def _published_dir(context: Context) -> Path:
     return context.work_dir / "published"
 

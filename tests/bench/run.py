@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "limit = each stage's physical limit measured in this run (ingestion: DuckDB alone"
         " reading the same files, CREATE TABLE AS read_csv / read_json, workbooks one openpyxl"
-        " pass; dbt: its compiled SQL in one connection; publish: a file copy; sites: the same"
+        " pass; dbt: its compiled SQL in one connection; quality checks: their frames' queries"
+        " into Arrow; publish: a file copy; sites: the same"
         " pages without charts); ratio = seconds / limit. Peak MB = maximum resident memory of"
         " the stage's own process.",
         *(f"  {stage.name}: {stage.description}" for stage in stages),

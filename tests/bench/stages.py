@@ -176,8 +176,10 @@ STAGES: list[Stage] = [
     ),
     Stage(
         "quality checks",
-        "every Great Expectations and SQL check on the built warehouse",
+        "every Great Expectations and SQL check on the built warehouse (limit: the same "
+        "frames read by the same queries into Arrow, no pandas, no GX)",
         pipeline_stages.quality_checks,
+        pipeline_stages.quality_reads_alone,
     ),
     Stage(
         "publish",

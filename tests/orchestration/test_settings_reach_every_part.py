@@ -80,6 +80,7 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         Path("/srv/spm/warehouse/work.duckdb.wal"),
         Path("/srv/spm/warehouse/dlt_pipelines"),
         Path("/srv/spm/warehouse/duckdb_tmp"),
+        Path("/srv/spm/warehouse/duckdb_tmp_readers"),
         Path("/srv/spm/warehouse/spm_restricted.duckdb"),
         Path("/srv/spm/warehouse/chart_cache"),
     }
@@ -91,7 +92,10 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         "crm": "salesforce",
     }
     assert settings.as_of == dt.date(2025, 3, 31)
-    assert settings.quality_config().corporate_currency == "EUR"
+    quality = settings.quality_config()
+    assert quality.corporate_currency == "EUR"
+    assert quality.duckdb_memory_limit == NON_DEFAULT["SPM_DUCKDB_MEMORY_LIMIT"]
+    assert quality.duckdb_spill_dir == Path("/srv/spm/warehouse/duckdb_tmp_readers")
     assert settings.log_level == "DEBUG"
     assert settings.crm_connection == "api"
     assert settings.email_to == ("cro@example.com", "vp@example.com")
