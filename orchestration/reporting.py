@@ -47,6 +47,8 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         docs_html=docs,
         shared=shared,
         chart_cache=charts,
+        memory_limit=settings.duckdb_memory_limit,
+        spill_dir=settings.reader_spill_dir,
     )
     restricted = render_site(
         settings.restricted_db,
@@ -56,6 +58,8 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         docs_html=docs,
         shared=shared,
         chart_cache=charts,
+        memory_limit=settings.duckdb_memory_limit,
+        spill_dir=settings.reader_spill_dir,
     )
     charts.prune()
     warnings = [*public.warnings, *restricted.warnings]

@@ -208,8 +208,8 @@ class Settings:
 
     @property
     def reader_spill_dir(self) -> Path:
-        """Where the read-only DuckDB connections of the checks spill, each in a folder of its
-        own (owner-only: they read the work warehouse, pay among it)."""
+        """Where the read-only DuckDB connections of the checks and the pages spill, each in a
+        folder of its own (owner-only: they read the work warehouse and the restricted file)."""
         return self.duckdb_temp_dir.with_name(self.duckdb_temp_dir.name + "_readers")
 
     def duckdb_config(self) -> dict[str, str]:

@@ -113,8 +113,13 @@ def render_site(
     docs_html: Path | None = None,
     shared: SharedPages | None = None,
     chart_cache: ChartCache | None = None,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
+
+    `memory_limit`, `spill_dir`: DuckDB's limit for the pages' read-only connection and the
+    owner-only folder it spills into beyond it (see `sql_engine.Warehouse`).
 
     `chart_cache`: charts are read from it and kept in it (see `reports/chart_cache.py`).
 
@@ -149,7 +154,7 @@ def render_site(
             errors.append(exc)
             continue
         selected.append((page, page_config.params_sql))
-    warehouse = Warehouse(published_db)
+    warehouse = Warehouse(published_db, memory_limit, spill_dir)
     rendered: dict[str, str] = {}
     try:
         nav = _nav([p for p, _ in selected])
