@@ -130,6 +130,48 @@ def test_dbt_runs_with_the_limit_and_spill_folder(
     assert shown == [[{"memory_limit": "1.5 GiB", "temp_directory": str(settings.duckdb_temp_dir)}]]
 
 
+SPILLING_PROJECT = {
+    "dbt_project.yml": "name: spill_check\nversion: '1.0'\nconfig-version: 2\nprofile: spm\n"
+    "models:\n  spill_check:\n    +materialized: table\n",
+    # sorting 6 million hashes needs more than 300MB: DuckDB must spill
+    "models/sorted_hashes.sql": "select range as id, md5(range::varchar) as hash"
+    " from range(6000000) order by hash",
+    # a node after the spill: dbt opens a new cursor for it
+    "models/after_the_spill.sql": "select count(*) as hashes from {{ ref('sorted_hashes') }}",
+}
+
+
+def test_dbt_keeps_building_after_duckdb_has_spilled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB refuses to set its spill folder again once it has spilled, even to the same
+    folder: the profile passes the limit and the folder when the database opens, not on each
+    of dbt's cursors, or every node after the first spill fails (a large company did)."""
+    _settings(tmp_path, monkeypatch)
+    monkeypatch.setenv(MEMORY_LIMIT_SETTING, "300MB")
+    settings = Settings.from_env()
+    settings.warehouse_dir.mkdir()
+    project = tmp_path / "project"
+    for name, text in SPILLING_PROJECT.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    done = subprocess.run(
+        [dbt_executable(), "run", "--threads", "1", "--project-dir", str(project),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs"), "--log-level-file", "none"],
+        env=settings.dbt_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    con = duckdb.connect(str(settings.work_db), read_only=True)
+    try:
+        assert con.execute("select hashes from after_the_spill").fetchone() == (6_000_000,)
+    finally:
+        con.close()
+
+
 def test_publish_runs_with_the_limit_and_spill_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
