@@ -143,9 +143,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     for check in outcome.failed_checks:
+        found = (
+            f"{check['failing_rows']} failing rows"
+            if check.get("failing_rows") is not None
+            else check.get("message") or "no failing-row count"
+        )
         print(
-            f"  failed blocking check: {check['asset']} {check['name']} "
-            f"({check['failing_rows']} failing rows)",
+            f"  failed blocking check: {check['asset']} {check['name']} ({found})",
             file=sys.stderr,
         )
     for step in outcome.failed_steps:

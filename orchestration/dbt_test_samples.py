@@ -1,4 +1,5 @@
-"""Rows that a failed dbt test found, for the run report, as the Great Expectations checks give.
+"""Rows that a failed dbt test found (or why it could not run), for the run report, as the
+Great Expectations checks give.
 
 dagster-dbt reports a failed dbt test by its name and count only ("columns_not_null_... : 2
 failing rows"). Whoever reads the run report or the data-quality page then has to find the
@@ -70,22 +71,47 @@ def failed_test_samples(
     return samples
 
 
-def _sampleable_tests(target_dir: Path, wanted: set[str]) -> dict[str, str]:
-    """Compiled SQL of the wanted tests whose rows may be shown, by test name."""
+def _test_results(target_dir: Path, wanted: set[str]) -> list[tuple[dict, dict, dict | None]]:
+    """(result, test node, attached model) of each wanted test in the build's target folder."""
     try:
         results = json.loads((target_dir / "run_results.json").read_text()).get("results", [])
         nodes = json.loads((target_dir / "manifest.json").read_text()).get("nodes", {})
     except (OSError, ValueError):
-        return {}
-    tests = {}
+        return []
+    found = []
     for result in results:
         node = nodes.get(str(result.get("unique_id")))
-        code = result.get("compiled_code")
-        if not node or not code or node.get("name") not in wanted:
-            continue
-        if _may_show(node, nodes.get(str(node.get("attached_node")))):
-            tests[node["name"]] = code.strip().rstrip(";")
-    return tests
+        if node and node.get("name") in wanted:
+            found.append((result, node, nodes.get(str(node.get("attached_node")))))
+    return found
+
+
+def _sampleable_tests(target_dir: Path, wanted: set[str]) -> dict[str, str]:
+    """Compiled SQL of the wanted tests that ran and whose rows may be shown, by test name."""
+    return {
+        node["name"]: result["compiled_code"].strip().rstrip(";")
+        for result, node, model in _test_results(target_dir, wanted)
+        if result.get("compiled_code") and result.get("status") != "error"
+        and _may_show(node, model)
+    }  # fmt: skip
+
+
+def failed_test_errors(target_dir: Path, failed_names: Iterable[str]) -> dict[str, str]:
+    """dbt's error of each named test that could not run at all (its SQL failed), by name.
+
+    Such a test found nothing: "0 failing rows" would say it passed its rows, so the run
+    report says it could not run, and why. DuckDB's errors can quote a value (a failed cast),
+    so a test whose rows may not be shown gives only where to read the error.
+    """
+    return {
+        node["name"]: (
+            " ".join(str(result.get("message") or "dbt error").split())[:400]
+            if _may_show(node, model)
+            else "dbt error, see the run's dbt_console.log"
+        )
+        for result, node, model in _test_results(target_dir, set(failed_names))
+        if result.get("status") == "error"
+    }
 
 
 def _may_show(test: Mapping[str, Any], model: Mapping[str, Any] | None) -> bool:
@@ -111,11 +137,17 @@ def _plain(value: Any) -> Any:
 
 def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work_db: Path) -> None:
     """Give each failed check of the run report that has no sample (the dbt tests) the rows
-    its test found, in the same `sample` and `rows_text` fields as the GX checks."""
+    its test found, in the same `sample` and `rows_text` fields as the GX checks; a test that
+    could not run gets dbt's error as its message and no failing-row count."""
     unsampled = [check["name"] for check in checks if not check["passed"] and not check["sample"]]
-    samples = failed_test_samples(target_dir, work_db, unsampled)
+    errors = failed_test_errors(target_dir, unsampled)
+    samples = failed_test_samples(target_dir, work_db, [n for n in unsampled if n not in errors])
     for check in checks:
-        sample = samples.get(check["name"])
-        if sample and not check["sample"]:
-            check["sample"] = sample
-            check["rows_text"] = rows_text(sample)
+        if check["passed"] or check["sample"]:
+            continue
+        if check["name"] in errors:
+            check["message"] = f"could not run: {errors[check['name']]}"
+            check["failing_rows"] = None
+        elif check["name"] in samples:
+            check["sample"] = samples[check["name"]]
+            check["rows_text"] = rows_text(check["sample"])

@@ -70,10 +70,17 @@ def fixture_build(tmp_path: Path) -> tuple[Path, Path]:
     }
     target = tmp_path / "target"
     target.mkdir()
-    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
     results = [
         {"unique_id": uid, "status": "fail", "compiled_code": sql} for uid, sql in compiled.items()
     ]
+    nodes["test.spm.errored.7"] = _test("errored", "unique", "model.spm.deals")
+    nodes["test.spm.errored_pay.8"] = _test("errored_pay", "unique", "model.spm.payouts")
+    for uid in ("test.spm.errored.7", "test.spm.errored_pay.8"):
+        results.append(
+            {"unique_id": uid, "status": "error", "compiled_code": UNIQUE_SQL.format(
+                table="staging.deals"), "message": "Runtime Error in test\n  Out of Memory Error"}
+        )  # fmt: skip
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
     (target / "run_results.json").write_text(json.dumps({"results": results}))
     return target, work_db
 
@@ -117,3 +124,17 @@ def test_the_run_report_checks_get_sample_and_rows_text(build: tuple[Path, Path]
     assert checks[0]["rows_text"] == "unique_field D1, n_records 2"
     assert checks[1]["sample"] == []  # passed: nothing to show
     assert checks[2]["sample"] == gx_sample  # a GX check keeps its own rows
+
+
+def test_a_test_that_could_not_run_says_so_instead_of_zero_rows(build: tuple[Path, Path]) -> None:
+    """An errored test has no rows: its check says dbt's error, not "0 failing rows", and a
+    test on a model with pay only says where the error is (DuckDB may quote a value)."""
+    target, work_db = build
+    checks = [
+        {"name": name, "passed": False, "sample": [], "rows_text": None, "failing_rows": 0}
+        for name in ("errored", "errored_pay")
+    ]
+    add_failed_test_samples(checks, target, work_db)
+    assert checks[0]["message"] == "could not run: Runtime Error in test Out of Memory Error"
+    assert checks[1]["message"] == "could not run: dbt error, see the run's dbt_console.log"
+    assert all(c["failing_rows"] is None and c["sample"] == [] for c in checks)
