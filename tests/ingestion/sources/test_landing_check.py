@@ -44,11 +44,13 @@ def test_a_complete_folder_would_load_and_nothing_is_written(landing: TinyLandin
 
 
 def test_a_crm_only_folder_would_load_and_says_what_is_missing(
-    landing: TinyLanding, capsys: pytest.CaptureFixture[str]
+    landing: TinyLanding, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     for system in SYSTEMS[1:]:
         shutil.rmtree(landing.root / system)
-    assert main(["check-landing", str(landing.root)]) == 0
+    # an empty warehouse of its own: a developer's warehouse/ holds systems loaded before
+    warehouse = ["--warehouse", str(tmp_path / "empty_warehouse")]
+    assert main(["check-landing", str(landing.root), *warehouse]) == 0
     out = capsys.readouterr().out
     assert (
         f"  compensation           skip  compensation absent (no folder compensation/ in "
@@ -67,7 +69,7 @@ def test_a_crm_only_folder_would_load_and_says_what_is_missing(
 
 
 def test_a_bad_value_fails_its_system_naming_file_row_and_field(
-    landing: TinyLanding, capsys: pytest.CaptureFixture[str]
+    landing: TinyLanding, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     landing.edit_csv("crm/Opportunity.csv", 3, "Amount", "12,5")
     verdict = _verdict(landing.root, "crm")
@@ -76,7 +78,8 @@ def test_a_bad_value_fails_its_system_naming_file_row_and_field(
         "crm/Opportunity.csv, row 3, field Amount: '12,5' uses a decimal comma: write '.' before"
         " the decimals",
     )
-    assert main(["check-landing", str(landing.root)]) == 2
+    warehouse = ["--warehouse", str(tmp_path / "empty_warehouse")]
+    assert main(["check-landing", str(landing.root), *warehouse]) == 2
     assert "A run would FAIL (crm): fix the problems above." in capsys.readouterr().out
 
 
