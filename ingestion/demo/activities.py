@@ -111,54 +111,79 @@ def make_activities(
     p_team = org.role_on(p_user, p_day)
     p_account = np.where(rng.random(len(p_user)) < 0.6, accounts.pick(p_team, rng), -1)
 
-    user = np.r_[user, p_user]
-    day = np.r_[day, p_day]
-    deal = np.r_[deal, np.full(len(p_user), -1)]
-    account = np.r_[account, p_account]
+    # Every column is cast to its final type as soon as it is drawn, and each draw is folded in
+    # and dropped before the next: the xl company has 48 million activities, where one int64
+    # column is 384 MB. The draws and their order are those of np.where/np.select over whole
+    # columns (the same values for a seed), one column alive at a time.
+    user = np.r_[user, p_user].astype(np.int32)
+    day = np.r_[day, p_day].astype(np.int32)
+    deal = np.r_[deal, np.full(len(p_user), -1)].astype(np.int32)
+    account = np.r_[account, p_account].astype(np.int32)
+    del p_user, p_day, p_account
     n = len(user)
     linked = deal >= 0
-    u = rng.random(n)
-    typ = np.where(
-        linked,
-        np.searchsorted([0.35, 0.75], u, side="right"),
-        np.searchsorted([0.55, 0.95], u, side="right"),
-    )
-    v = rng.random(n)
-    outcome = np.select(
-        [typ == 0, typ == 1],
-        [np.searchsorted([0.4, 0.75], v, side="right"), 3 + (v < 0.22)],
-        5 + (v < 0.1),
-    )
-    inbound = np.select(
-        [typ == 0, typ == 1],
-        [(outcome == 0) & (rng.random(n) < 0.15), outcome == 4],
-        rng.random(n) < 0.15,
-    )
-    call_len = np.clip(np.exp(rng.normal(np.log(420), 0.8, n)), 30, 5400).astype(np.int64)
-    duration = np.select(
-        [outcome == 0, outcome == 1, outcome == 2, outcome == 5],
-        [
-            call_len,
-            rng.integers(20, 91, n),
-            rng.integers(0, 36, n),
-            np.array([1800, 2700, 3600])[rng.integers(0, 3, n)],
-        ],
-        0,
-    )
-    sec = rng.integers(7 * 3600, 19 * 3600, n)
-    key = ((day - hs) * 86400 + sec) * len(org.people) + user
+    typ = _activity_types(linked, rng.random(n))
+    del linked
+    calls, emails = typ == 0, typ == 1
+    outcome = _outcomes(calls, emails, rng.random(n))
+    inbound = _directions(calls, emails, outcome, rng, n)
+    duration = _durations(outcome, rng, n)
+    del calls, emails
+    sec = rng.integers(7 * 3600, 19 * 3600, n).astype(np.int32)
+    key = ((day.astype(np.int64) - hs) * 86400 + sec) * len(org.people) + user
     order = np.argsort(key, kind="stable")
-    return Activities(
-        day[order].astype(np.int32),
-        sec[order].astype(np.int32),
-        user[order].astype(np.int32),
-        deal[order].astype(np.int32),
-        account[order].astype(np.int32),
-        typ[order].astype(np.int8),
-        outcome[order].astype(np.int8),
-        inbound[order],
-        duration[order].astype(np.int32),
-    )
+    del key
+    columns = [day, sec, user, deal, account, typ, outcome, inbound, duration]
+    del day, sec, user, deal, account, typ, outcome, inbound, duration
+    for i, column in enumerate(columns):
+        columns[i] = column[order]  # the unsorted column is freed as the sorted one lands
+    return Activities(*columns)
+
+
+def _activity_types(linked: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """0 call, 1 email, 2 meeting: deal work has more emails and meetings than prospecting."""
+    typ = np.searchsorted([0.55, 0.95], u, side="right").astype(np.int8)
+    typ[linked] = np.searchsorted([0.35, 0.75], u[linked], side="right")
+    return typ
+
+
+def _outcomes(calls: np.ndarray, emails: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Index into OUTCOMES: calls connect, go to voicemail or ring out; emails are sent or
+    replied to; meetings are held or missed."""
+    outcome = (5 + (v < 0.1)).astype(np.int8)
+    outcome[calls] = np.searchsorted([0.4, 0.75], v[calls], side="right")
+    outcome[emails] = 3 + (v[emails] < 0.22)
+    return outcome
+
+
+def _directions(
+    calls: np.ndarray, emails: np.ndarray, outcome: np.ndarray, rng: np.random.Generator, n: int
+) -> np.ndarray:
+    """Inbound: some connected calls, every replied email, some meetings."""
+    inbound_call = rng.random(n) < 0.15
+    inbound = rng.random(n) < 0.15  # meetings
+    inbound[calls] = (outcome[calls] == 0) & inbound_call[calls]
+    inbound[emails] = outcome[emails] == 4
+    return inbound
+
+
+def _durations(outcome: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Seconds: connected calls log-normal around 7 minutes, voicemails and missed calls
+    short, held meetings 30, 45 or 60 minutes, the rest 0."""
+    length = rng.normal(np.log(420), 0.8, n)
+    np.exp(length, out=length)
+    np.clip(length, 30, 5400, out=length)
+    duration = np.zeros(n, dtype=np.int32)
+    for value, draw in (
+        (0, length),
+        (1, rng.integers(20, 91, n)),
+        (2, rng.integers(0, 36, n)),
+        (5, np.array([1800, 2700, 3600])[rng.integers(0, 3, n)]),
+    ):
+        chosen = outcome == value
+        duration[chosen] = draw[chosen]
+        del draw, chosen
+    return duration
 
 
 def _quoted(ids: np.ndarray) -> np.ndarray:
