@@ -33,9 +33,10 @@ POD = b"8d"
 
 def checksum(ids15: np.ndarray) -> np.ndarray:
     """The 3-character case-safe suffix of 15-character ids (uint8 matrix n x 15 -> n x 3)."""
-    upper = ((ids15 >= ord("A")) & (ids15 <= ord("Z"))).astype(np.int64)
+    # one byte per character, not eight: the xl company has 12 million history ids
+    upper = ((ids15 >= ord("A")) & (ids15 <= ord("Z"))).astype(np.uint8)
     chunks = upper.reshape(-1, 3, 5)
-    bits = (chunks << np.arange(5)).sum(axis=2)
+    bits = (chunks << np.arange(5, dtype=np.uint8)).sum(axis=2, dtype=np.uint8)
     return _CHK[bits]
 
 
