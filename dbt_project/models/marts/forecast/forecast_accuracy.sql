@@ -36,16 +36,17 @@ with_actuals as (
                 )
         end as actual_amount
     from calls
+    -- Equality joins only, each to at most one row (one per rep or node and period); the case
+    -- above picks the manager's node or the rep. A role test in these conditions made DuckDB
+    -- join by nested loops, quadratic in the calls: 15 s at 1,000 reps, 323 s at 5,000.
     left join rep_performance
         on
-            calls.submitter_role <> 'manager'
-            and calls.submitter_id = rep_performance.rep_id
+            calls.submitter_id = rep_performance.rep_id
             and calls.period_type = rep_performance.period_type
             and calls.fiscal_period = rep_performance.fiscal_period
     left join team_performance
         on
-            calls.submitter_role = 'manager'
-            and calls.team_id = team_performance.team_id
+            calls.team_id = team_performance.team_id
             and calls.period_type = team_performance.period_type
             and calls.fiscal_period = team_performance.fiscal_period
 ),
