@@ -31,6 +31,11 @@ from reports.formatting import (
     infer_format,
 )
 
+# Charts are drawn here, into static SVG and PNG: Altair's guard against embedding more than
+# 5,000 rows in a notebook page does not apply, and it failed the whole site of the xl company
+# (the coaching page plotted its 4,965 reps). Pages keep charts readable by what they select.
+alt.data_transformers.disable_max_rows()
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#64748b"]
