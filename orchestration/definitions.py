@@ -40,4 +40,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
 
 
-defs = build_definitions(Settings.from_env())
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location, built from the environment's settings when Dagster loads it.
+
+    Lazy: importing this module (the CLI and the tests import `build_definitions`) builds
+    nothing. Built at import, it made every importer create dlt's pipeline folders in the
+    environment's warehouse, and two test workers doing that at once collided.
+    """
+    return build_definitions(Settings.from_env())

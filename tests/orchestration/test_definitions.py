@@ -104,9 +104,13 @@ def test_definitions_module_imports(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     """`dagster dev -m orchestration.definitions` imports the module as it is."""
     import importlib
 
-    monkeypatch.setenv("SPM_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    warehouse = tmp_path / "warehouse"
+    monkeypatch.setenv("SPM_WAREHOUSE_DIR", str(warehouse))
     module = importlib.import_module("orchestration.definitions")
-    assert isinstance(module.defs, dg.Definitions)
+    assert not (warehouse / "dlt_pipelines").exists(), "importing the module built definitions"
+    loaded = module.defs()
+    assert isinstance(loaded, dg.Definitions)
+    assert loaded.resolve_job_def("full_refresh")
 
 
 def test_a_quality_check_on_an_unknown_asset_stops_the_build(tmp_path: Path) -> None:
