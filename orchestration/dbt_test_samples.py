@@ -17,16 +17,16 @@ On a model that holds pay (a restricted mart or a compensation model) only
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
 import duckdb
 
-from orchestration.run_report import rows_text
+from data_quality.samples import json_value
+from orchestration.run_report import facts_from_events, rows_text
 
 SAMPLE_ROWS = 5
 VALUE_FREE_TESTS = {"columns_not_null"}
@@ -43,10 +43,91 @@ def failed_test_samples(
     Reads the build's `run_results.json` and `manifest.json` in `target_dir`; a test that
     cannot be sampled (no compiled SQL, a kind that may show pay, a query error) is left out.
     """
-    wanted = set(failed_names)
+    return _samples(_test_results(target_dir, set(failed_names)), work_db)
+
+
+def failed_test_errors(target_dir: Path, failed_names: Iterable[str]) -> dict[str, str]:
+    """dbt's error of each named test that could not run at all (its SQL failed), by name.
+
+    Such a test found nothing: "0 failing rows" would say it passed its rows, so the run
+    report says it could not run, and why. DuckDB's errors can quote a value (a failed cast),
+    so a test whose rows may not be shown gives only where to read the error.
+    """
+    return _errors(_test_results(target_dir, set(failed_names)))
+
+
+def facts_with_test_rows(
+    events: Iterable[dg.EventLogEntry], target_dir: Path, work_db: Path
+) -> dict[str, Any]:
+    """`facts_from_events` of a run, its failed dbt tests given their rows or their error: the
+    facts both the run's report and the publish step's copy of it (`marts.run_reports`, the
+    data-quality page) are built from."""
+    facts = facts_from_events(events)
+    add_failed_test_samples(facts["checks"], target_dir, work_db)
+    return facts
+
+
+def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work_db: Path) -> None:
+    """Give each failed check of the run report that has no sample (the dbt tests) the rows
+    its test found, in the same `sample` and `rows_text` fields as the GX checks; a test that
+    could not run gets dbt's error as its message and no failing-row count."""
+    unsampled = {check["name"] for check in checks if not check["passed"] and not check["sample"]}
+    if not unsampled:
+        return  # the usual run: nothing to read
+    found = _test_results(target_dir, unsampled)
+    errors = _errors(found)
+    samples = _samples([f for f in found if f[1]["name"] not in errors], work_db)
+    for check in checks:
+        if check["passed"] or check["sample"]:
+            continue
+        if check["name"] in errors:
+            check["message"] = f"could not run: {errors[check['name']]}"
+            check["failing_rows"] = None
+        elif check["name"] in samples:
+            check["sample"] = samples[check["name"]]
+            check["rows_text"] = rows_text(check["sample"])
+
+
+TestResult = tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]
+
+
+def _test_results(target_dir: Path, wanted: set[str]) -> list[TestResult]:
+    """(result, test node, attached model) of each wanted test in the build's target folder."""
     if not wanted:
-        return {}
-    tests = _sampleable_tests(target_dir, wanted)
+        return []
+    try:
+        results = json.loads((target_dir / "run_results.json").read_text()).get("results", [])
+        nodes = json.loads((target_dir / "manifest.json").read_text()).get("nodes", {})
+    except (OSError, ValueError):
+        return []
+    found = []
+    for result in results:
+        node = nodes.get(str(result.get("unique_id")))
+        if node and node.get("name") in wanted:
+            found.append((result, node, nodes.get(str(node.get("attached_node")))))
+    return found
+
+
+def _errors(found: list[TestResult]) -> dict[str, str]:
+    return {
+        node["name"]: (
+            " ".join(str(result.get("message") or "dbt error").split())[:400]
+            if _may_show(node, model)
+            else "dbt error, see the run's dbt_console.log"
+        )
+        for result, node, model in found
+        if result.get("status") == "error"
+    }
+
+
+def _samples(found: list[TestResult], work_db: Path) -> dict[str, list[dict[str, Any]]]:
+    """Up to five rows of each test that ran and whose rows may be shown, by test name."""
+    tests = {
+        node["name"]: result["compiled_code"].strip().rstrip(";")
+        for result, node, model in found
+        if result.get("compiled_code") and result.get("status") != "error"
+        and _may_show(node, model)
+    }  # fmt: skip
     if not tests or not work_db.exists():
         return {}
     try:
@@ -63,55 +144,12 @@ def failed_test_samples(
             except duckdb.Error:
                 continue
             samples[name] = [
-                {column: _plain(value) for column, value in zip(columns, row, strict=True)}
+                {column: json_value(value) for column, value in zip(columns, row, strict=True)}
                 for row in rows
             ]
     finally:
         con.close()
     return samples
-
-
-def _test_results(target_dir: Path, wanted: set[str]) -> list[tuple[dict, dict, dict | None]]:
-    """(result, test node, attached model) of each wanted test in the build's target folder."""
-    try:
-        results = json.loads((target_dir / "run_results.json").read_text()).get("results", [])
-        nodes = json.loads((target_dir / "manifest.json").read_text()).get("nodes", {})
-    except (OSError, ValueError):
-        return []
-    found = []
-    for result in results:
-        node = nodes.get(str(result.get("unique_id")))
-        if node and node.get("name") in wanted:
-            found.append((result, node, nodes.get(str(node.get("attached_node")))))
-    return found
-
-
-def _sampleable_tests(target_dir: Path, wanted: set[str]) -> dict[str, str]:
-    """Compiled SQL of the wanted tests that ran and whose rows may be shown, by test name."""
-    return {
-        node["name"]: result["compiled_code"].strip().rstrip(";")
-        for result, node, model in _test_results(target_dir, wanted)
-        if result.get("compiled_code") and result.get("status") != "error"
-        and _may_show(node, model)
-    }  # fmt: skip
-
-
-def failed_test_errors(target_dir: Path, failed_names: Iterable[str]) -> dict[str, str]:
-    """dbt's error of each named test that could not run at all (its SQL failed), by name.
-
-    Such a test found nothing: "0 failing rows" would say it passed its rows, so the run
-    report says it could not run, and why. DuckDB's errors can quote a value (a failed cast),
-    so a test whose rows may not be shown gives only where to read the error.
-    """
-    return {
-        node["name"]: (
-            " ".join(str(result.get("message") or "dbt error").split())[:400]
-            if _may_show(node, model)
-            else "dbt error, see the run's dbt_console.log"
-        )
-        for result, node, model in _test_results(target_dir, set(failed_names))
-        if result.get("status") == "error"
-    }
 
 
 def _may_show(test: Mapping[str, Any], model: Mapping[str, Any] | None) -> bool:
@@ -124,30 +162,3 @@ def _may_show(test: Mapping[str, Any], model: Mapping[str, Any] | None) -> bool:
         model.get("fqn") or []
     )
     return not holds_pay
-
-
-def _plain(value: Any) -> Any:
-    """A value the run report's JSON can hold as it reads."""
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
-def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work_db: Path) -> None:
-    """Give each failed check of the run report that has no sample (the dbt tests) the rows
-    its test found, in the same `sample` and `rows_text` fields as the GX checks; a test that
-    could not run gets dbt's error as its message and no failing-row count."""
-    unsampled = [check["name"] for check in checks if not check["passed"] and not check["sample"]]
-    errors = failed_test_errors(target_dir, unsampled)
-    samples = failed_test_samples(target_dir, work_db, [n for n in unsampled if n not in errors])
-    for check in checks:
-        if check["passed"] or check["sample"]:
-            continue
-        if check["name"] in errors:
-            check["message"] = f"could not run: {errors[check['name']]}"
-            check["failing_rows"] = None
-        elif check["name"] in samples:
-            check["sample"] = samples[check["name"]]
-            check["rows_text"] = rows_text(check["sample"])

@@ -25,7 +25,7 @@ from orchestration.dagster_home import (
     persistent_instance,
     retire_dead_cli_runs,
 )
-from orchestration.dbt_test_samples import add_failed_test_samples
+from orchestration.dbt_test_samples import facts_with_test_rows
 from orchestration.defs.automation import FULL_REFRESH
 from orchestration.defs.keys import PUBLISH_KEY
 from orchestration.leftovers import (
@@ -45,7 +45,6 @@ from orchestration.run_inputs import (
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
-    facts_from_events,
     this_runs_quarantine,
     write_report,
 )
@@ -173,10 +172,7 @@ def _run_pipeline(
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)
-    facts = facts_from_events(events)
-    add_failed_test_samples(
-        facts["checks"], settings.dbt_target_dir(result.run_id), settings.work_db
-    )
+    facts = facts_with_test_rows(events, settings.dbt_target_dir(result.run_id), settings.work_db)
     published = any(
         e.dagster_event is not None
         and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION

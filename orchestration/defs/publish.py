@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 
 from orchestration.dbt_docs import DbtDocsError, build_dbt_docs
+from orchestration.dbt_test_samples import facts_with_test_rows
 from orchestration.defs.keys import PUBLISH_KEY, WRITER_POOL
 from orchestration.defs.transform import published_model_keys
 from orchestration.publication import build_publication
@@ -23,7 +24,6 @@ from orchestration.root_cause import failure_with_root_cause
 from orchestration.run_lock import warehouse_lock
 from orchestration.run_report import (
     build_report,
-    facts_from_events,
     previous_reports,
     quarantine_counts,
 )
@@ -54,7 +54,11 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             or dt.datetime.now(dt.UTC).timestamp(),
             dt.UTC,
         )
-        facts = facts_from_events(context.instance.all_logs(context.run_id))
+        facts = facts_with_test_rows(
+            context.instance.all_logs(context.run_id),
+            settings.dbt_target_dir(context.run_id),
+            settings.work_db,
+        )
         report = build_report(
             run_id=context.run_id,
             started_at=started,
