@@ -220,7 +220,10 @@ def chart_spec(
         .configure_legend(labelFont=FONT, labelFontSize=label_size)
         .configure_title(font=FONT, fontSize=14, anchor="start", color="#0f172a")
     )
-    return spec.to_dict()
+    # Not validated against the Vega-Lite schema on every page: that check is a third of
+    # drawing a spec, and every shape this function makes is validated once by the tests
+    # (tests/reports/test_chart_specs.py); vl-convert still refuses a spec it cannot draw.
+    return spec.to_dict(validate=False)
 
 
 def to_svg(spec: dict) -> str:

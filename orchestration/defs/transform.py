@@ -23,6 +23,7 @@ from dagster_dbt import (
 
 from ingestion.file_modes import private_umask
 from orchestration.child_watchdog import watch_child
+from orchestration.dbt_cli_resource import SpmDbtCliResource
 from orchestration.dbt_manifest import (
     dbt_executable,
     dbt_file_log_arguments,
@@ -132,7 +133,7 @@ def _copy_if_exists(source: Path, destination: Path) -> None:
 def dbt_resources(settings: Settings) -> dict[str, Any]:
     os_environ_for_dbt(settings)
     return {
-        "dbt": DbtCliResource(
+        "dbt": SpmDbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             dbt_executable=dbt_executable(),
