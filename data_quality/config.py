@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
 ISO_CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -76,13 +75,10 @@ class QualityConfig:
     # Row-level rules that allow sampling run on a repeatable reservoir sample of this many
     # rows when a table is larger (see each check's description); all other rules read all rows.
     sample_rows: int = 250_000
-    # DuckDB's memory limit of the checks' read-only connection (`18GB`; None: DuckDB's
-    # default, 80% of the machine) and the folder it spills into beyond it (None: no spilling,
-    # a query larger than the limit fails). The folder is made owner-only, since spilled pages
-    # hold what the checks read, pay among it; each connection spills into a folder of its own
-    # inside it, which DuckDB removes when the connection closes.
-    duckdb_memory_limit: str | None = None
-    duckdb_spill_dir: Path | None = None
+    # DuckDB settings of the checks' read-only connection: the run's memory limit and the
+    # owner-only folder it spills into beyond it (`Settings.reader_duckdb_config`); empty:
+    # DuckDB's defaults (80% of the machine, no spilling of a read-only file).
+    duckdb_config: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.drift_tolerance <= 0:

@@ -202,7 +202,7 @@ def run_checks(
         return []
     previous_counts = load_previous_counts(state_dir)
     try:
-        con = connect(Path(work_db), config.duckdb_memory_limit, config.duckdb_spill_dir)
+        con = connect(Path(work_db), config.duckdb_config)
     except FileNotFoundError as exc:
         return [_failed(c.spec, str(exc)) for c in checks]
     except duckdb.Error as exc:

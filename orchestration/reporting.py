@@ -39,6 +39,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
     shared = SharedPages()
     # charts whose spec (data included) is unchanged since the last render are not redrawn
     charts = ChartCache(settings.chart_cache_dir)
+    pages = settings.reader_duckdb_config("pages")
     public = render_site(
         settings.published_db,
         settings.reports_dir,
@@ -47,8 +48,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         docs_html=docs,
         shared=shared,
         chart_cache=charts,
-        memory_limit=settings.duckdb_memory_limit,
-        spill_dir=settings.reader_spill_dir,
+        duckdb_config=pages,
     )
     restricted = render_site(
         settings.restricted_db,
@@ -58,8 +58,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         docs_html=docs,
         shared=shared,
         chart_cache=charts,
-        memory_limit=settings.duckdb_memory_limit,
-        spill_dir=settings.reader_spill_dir,
+        duckdb_config=pages,
     )
     charts.prune()
     warnings = [*public.warnings, *restricted.warnings]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingestion.duckdb_resources import duckdb_config, duckdb_temp_dir, memory_limit_from_env
+from ingestion.file_modes import make_private_dir
 from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
 
 if TYPE_CHECKING:
@@ -212,6 +213,25 @@ class Settings:
         folder of its own (owner-only: they read the work warehouse and the restricted file)."""
         return self.duckdb_temp_dir.with_name(self.duckdb_temp_dir.name + "_readers")
 
+    def reader_duckdb_config(self, reader: str) -> dict[str, str]:
+        """DuckDB settings of a read-only connection to the warehouse's files (`reader`:
+        `checks`, `pages`, `digests`): the run's memory limit, and a spill folder of this
+        process's own inside the owner-only `reader_spill_dir`, since spilled pages hold what
+        was read, pay among it. DuckDB names its spill files alike, so two processes must not
+        share a folder; it creates the folder when it first spills and removes it when the
+        connection closes. `reader_spill_dir` is made owner-only here when the warehouse
+        exists (a reader of a missing warehouse fails on the file anyway).
+
+        Every reader gets its settings from here: the checks (`quality_config`), the pages
+        and the digests (`orchestration/reporting.py`, `Settings.mail_config`).
+        """
+        if self.warehouse_dir.is_dir():
+            make_private_dir(self.reader_spill_dir)
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "temp_directory": str(self.reader_spill_dir / f"{reader}-{os.getpid()}"),
+        }
+
     def duckdb_config(self) -> dict[str, str]:
         """DuckDB settings of a connection that writes the work warehouse or a published file:
         memory limit and spill folder."""
@@ -259,8 +279,7 @@ class Settings:
 
         return QualityConfig(
             corporate_currency=self.corporate_currency,
-            duckdb_memory_limit=self.duckdb_memory_limit,
-            duckdb_spill_dir=self.reader_spill_dir,
+            duckdb_config=self.reader_duckdb_config("checks"),
         )
 
     def mail_config(self) -> MailConfig:
@@ -279,6 +298,7 @@ class Settings:
             smtp_user=self.smtp_user,
             smtp_password=self.smtp_password,
             smtp_starttls=self.smtp_starttls,
+            duckdb_config=self.reader_duckdb_config("digests"),
         )
 
     def dbt_profile_env(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ both ways.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from reports.digest_parts import table
@@ -59,9 +60,11 @@ _SUMMARY = {
 class RestrictedReader:
     """The restricted file, opened once for every digest of a send (or nothing to read)."""
 
-    def __init__(self, restricted_db: Path | None) -> None:
+    def __init__(
+        self, restricted_db: Path | None, duckdb_config: Mapping[str, str] | None = None
+    ) -> None:
         self.warehouse = (
-            Warehouse(restricted_db)
+            Warehouse(restricted_db, duckdb_config)
             if restricted_db is not None and restricted_db.is_file()
             else None
         )

@@ -174,8 +174,8 @@ def render_digests(
     team_page_path = "teams/[team_id].md"
     team_page = parse_page((PAGES_DIR / team_page_path).read_text(encoding="utf-8"), team_page_path)
     region_page = parse_page((PAGES_DIR / REGION_PAGE).read_text(encoding="utf-8"), REGION_PAGE)
-    warehouse = Warehouse(published_db)
-    restricted = RestrictedReader(restricted_db)
+    warehouse = Warehouse(published_db, mail.duckdb_config)
+    restricted = RestrictedReader(restricted_db, mail.duckdb_config)
     try:
         leadership = _leadership(index, warehouse, config.pending_marts, mail, base, currency)
         for company in _managed_teams(warehouse, "company"):  # the CRO reads the company's

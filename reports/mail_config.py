@@ -7,6 +7,7 @@ tested on their own and `SPM_*` variables reach them through one door.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,10 @@ class MailConfig:
     smtp_password: str | None = field(default=None, repr=False)
     # Refuse to send a password over a server that offers no STARTTLS.
     smtp_starttls: bool = True
+    # How the digests open the published files: the run's DuckDB memory limit and the
+    # owner-only folder they spill into beyond it (`sql_engine.Warehouse`); empty: DuckDB's
+    # defaults.
+    duckdb_config: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sender(self) -> str:

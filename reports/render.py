@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -113,12 +114,11 @@ def render_site(
     docs_html: Path | None = None,
     shared: SharedPages | None = None,
     chart_cache: ChartCache | None = None,
-    memory_limit: str | None = None,
-    spill_dir: Path | None = None,
+    duckdb_config: Mapping[str, str] | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
 
-    `memory_limit`, `spill_dir`: DuckDB's limit for the pages' read-only connection and the
+    `duckdb_config`: DuckDB's memory limit for the pages' read-only connection and the
     owner-only folder it spills into beyond it (see `sql_engine.Warehouse`).
 
     `chart_cache`: charts are read from it and kept in it (see `reports/chart_cache.py`).
@@ -154,7 +154,7 @@ def render_site(
             errors.append(exc)
             continue
         selected.append((page, page_config.params_sql))
-    warehouse = Warehouse(published_db, memory_limit, spill_dir)
+    warehouse = Warehouse(published_db, duckdb_config)
     rendered: dict[str, str] = {}
     try:
         nav = _nav([p for p, _ in selected])

@@ -11,8 +11,8 @@ site never reads `marts_restricted`) and exists; a missing table listed as pendi
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -67,28 +67,23 @@ class Unavailable:
 class Warehouse:
     """A read-only connection to the published warehouse and the list of its tables.
 
-    `memory_limit` and `spill_dir`: a large company's pages read marts of millions of rows,
-    so the connection keeps to the run's memory limit and spills beyond it. `spill_dir` is made
-    owner-only (the restricted file holds pay); each process and file spills into a folder of
-    its own inside it (DuckDB names its spill files alike, and the digests hold the public and
-    the restricted file open at once), which DuckDB removes when the connection closes.
+    `duckdb_config`: a large company's pages read marts of millions of rows, so the
+    connection keeps to the run's memory limit and spills beyond it, into an owner-only
+    folder of the process's own (the orchestration's `Settings.reader_duckdb_config`). Each
+    file gets its own folder in turn (the file's name is added): DuckDB names its spill files
+    alike, and the digests hold the public and the restricted file open at once.
     """
 
-    def __init__(
-        self, path: Path, memory_limit: str | None = None, spill_dir: Path | None = None
-    ) -> None:
+    def __init__(self, path: Path, duckdb_config: Mapping[str, str] | None = None) -> None:
         if not path.is_file():
             raise FileNotFoundError(
                 f"published warehouse {path} does not exist: run `spm run` first"
             )
         self.path = path
-        config = {"enable_external_access": "false"}
-        if memory_limit:
-            config["memory_limit"] = memory_limit
-        if spill_dir is not None:
-            spill_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            spill_dir.chmod(0o700)
-            config["temp_directory"] = str(spill_dir / f"pages-{path.stem}-{os.getpid()}")
+        # external access off first: DuckDB refuses a spill folder given before it (1.5)
+        config = {"enable_external_access": "false", **(duckdb_config or {})}
+        if "temp_directory" in config:
+            config["temp_directory"] += f"-{path.stem}"
         self.con = duckdb.connect(str(path), read_only=True, config=config)
         self.tables = {
             f"{schema}.{name}".lower()

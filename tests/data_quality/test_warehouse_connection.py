@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from data_quality.warehouse import connect
+from orchestration.settings import Settings
 
 
 def _work_db(tmp_path: Path) -> Path:
@@ -17,9 +18,17 @@ def _work_db(tmp_path: Path) -> Path:
     return db
 
 
+def _config(warehouse: Path) -> dict[str, str]:
+    """The checks' settings, as the orchestration makes them (`Settings.quality_config`)."""
+    settings = Settings.from_env().with_overrides(
+        warehouse_dir=warehouse, duckdb_memory_limit="100MB"
+    )
+    return dict(settings.quality_config().duckdb_config)
+
+
 def test_the_connection_spills_beyond_its_limit_into_a_private_folder(tmp_path: Path) -> None:
     spill = tmp_path / "duckdb_tmp_readers"
-    con = connect(_work_db(tmp_path), "100MB", spill)
+    con = connect(_work_db(tmp_path), _config(tmp_path))
     try:
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"
         # more than the limit: DuckDB must spill, not fail
@@ -36,8 +45,8 @@ def test_the_connection_spills_beyond_its_limit_into_a_private_folder(tmp_path: 
     assert list(spill.iterdir()) == [], "DuckDB left its spill folder behind"
 
 
-def _spill_folder(db: Path, spill: Path) -> str:
-    con = connect(db, "100MB", spill)
+def _spill_folder(db: Path, warehouse: Path) -> str:
+    con = connect(db, _config(warehouse))
     try:
         return con.execute("select current_setting('temp_directory')").fetchone()[0]
     finally:
@@ -45,8 +54,8 @@ def _spill_folder(db: Path, spill: Path) -> str:
 
 
 def test_each_process_spills_into_a_folder_of_its_own(tmp_path: Path) -> None:
-    db, spill = _work_db(tmp_path), tmp_path / "spill"
-    first, second = connect(db, "100MB", spill), connect(db, "100MB", spill)
+    db, spill = _work_db(tmp_path), tmp_path / "duckdb_tmp_readers"
+    first, second = connect(db, _config(tmp_path)), connect(db, _config(tmp_path))
     try:
         # one process, one file: one DuckDB instance, so one folder (and no refusal)
         assert first.execute("select current_setting('temp_directory')").fetchone() == (
@@ -57,7 +66,7 @@ def test_each_process_spills_into_a_folder_of_its_own(tmp_path: Path) -> None:
         first.close()
         second.close()
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        there = pool.apply(_spill_folder, (db, spill))
+        there = pool.apply(_spill_folder, (db, tmp_path))
     assert here != there and Path(here).parent == Path(there).parent == spill
 
 

@@ -94,8 +94,10 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.as_of == dt.date(2025, 3, 31)
     quality = settings.quality_config()
     assert quality.corporate_currency == "EUR"
-    assert quality.duckdb_memory_limit == NON_DEFAULT["SPM_DUCKDB_MEMORY_LIMIT"]
-    assert quality.duckdb_spill_dir == Path("/srv/spm/warehouse/duckdb_tmp_readers")
+    assert quality.duckdb_config["memory_limit"] == NON_DEFAULT["SPM_DUCKDB_MEMORY_LIMIT"]
+    checks_spill = Path(quality.duckdb_config["temp_directory"])
+    assert checks_spill.parent == Path("/srv/spm/warehouse/duckdb_tmp_readers")
+    assert not Path("/srv/spm").exists(), "building a config made the warehouse's folders"
     assert settings.log_level == "DEBUG"
     assert settings.crm_connection == "api"
     assert settings.email_to == ("cro@example.com", "vp@example.com")
@@ -117,6 +119,8 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert (mail.smtp_host, mail.smtp_port) == ("smtp.example.com", 2525)
     assert (mail.smtp_user, mail.smtp_password, mail.smtp_starttls) == ("mailer", "s3cret", False)
     assert mail.outbox_dir == Path("/srv/spm/warehouse/outbox")
+    assert mail.duckdb_config["memory_limit"] == "1.5GiB"
+    assert Path(mail.duckdb_config["temp_directory"]).parent == checks_spill.parent
     assert "s3cret" not in repr(mail)
 
 
