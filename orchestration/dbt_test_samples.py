@@ -8,7 +8,8 @@ build, dbt's `run_results.json` still holds each test's compiled SQL, so the run
 warehouse for up to five of the rows each failed test returns.
 
 Only the generic tests whose rows are names, keys and categories are sampled
-(`columns_not_null` returns column names and counts; `unique`, `relationships`,
+(`columns_not_null` returns column names, the problem (null or repeated key) and counts;
+`unique`, `relationships`,
 `accepted_values` and `not_null` the offending key or value). A singular test may return
 any column, pay among them, and the data-quality page is public: it keeps its count alone.
 On a model that holds pay (a restricted mart or a compensation model) only

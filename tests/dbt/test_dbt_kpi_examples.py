@@ -183,9 +183,10 @@ def test_a_null_in_a_not_null_mart_column_stops_the_model(
 def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
     calendar_year_db: Path, tmp_path: Path
 ) -> None:
-    """A model's required columns are checked by one `columns_not_null` test (one dbt node per
-    model, not per column): planted nulls in two of them fail it, it counts every null cell,
-    and its rows name each column with its count; the other columns do not fail it."""
+    """A model's required columns and its key are checked by one `columns_not_null` test (one
+    dbt node per model, not per column): planted nulls in two columns and a repeated key fail
+    it, it counts every null cell and every row beyond the first of a key, and its rows name
+    each column with its problem and count; the other columns do not fail it."""
     db = tmp_path / "work.duckdb"
     shutil.copyfile(calendar_year_db, db)
     con = duckdb.connect(str(db))
@@ -196,6 +197,12 @@ def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
         f"update {table} set started_at = null"
         f" where opportunity_state_id = (select min(opportunity_state_id) from {table})"
     )
+    # the second-lowest key repeats the lowest: one row beyond the first of a key
+    con.execute(
+        f"update {table} set opportunity_state_id = (select min(opportunity_state_id) from {table})"
+        f" where opportunity_state_id = (select min(opportunity_state_id) from {table}"
+        f" where opportunity_state_id > (select min(opportunity_state_id) from {table}))"
+    )
     con.close()
     done = run_dbt(
         ["test", "--select", "int_opportunity_states_sequenced,test_name:columns_not_null"],
@@ -204,7 +211,7 @@ def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
         dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
     )
     assert done.returncode != 0, done.stdout[-2000:]
-    assert f"Got {planted_rates[0] + 1} results" in done.stdout, done.stdout[-3000:]
+    assert f"Got {planted_rates[0] + 2} results" in done.stdout, done.stdout[-3000:]
     compiled = next(
         path
         for path in (tmp_path / "target" / "compiled").rglob("columns_not_null_*.sql")
@@ -215,4 +222,8 @@ def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
         rows = con.execute(compiled.read_text()).fetchall()
     finally:
         con.close()
-    assert sorted(rows) == [("started_at", 1), ("valuation_rate", planted_rates[0])]
+    assert sorted(rows) == [
+        ("opportunity_state_id", "repeated", 1),
+        ("started_at", "null", 1),
+        ("valuation_rate", "null", planted_rates[0]),
+    ]

@@ -192,3 +192,11 @@ def test_required_columns_are_one_test_per_model() -> None:
         if (node.get("test_metadata") or {}).get("name") == "columns_not_null":
             repeated.setdefault(node["attached_node"], []).append(node["name"])
     assert all(len(names) == 1 for names in repeated.values()), repeated
+    # ... and its key in the same test (`unique:`), not as a `unique` node of its own
+    separate_keys = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if (node.get("test_metadata") or {}).get("name") == "unique"
+        and node.get("attached_node") in repeated
+    ]
+    assert not separate_keys, f"unique tests to fold into columns_not_null: {separate_keys}"
