@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from orchestration.dbt_catalog import work_catalog
 from orchestration.dbt_docs import dbt_docs_template
-from orchestration.dbt_manifest import dbt_executable
-from orchestration.settings import DBT_PROJECT_DIR
+from tests.support.dbt.dbt_helpers import run_dbt
 
 pytestmark = [pytest.mark.slow, pytest.mark.company]
 
@@ -43,27 +41,8 @@ def test_the_catalog_equals_dbts_own(small_pipeline, tmp_path: Path) -> None:
     manifest = json.loads((target / "manifest.json").read_text())
     work_db = tmp_path / "work.duckdb"
     shutil.copyfile(settings.work_db, work_db)
-    env = {**settings.dbt_env(), "SPM_WORK_DB": str(work_db)}
-    done = subprocess.run(
-        [
-            dbt_executable(),
-            "docs",
-            "generate",
-            "--no-compile",
-            "--quiet",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--vars",
-            json.dumps(settings.dbt_vars()),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    done = run_dbt(
+        ["docs", "generate", "--no-compile", "--quiet"], work_db, tmp_path, settings.dbt_vars()
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     dbts = json.loads((target / "catalog.json").read_text())
