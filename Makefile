@@ -48,7 +48,7 @@ demo: setup
 
 # Two workers (the machine has two cores); tests that share the small company's pipeline run
 # stay on one worker (xdist_group), so that run happens once.
-PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
+PYTEST_ARGS ?= -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 
 test: setup browser postgres
 	$(BIN)/pytest $(PYTEST_ARGS) -m "not spark"

@@ -139,7 +139,22 @@ def small_published_db(small_pipeline) -> Path:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that share an expensive company (an `xdist_group`) are also marked `company`, so
-    the fast lane (`make test-fast`: `-m "not slow and not company"`) leaves them out."""
+    the fast lane (`make test-fast`: `-m "not slow and not company"`) leaves them out.
+
+    The slow tests (whole pipeline runs, the Evidence build) come first, then the companies,
+    then the rest: xdist hands the workers their tests in this order (the Makefile passes
+    `--no-loadscope-reorder`), so the two workers end together on short tests, instead of one
+    idling while the other still runs a minute-long test it was handed last. Within each, the
+    tests that need the shared small company's run come after those that do not, so one
+    worker builds it while the other has other work (not both waiting for it at the start)."""
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             item.add_marker(pytest.mark.company)
+
+    def weight(item: pytest.Item) -> tuple[int, bool]:
+        shared = "small_pipeline" in getattr(item, "fixturenames", ())
+        if item.get_closest_marker("slow") is not None:
+            return 0, shared
+        return (1 if item.get_closest_marker("company") is not None else 2), shared
+
+    items.sort(key=weight)
