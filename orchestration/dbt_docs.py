@@ -53,7 +53,7 @@ def build_dbt_docs(settings: Settings, run_id: str) -> Path:
         manifest_text = manifest_path.read_text(encoding="utf-8")
         template = dbt_docs_template().read_text(encoding="utf-8")
         catalog = work_catalog(
-            settings.work_db, json.loads(manifest_text), settings.duckdb_config()
+            settings.work_db, json.loads(manifest_text), settings.reader_duckdb_config("docs")
         )
     except (OSError, ValueError, KeyError, duckdb.Error) as exc:
         raise DbtDocsError(f"dbt's docs could not be built from {manifest_path}: {exc}") from exc

@@ -47,28 +47,26 @@ def failed_test_samples(
     return _samples(_test_results(target_dir, set(failed_names)), work_db)
 
 
-def failed_test_errors(target_dir: Path, failed_names: Iterable[str]) -> dict[str, str]:
-    """dbt's error of each named test that could not run at all (its SQL failed), by name.
-
-    Such a test found nothing: "0 failing rows" would say it passed its rows, so the run
-    report says it could not run, and why. DuckDB's errors can quote a value (a failed cast),
-    so a test whose rows may not be shown gives only where to read the error.
-    """
-    return _errors(_test_results(target_dir, set(failed_names)))
-
-
 def facts_with_test_rows(
-    events: Iterable[dg.EventLogEntry], target_dir: Path, work_db: Path
+    events: Iterable[dg.EventLogEntry],
+    target_dir: Path,
+    work_db: Path,
+    duckdb_config: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """`facts_from_events` of a run, its failed dbt tests given their rows or their error: the
     facts both the run's report and the publish step's copy of it (`marts.run_reports`, the
     data-quality page) are built from."""
     facts = facts_from_events(events)
-    add_failed_test_samples(facts["checks"], target_dir, work_db)
+    add_failed_test_samples(facts["checks"], target_dir, work_db, duckdb_config)
     return facts
 
 
-def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work_db: Path) -> None:
+def add_failed_test_samples(
+    checks: list[dict[str, Any]],
+    target_dir: Path,
+    work_db: Path,
+    duckdb_config: Mapping[str, str] | None = None,
+) -> None:
     """Give each failed check of the run report that has no sample (the dbt tests) the rows
     its test found, in the same `sample` and `rows_text` fields as the GX checks; a test that
     could not run gets dbt's error as its message and no failing-row count."""
@@ -77,7 +75,7 @@ def add_failed_test_samples(checks: list[dict[str, Any]], target_dir: Path, work
         return  # the usual run: nothing to read
     found = _test_results(target_dir, unsampled)
     errors = _errors(found)
-    samples = _samples([f for f in found if f[1]["name"] not in errors], work_db)
+    samples = _samples([f for f in found if f[1]["name"] not in errors], work_db, duckdb_config)
     for check in checks:
         if check["passed"] or check["sample"]:
             continue
@@ -121,8 +119,11 @@ def _errors(found: list[TestResult]) -> dict[str, str]:
     }
 
 
-def _samples(found: list[TestResult], work_db: Path) -> dict[str, list[dict[str, Any]]]:
-    """Up to five rows of each test that ran and whose rows may be shown, by test name."""
+def _samples(
+    found: list[TestResult], work_db: Path, duckdb_config: Mapping[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Up to five rows of each test that ran and whose rows may be shown, by test name; read
+    with `duckdb_config` (the run's readers' memory limit and spill folder)."""
     tests = {
         node["name"]: result["compiled_code"].strip().rstrip(";")
         for result, node, model in found
@@ -132,7 +133,7 @@ def _samples(found: list[TestResult], work_db: Path) -> dict[str, list[dict[str,
     if not tests or not work_db.exists():
         return {}
     try:
-        con = duckdb.connect(str(work_db), read_only=True)
+        con = duckdb.connect(str(work_db), read_only=True, config=dict(duckdb_config or {}))
     except duckdb.Error:
         return {}
     samples: dict[str, list[dict[str, Any]]] = {}

@@ -172,7 +172,12 @@ def _run_pipeline(
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     events = instance.all_logs(result.run_id)
-    facts = facts_with_test_rows(events, settings.dbt_target_dir(result.run_id), settings.work_db)
+    facts = facts_with_test_rows(
+        events,
+        settings.dbt_target_dir(result.run_id),
+        settings.work_db,
+        settings.reader_duckdb_config("checks"),
+    )
     published = any(
         e.dagster_event is not None
         and e.dagster_event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION

@@ -215,15 +215,16 @@ class Settings:
 
     def reader_duckdb_config(self, reader: str) -> dict[str, str]:
         """DuckDB settings of a read-only connection to the warehouse's files (`reader`:
-        `checks`, `pages`, `digests`): the run's memory limit, and a spill folder of this
+        `checks`, `pages`, `digests`, `docs`): the run's memory limit, and a spill folder of this
         process's own inside the owner-only `reader_spill_dir`, since spilled pages hold what
         was read, pay among it. DuckDB names its spill files alike, so two processes must not
         share a folder; it creates the folder when it first spills and removes it when the
         connection closes. `reader_spill_dir` is made owner-only here when the warehouse
         exists (a reader of a missing warehouse fails on the file anyway).
 
-        Every reader gets its settings from here: the checks (`quality_config`), the pages
-        and the digests (`orchestration/reporting.py`, `Settings.mail_config`).
+        Every reader gets its settings from here: the checks (`quality_config`) and the rows
+        of failed dbt tests, the pages and the digests (`orchestration/reporting.py`,
+        `Settings.mail_config`), the docs' catalog (`orchestration/dbt_docs.py`).
         """
         if self.warehouse_dir.is_dir():
             make_private_dir(self.reader_spill_dir)

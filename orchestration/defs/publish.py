@@ -58,6 +58,7 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
             context.instance.all_logs(context.run_id),
             settings.dbt_target_dir(context.run_id),
             settings.work_db,
+            settings.reader_duckdb_config("checks"),
         )
         report = build_report(
             run_id=context.run_id,

@@ -25,6 +25,16 @@ def test_the_version_is_the_one_dbt_itself_reports() -> None:
     assert str(_resource(dbt_executable())._cli_version) == reported.group(1)
 
 
+def test_this_environments_dbt_is_not_started_to_tell_its_version(monkeypatch) -> None:
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    def no_subprocess(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError(f"dbt was started: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert _resource(dbt_executable())._cli_version.major == 1
+
+
 def test_a_dbt_outside_this_environment_is_still_asked(tmp_path) -> None:
     elsewhere = tmp_path / "dbt"
     elsewhere.write_text("#!/bin/sh\necho 'Core:\n  - installed: 9.8.7'\n")
