@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.sql_literals import sql_string
+
 TABLE_DESCRIPTION = (
     "One row describing this publication: which run produced it, the business date its "
     "numbers are as of, when it was published, how fresh the landing files were, the checks "
@@ -117,10 +119,6 @@ def write_publication(con: duckdb.DuckDBPyConnection, row: Mapping[str, object])
         f"insert into marts.publication values ({', '.join('?' for _ in COLUMNS)})",
         [row.get(name) for name, _, _ in COLUMNS],
     )
-    con.execute(f"comment on table marts.publication is {_literal(TABLE_DESCRIPTION)}")
+    con.execute(f"comment on table marts.publication is {sql_string(TABLE_DESCRIPTION)}")
     for name, _, description in COLUMNS:
-        con.execute(f"comment on column marts.publication.{name} is {_literal(description)}")
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+        con.execute(f"comment on column marts.publication.{name} is {sql_string(description)}")

@@ -11,7 +11,6 @@ never a half-written warehouse. Two files are published:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,27 +23,12 @@ from ingestion.duckdb_resources import duckdb_config
 from ingestion.file_modes import PUBLIC_FILE, copy_to_private_file, private_umask
 from orchestration.leftovers import remove_stale_temp_files
 from orchestration.publication import write_publication
+from orchestration.run_report_tables import write_run_report_tables
 from orchestration.settings import PUBLISHED_DB_NAME, RESTRICTED_DB_NAME
+from orchestration.sql_literals import sql_string
 
 PUBLIC_SCHEMAS = ("marts", "quarantine")
 RESTRICTED_SCHEMAS = ("marts", "quarantine", "marts_restricted")
-
-RUN_REPORTS_DDL = """
-create table marts.run_reports (
-    run_id varchar primary key,
-    started_at timestamp with time zone,
-    finished_at timestamp with time zone,
-    as_of_date date,
-    status varchar,
-    published boolean,
-    rows_loaded_total bigint,
-    rows_quarantined_total bigint,
-    checks_passed integer,
-    checks_warned integer,
-    checks_failed integer,
-    report_json varchar
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -56,10 +40,6 @@ class PublishResult:
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
@@ -94,7 +74,7 @@ def _write_file(
     counts: dict[str, int] = {}
     con = duckdb.connect(str(tmp), config=dict(config or {}))
     try:
-        con.execute(f"attach {_sql_string(str(work_db))} as work (read_only)")
+        con.execute(f"attach {sql_string(str(work_db))} as work (read_only)")
         # One transaction for the copy and its ~1,400 column comments: committed one by one,
         # each comment is a catalog write of its own and the publish step takes 5x longer.
         con.execute("begin transaction")
@@ -110,7 +90,7 @@ def _write_file(
         con.execute("commit")
         con.execute("detach work")
         if run_reports is not None:
-            _write_run_reports(con, run_reports)
+            write_run_report_tables(con, run_reports)
         if publication is not None:
             write_publication(con, publication)
         con.execute("checkpoint")
@@ -126,7 +106,7 @@ def _comment(
     name = f"{_quote(schema)}.{_quote(table)}"
     description = str(doc.get("description") or "")
     if description:
-        con.execute(f"comment on table {name} is {_sql_string(description)}")
+        con.execute(f"comment on table {name} is {sql_string(description)}")
     columns = doc.get("columns") or {}
     existing = {
         r[0]
@@ -138,36 +118,7 @@ def _comment(
     }
     for column, text in dict(columns).items():
         if column in existing and text:
-            con.execute(f"comment on column {name}.{_quote(column)} is {_sql_string(str(text))}")
-
-
-def _write_run_reports(
-    con: duckdb.DuckDBPyConnection, run_reports: Sequence[Mapping[str, object]]
-) -> None:
-    con.execute("create schema if not exists marts")
-    con.execute(RUN_REPORTS_DDL)
-    con.execute(
-        "comment on table marts.run_reports is "
-        "'One row per pipeline run: rows loaded, rows quarantined, checks, published or not.'"
-    )
-    for report in run_reports:
-        con.execute(
-            "insert into marts.run_reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                report["run_id"],
-                report.get("started_at"),
-                report.get("finished_at"),
-                report.get("as_of_date"),
-                report.get("status"),
-                bool(report.get("published")),
-                int(report.get("rows_loaded_total") or 0),
-                int(report.get("rows_quarantined_total") or 0),
-                int(report.get("checks_passed") or 0),
-                int(report.get("checks_warned") or 0),
-                int(report.get("checks_failed") or 0),
-                json.dumps(report, default=str, sort_keys=True),
-            ],
-        )
+            con.execute(f"comment on column {name}.{_quote(column)} is {sql_string(str(text))}")
 
 
 def publish(

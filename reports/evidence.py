@@ -10,7 +10,8 @@ under Evidence and under the product's renderer.
 build, cache and generated files into the project), points the sources at the given
 published warehouse by a relative path, leaves out the pages whose marts it does not hold
 (and the restricted page unless asked), runs `evidence sources` and `evidence build`
-offline, and checks that every page it kept compiled to HTML.
+offline, and checks that every page it kept compiled to HTML and that none of their queries
+failed (Evidence still writes a page whose query failed, with the error in place of the data).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from reports.sql_engine import tables_read
 SOURCE_DIRS = {"marts": "warehouse", "quarantine": "quarantine", "marts_restricted": "restricted"}
 PROJECT_FILES = ["package.json", "package-lock.json", "evidence.plugins.yaml"]
 _REF = re.compile(r"'?\$\{[^}]*\}'?")
+# Evidence's line for a page query that failed while it drew the page: "<query> | Error in Query!"
+_QUERY_ERROR = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*([\w$]+) \| Error in Query! (.*)$", re.MULTILINE)
 
 
 class EvidenceBuildError(RuntimeError):
@@ -205,11 +208,22 @@ def build_with_evidence(
             raise EvidenceBuildError(
                 f"Evidence built, but these pages did not compile: {not_compiled}\n{log[-4000:]}"
             )
+        failed = failed_queries(log)
+        if failed:
+            raise EvidenceBuildError(
+                "Evidence built the pages, but these queries failed in Evidence's DuckDB:\n"
+                + "\n".join(f"{query}: {error}" for query, error in failed.items())
+            )
         if out_dir.exists():
             shutil.rmtree(out_dir)
         shutil.copytree(build, out_dir)
         result.log = log
     return result
+
+
+def failed_queries(log: str) -> dict[str, str]:
+    """Query name -> the error Evidence printed for it, from the output of `evidence build`."""
+    return {m.group(1): m.group(2).strip() for m in _QUERY_ERROR.finditer(log)}
 
 
 def refresh_project_sources(published_db: Path) -> None:

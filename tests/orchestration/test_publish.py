@@ -66,7 +66,7 @@ def test_failed_publish_leaves_the_published_file_byte_identical(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(publish_module, "_write_run_reports", boom)
+    monkeypatch.setattr(publish_module, "write_run_report_tables", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         publish(work, tmp_path)
     assert _digest(first.published_db) == before

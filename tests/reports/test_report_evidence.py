@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from reports.evidence import SOURCE_DIRS, build_with_evidence, page_tables
+from reports.evidence import SOURCE_DIRS, build_with_evidence, failed_queries, page_tables
 from reports.site_config import PAGES_DIR, REPORTS_DIR, load_site_config
 
 
@@ -24,6 +24,26 @@ def test_committed_sources_cover_every_table_the_pages_read():
     assert committed == tables, (
         "run reports.evidence.refresh_project_sources(Settings.from_env().published_db)"
     )
+
+
+# As `evidence build` printed it for the data-quality page when its checks were read with
+# DuckDB's from_json, which Evidence's DuckDB does not load: the pages were written anyway.
+EVIDENCE_LOG = """\
+\x1b[32m✔\x1b[39m Prerendered 24 pages
+last_run_checks | Error in Query! Catalog Error: Scalar Function with name "from_json" is \
+not in the catalog, but it exists in the json extension.
+
+Please try installing and loading the json extension by running:
+warnings | Error in Query! Catalog Error: Scalar Function with name "from_json" is not in the
+Build complete --> /build
+"""
+
+
+def test_a_query_that_failed_in_evidence_is_found_in_its_log():
+    failed = failed_queries(EVIDENCE_LOG)
+    assert list(failed) == ["last_run_checks", "warnings"]
+    assert failed["warnings"].startswith('Catalog Error: Scalar Function with name "from_json"')
+    assert failed_queries("Build complete --> /build\n") == {}
 
 
 @pytest.mark.slow

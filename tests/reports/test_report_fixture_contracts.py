@@ -14,7 +14,7 @@ import pytest
 from tests.support.reports.fixture_warehouse import _create_table, mart_contracts
 
 # Written by the publish step and the loaders, not by dbt models: no contract.
-WITHOUT_CONTRACT = {"marts.run_reports"}
+WITHOUT_CONTRACT = {"marts.run_reports", "marts.run_report_checks"}
 
 
 def _normal(data_type: str) -> str:

@@ -16,7 +16,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 
 # what a run says about itself (run id, times), not about the data
-RUN_METADATA = {"run_reports", "publication"}  # the run's own records: ids and times
+RUN_METADATA = {
+    "run_reports",
+    "run_report_checks",
+    "publication",
+}  # the run's own records: ids and times
 
 
 def _mart_tables(db: Path) -> list[tuple[str, str]]:

@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from orchestration.run_report_tables import CHECK_COLUMNS, check_rows
 from tests.support.reports.fixture_weekly_changes import weekly_change_tables
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -1501,24 +1502,28 @@ def build_fixture_warehouse(
     tables["marts.ramp_cohorts"] = pd.DataFrame(ramp_rows)
 
     # --- run report and quarantine ---------------------------------------------------------
-    tables["marts.run_reports"] = pd.DataFrame(
-        [
-            {
-                "run_id": f"run-2026051{d}",
-                "started_at": dt.datetime(2026, 5, 10 + d, 5, 0, tzinfo=dt.UTC),
-                "finished_at": dt.datetime(2026, 5, 10 + d, 5, 1, 30, tzinfo=dt.UTC),
-                "as_of_date": dt.date(2026, 5, 10 + d),
-                "status": "success",
-                "published": True,
-                "rows_loaded_total": 5200 + d,
-                "rows_quarantined_total": 4,
-                "checks_passed": 120 + d,
-                "checks_warned": 2,
-                "checks_failed": 0,
-                "report_json": json.dumps({"checks": FIXTURE_CHECKS}),
-            }
-            for d in range(1, 5)
-        ]
+    run_reports = [
+        {
+            "run_id": f"run-2026051{d}",
+            "started_at": dt.datetime(2026, 5, 10 + d, 5, 0, tzinfo=dt.UTC),
+            "finished_at": dt.datetime(2026, 5, 10 + d, 5, 1, 30, tzinfo=dt.UTC),
+            "as_of_date": dt.date(2026, 5, 10 + d),
+            "status": "success",
+            "published": True,
+            "rows_loaded_total": 5200 + d,
+            "rows_quarantined_total": 4,
+            "checks_passed": 120 + d,
+            "checks_warned": 2,
+            "checks_failed": 0,
+            "report_json": json.dumps({"checks": FIXTURE_CHECKS}),
+        }
+        for d in range(1, 5)
+    ]
+    tables["marts.run_reports"] = pd.DataFrame(run_reports)
+    # as the publish step writes it (orchestration/run_report_tables.py)
+    tables["marts.run_report_checks"] = pd.DataFrame(
+        check_rows([{**r, "checks": FIXTURE_CHECKS} for r in run_reports]),
+        columns=[name for name, _, _ in CHECK_COLUMNS],
     )
     tables["quarantine.opportunities"] = pd.DataFrame(
         [

@@ -1,0 +1,1 @@
+select * from marts.run_report_checks
