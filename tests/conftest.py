@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.dbt.dbt_helpers import PARSE_CACHE_VARIABLE
 from tests.support.shared_fixtures import build_once, run_dagster_home
 
 SMALL_AS_OF = dt.date(2026, 11, 28)
@@ -30,6 +31,16 @@ os.environ.setdefault("SEND_ANONYMOUS_USAGE_STATS", "no")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DLT_TELEMETRY", "false")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder where `run_dbt` keeps dbt's parses by vars, shared by the run's workers (see
+    tests/support/dbt/dbt_helpers.py)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt_parses"
+    os.environ[PARSE_CACHE_VARIABLE] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

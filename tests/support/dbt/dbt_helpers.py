@@ -2,12 +2,24 @@
 
 dbt runs with its own target path and warehouse file, so that tests running in parallel
 (pytest-xdist) or beside a developer's `spm run` never share state.
+
+dbt parses the whole project again (about 4 s of a 7 s parse) whenever its saved parse was
+made for other vars or another profile, and the profile holds the warehouse's path: every
+test warehouse forced a full parse. So `run_dbt` starts dbt in the warehouse's folder and
+names the warehouse and its spill folder relative to it (the same profile for every test),
+and keeps each parse it makes, by vars, in a folder shared by the run's workers
+(`SPM_TEST_DBT_PARSE_CACHE`, set by tests/conftest.py): the next build with the same vars
+starts from it. dbt checks the saved parse against the project's files, vars, profile and
+version and parses in full when anything differs, so a cached parse can cost time, never
+correctness.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +28,8 @@ from ingestion.duckdb_resources import duckdb_temp_dir
 ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT = ROOT / "dbt_project"
 DBT = ROOT / ".venv" / "bin" / "dbt"
+PARSE_FILE = "partial_parse.msgpack"
+PARSE_CACHE_VARIABLE = "SPM_TEST_DBT_PARSE_CACHE"
 
 
 def dbt_arguments(
@@ -47,17 +61,38 @@ def run_dbt(
     args: list[str], work_db: Path, target_dir: Path, dbt_vars: dict | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` on the project against `work_db`; returns the finished process."""
-    return subprocess.run(
+    folder = work_db.parent
+    # DuckDB spills beside the test's warehouse, never into the project's warehouse/
+    # (parallel tests sharing one spill folder would remove it under each other)
+    spill = duckdb_temp_dir(folder).relative_to(folder)
+    cached = _cached_parse(dbt_vars, work_db.name, str(spill))
+    target = target_dir / "target"
+    if cached is not None and cached.exists() and not (target / PARSE_FILE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target / PARSE_FILE)
+    done = subprocess.run(
         [str(DBT if DBT.exists() else "dbt"), *dbt_arguments(args, target_dir, dbt_vars)],
-        # DuckDB spills beside the test's warehouse, never into the project's warehouse/
-        # (parallel tests sharing one spill folder would remove it under each other)
-        env=dbt_environment(
-            SPM_WORK_DB=str(work_db), SPM_DUCKDB_TEMP_DIR=str(duckdb_temp_dir(work_db.parent))
-        ),
+        cwd=folder,
+        env=dbt_environment(SPM_WORK_DB=work_db.name, SPM_DUCKDB_TEMP_DIR=str(spill)),
         capture_output=True,
         text=True,
         check=False,
     )
+    if cached is not None and not cached.exists() and (target / PARSE_FILE).exists():
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        shutil.copyfile(target / PARSE_FILE, partial)
+        os.replace(partial, cached)  # whole or not at all, for the other worker
+    return done
+
+
+def _cached_parse(dbt_vars: dict | None, work_db_name: str, spill: str) -> Path | None:
+    """Where the run's parse for these vars and relative paths is kept (None: no cache)."""
+    folder = os.environ.get(PARSE_CACHE_VARIABLE)
+    if not folder:
+        return None
+    key = json.dumps([dbt_vars or {}, work_db_name, spill], sort_keys=True, default=str)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
 
 
 def dbt_failure_summary(done: subprocess.CompletedProcess[str]) -> str:
