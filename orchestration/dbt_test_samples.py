@@ -1,19 +1,19 @@
 """Rows that a failed dbt test found (or why it could not run), for the run report, as the
 Great Expectations checks give.
 
-dagster-dbt reports a failed dbt test by its name and count only ("columns_not_null_... : 2
+dagster-dbt reports a failed dbt test by its name and count only ("column_rules_... : 2
 failing rows"). Whoever reads the run report or the data-quality page then has to find the
 compiled SQL and run it to learn which column held the nulls or which key repeated. After the
 build, dbt's `run_results.json` still holds each test's compiled SQL, so the run asks the work
 warehouse for up to five of the rows each failed test returns.
 
 Only the generic tests whose rows are names, keys and categories are sampled
-(`columns_not_null` returns column names, the problem (null or repeated key) and counts;
-`unique`, `relationships`,
-`accepted_values` and `not_null` the offending key or value). A singular test may return
+(`column_rules` returns column names, the problem (null, repeated key, key without a parent,
+value not accepted) and counts; `unique`, `relationships`, `accepted_values` and `not_null`
+the offending key or value). A singular test may return
 any column, pay among them, and the data-quality page is public: it keeps its count alone.
 On a model that holds pay (a restricted mart or a compensation model) only
-`columns_not_null`, whose rows carry no value at all, is sampled.
+`column_rules`, whose rows carry no value at all, is sampled.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from data_quality.samples import json_value
 from orchestration.run_report import facts_from_events, rows_text
 
 SAMPLE_ROWS = 5
-VALUE_FREE_TESTS = {"columns_not_null"}
+VALUE_FREE_TESTS = {"column_rules"}
 KEY_AND_CATEGORY_TESTS = {"unique", "relationships", "accepted_values", "not_null"}
 PAY_SCHEMAS = {"marts_restricted"}
 PAY_FOLDER = "compensation"

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import psycopg
@@ -82,13 +83,9 @@ def keys_from_manifest(manifest: Mapping[str, object]) -> dict[str, str]:
     flags: dict[str, dict[str, set[str]]] = {}
     nodes = dict(manifest.get("nodes", {}))
     for node in nodes.values():
-        test = node.get("test_metadata") or {}
-        if node.get("resource_type") == "test" and test.get("name") in {"unique", "not_null"}:
-            column = node.get("column_name") or (test.get("kwargs") or {}).get("column_name")
-            if node.get("attached_node") and column:
-                flags.setdefault(node["attached_node"], {}).setdefault(column, set()).add(
-                    test["name"]
-                )
+        if node.get("resource_type") == "test" and node.get("attached_node"):
+            for column, kind in guarded_columns(node):
+                flags.setdefault(node["attached_node"], {}).setdefault(column, set()).add(kind)
     keys: dict[str, str] = {}
     for unique_id, node in nodes.items():
         if node.get("resource_type") != "model":
@@ -111,6 +108,24 @@ def keys_from_manifest(manifest: Mapping[str, object]) -> dict[str, str]:
         if chosen:
             keys[table] = chosen[0]
     return keys
+
+
+def guarded_columns(test: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(column, "unique" | "not_null") for each column a dbt test holds unique or not null:
+    dbt's own `unique` and `not_null`, and a model's `column_rules` (its `unique:` and
+    `not_null:` lists; macros/tests/column_rules.sql)."""
+    metadata = test.get("test_metadata") or {}
+    kwargs = metadata.get("kwargs") or {}
+    if metadata.get("name") in {"unique", "not_null"}:
+        column = test.get("column_name") or kwargs.get("column_name")
+        return [(column, metadata["name"])] if column else []
+    if metadata.get("name") != "column_rules":
+        return []
+    found = []
+    for kind in ("unique", "not_null"):
+        columns = kwargs.get(kind) or []
+        found += [(column, kind) for column in ([columns] if isinstance(columns, str) else columns)]
+    return found
 
 
 def postgres_type(duckdb_type: str) -> str:

@@ -180,13 +180,19 @@ def test_a_null_in_a_not_null_mart_column_stops_the_model(
     assert "team_id" in done.stdout
 
 
-def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
+def _compiled_rules(target: Path, model: str) -> str:
+    return (target / "compiled").rglob(f"column_rules_{model}.sql").__next__().read_text()
+
+
+def test_broken_column_rules_fail_the_model_test_naming_each_column(
     calendar_year_db: Path, tmp_path: Path
 ) -> None:
-    """A model's required columns and its key are checked by one `columns_not_null` test (one
-    dbt node per model, not per column): planted nulls in two columns and a repeated key fail
-    it, it counts every null cell and every row beyond the first of a key, and its rows name
-    each column with its problem and count; the other columns do not fail it."""
+    """A model's column rules (required columns, key, foreign keys, accepted values) are one
+    `column_rules` test (one dbt node per model, not per column and rule): planted nulls in
+    two columns, a repeated key, keys without a parent and a value outside the accepted ones
+    fail it; it counts every null cell, every row beyond the first of a key, every orphan and
+    every unaccepted row, and its rows name each column with its problem and count; the other
+    columns and rules do not fail it."""
     db = tmp_path / "work.duckdb"
     shutil.copyfile(calendar_year_db, db)
     con = duckdb.connect(str(db))
@@ -203,27 +209,42 @@ def test_nulls_in_required_columns_fail_the_model_test_naming_each_column(
         f" where opportunity_state_id = (select min(opportunity_state_id) from {table}"
         f" where opportunity_state_id > (select min(opportunity_state_id) from {table}))"
     )
+    # two states (the two highest keys) in a stage the company's stage list does not have
+    con.execute(
+        f"update {table} set stage_name = 'Stage nobody has' where opportunity_state_id in"
+        f" (select opportunity_state_id from {table} order by opportunity_state_id desc limit 2)"
+    )
+    unioned = "intermediate.int_opportunity_states_unioned"
+    con.execute(f"update {unioned} set state_source = 'spreadsheet' where rowid = 0")
     con.close()
     done = run_dbt(
-        ["test", "--select", "int_opportunity_states_sequenced,test_name:columns_not_null"],
+        [
+            "test",
+            "--select",
+            "test_name:column_rules,int_opportunity_states_sequenced",
+            "test_name:column_rules,int_opportunity_states_unioned",
+        ],
         work_db=db,
         target_dir=tmp_path,
         dbt_vars={"as_of_date": AS_OF, "fiscal_year_start_month": 1},
     )
     assert done.returncode != 0, done.stdout[-2000:]
-    assert f"Got {planted_rates[0] + 2} results" in done.stdout, done.stdout[-3000:]
-    compiled = next(
-        path
-        for path in (tmp_path / "target" / "compiled").rglob("columns_not_null_*.sql")
-        if "int_opportunity_states_sequenced" in path.read_text()
-    )
+    assert f"Got {planted_rates[0] + 4} results" in done.stdout, done.stdout[-3000:]
+    assert "Got 1 result" in done.stdout, done.stdout[-3000:]
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute(compiled.read_text()).fetchall()
+        sequenced = con.execute(
+            _compiled_rules(tmp_path / "target", "int_opportunity_states_sequenced")
+        ).fetchall()
+        unioned_rows = con.execute(
+            _compiled_rules(tmp_path / "target", "int_opportunity_states_unioned")
+        ).fetchall()
     finally:
         con.close()
-    assert sorted(rows) == [
+    assert sorted(sequenced) == [
         ("opportunity_state_id", "repeated", 1),
+        ("stage_name", "not in int_crm_stages_resolved.stage_name", 2),
         ("started_at", "null", 1),
         ("valuation_rate", "null", planted_rates[0]),
     ]
+    assert unioned_rows == [("state_source", "not an accepted value", 1)]

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.dbt_manifest import load_manifest
+from orchestration.publish_postgres import guarded_columns
 from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 from tests.support.dbt.dbt_kpi_company import write_kpi_company
 
@@ -134,13 +135,15 @@ def _guards(node: dict) -> dict[str, set[str]]:
 
 def test_every_mart_key_is_guarded() -> None:
     """Each mart's key (its first column, by convention) is unique by a primary key or
-    unique constraint, or by a `unique` test where an index costs more than the test."""
+    unique constraint, or by a test (`unique:` of the model's `column_rules`) where an index
+    costs more than the test."""
     manifest = load_manifest()
     unique_tests = {
-        (node["attached_node"], node["column_name"])
+        (node["attached_node"], column)
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "test"
-        and (node.get("test_metadata") or {}).get("name") == "unique"
+        if node["resource_type"] == "test" and node.get("attached_node")
+        for column, kind in guarded_columns(node)
+        if kind == "unique"
     }
     unguarded = []
     for unique_id, node in manifest["nodes"].items():
@@ -173,30 +176,36 @@ def test_no_mart_value_list_is_left_as_a_test_node() -> None:
     assert not left, f"accepted_values tests left on marts: {left}"
 
 
-def test_required_columns_are_one_test_per_model() -> None:
-    """A model's required columns are listed in its one `columns_not_null` test, not as one
-    `not_null` node per column (~90 ms of dbt's own work each); a `not_null` test is left only
-    where a `where` keeps it to some rows, which the model-level test cannot say per column."""
+def test_column_rules_are_one_test_per_model() -> None:
+    """A model's column rules are listed in its one `column_rules` test, not as one generic
+    test node per column and rule (tens of milliseconds of dbt's own work each): required
+    columns (`not_null`), the key (`unique`), foreign keys (`relationships`) and categories
+    (`accepted_values`). A separate test is left only where a `where` keeps it to some rows
+    or a severity other than error makes it warn, which the model-level test cannot say per
+    column."""
     manifest = load_manifest()
-    per_column = [
+    rules = {}
+    for node in manifest["nodes"].values():
+        if (node.get("test_metadata") or {}).get("name") == "column_rules":
+            rules.setdefault(node["attached_node"], []).append(node["name"])
+    assert all(len(names) == 1 for names in rules.values()), rules
+    assert all(names == [f"column_rules_{model.split('.')[-1]}"] for model, names in rules.items())
+    separate = [
         node["name"]
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
-        and (node.get("test_metadata") or {}).get("name") == "not_null"
+        and (node.get("test_metadata") or {}).get("name")
+        in {"not_null", "relationships", "accepted_values"}
         and node.get("attached_node")
         and not node["config"].get("where")
+        and node["config"].get("severity", "error").lower() == "error"
     ]
-    assert not per_column, f"not_null tests to move into the model's columns_not_null: {per_column}"
-    repeated = {}
-    for node in manifest["nodes"].values():
-        if (node.get("test_metadata") or {}).get("name") == "columns_not_null":
-            repeated.setdefault(node["attached_node"], []).append(node["name"])
-    assert all(len(names) == 1 for names in repeated.values()), repeated
-    # ... and its key in the same test (`unique:`), not as a `unique` node of its own
+    assert not separate, f"tests to move into the model's column_rules: {separate}"
+    # ... and a key in the same test (`unique:`), not as a `unique` node of its own
     separate_keys = [
         node["name"]
         for node in manifest["nodes"].values()
         if (node.get("test_metadata") or {}).get("name") == "unique"
-        and node.get("attached_node") in repeated
+        and node.get("attached_node") in rules
     ]
-    assert not separate_keys, f"unique tests to fold into columns_not_null: {separate_keys}"
+    assert not separate_keys, f"unique tests to fold into column_rules: {separate_keys}"

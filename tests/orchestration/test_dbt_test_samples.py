@@ -53,10 +53,10 @@ def fixture_build(tmp_path: Path) -> tuple[Path, Path]:
     nodes = {
         "model.spm.deals": _model("deals", ["spm", "staging", "crm", "deals"]),
         "model.spm.payouts": _model("payouts", ["spm", "staging", "compensation", "payouts"]),
-        "test.spm.nulls_deals.1": _test("nulls_deals", "columns_not_null", "model.spm.deals"),
+        "test.spm.nulls_deals.1": _test("nulls_deals", "column_rules", "model.spm.deals"),
         "test.spm.unique_deals.2": _test("unique_deals", "unique", "model.spm.deals"),
         "test.spm.unique_payouts.3": _test("unique_payouts", "unique", "model.spm.payouts"),
-        "test.spm.nulls_payouts.4": _test("nulls_payouts", "columns_not_null", "model.spm.payouts"),
+        "test.spm.nulls_payouts.4": _test("nulls_payouts", "column_rules", "model.spm.payouts"),
         "test.spm.assert_pay.5": _test("assert_pay", None, None),
         "test.spm.broken.6": _test("broken", "unique", "model.spm.deals"),
     }

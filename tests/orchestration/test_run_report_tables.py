@@ -13,7 +13,7 @@ REPORTS = [
         "published": True,
         "checks": [
             {
-                "name": "columns_not_null_fct_x",
+                "name": "column_rules_fct_x",
                 "asset": "fct_x",
                 "severity": "error",
                 "passed": True,
@@ -66,7 +66,7 @@ def test_every_check_of_every_run_is_a_row_with_its_findings() -> None:
         "select * from marts.run_report_checks order by run_id, checked_asset, check_name"
     ).fetchall()
     assert rows == [
-        ("r-1", "columns_not_null_fct_x", "fct_x", "error", True, 0, None, None, None),
+        ("r-1", "column_rules_fct_x", "fct_x", "error", True, 0, None, None, None),
         (
             "r-2",
             "opportunity__owner_id_not_null",
