@@ -48,9 +48,11 @@ def build_publish_asset(settings: Settings, manifest: Mapping[str, Any]) -> dg.A
         ),
     )
     def publish_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        run = context.instance.get_run_by_id(context.run_id)
+        # The run's start is on its record (a DagsterRun has none): the published report then
+        # says when the run began, not when its publish step did.
+        record = context.instance.get_run_record_by_id(context.run_id)
         started = dt.datetime.fromtimestamp(
-            (run.start_time if run and getattr(run, "start_time", None) else None)
+            (record.start_time if record is not None else None)
             or dt.datetime.now(dt.UTC).timestamp(),
             dt.UTC,
         )

@@ -9,6 +9,7 @@ uninterrupted run published, are in `test_run_faults.py`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -69,7 +70,18 @@ def test_the_small_company_publishes_checked_marts(small_pipeline, small_landing
         }
     }
     run_rows = con.execute("select count(*) from marts.run_reports where published").fetchone()[0]
+    started, finished = con.execute(
+        "select started_at, finished_at from marts.run_reports where run_id = ?",
+        [report["run_id"]],
+    ).fetchone()
+    published_checks = con.execute(
+        "select count(*) from marts.run_report_checks where run_id = ?", [report["run_id"]]
+    ).fetchone()[0]
     con.close()
+    # the published report says when the run began, at least its dbt stage before the publish
+    assert finished - started >= dt.timedelta(seconds=report["durations"]["dbt_models"])
+    # ... and carries each of its checks as a row
+    assert published_checks == len(report["checks"]) > 100
     quarantined_ids = set().union(*quarantined.values()) if quarantined else set()
     for kind in ("negative_amounts", "close_before_created", "unknown_currency"):
         assert set(faults[kind]) <= quarantined_ids, f"{kind} not all quarantined"
