@@ -15,12 +15,8 @@ from tests.conftest import make_settings
 pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 
-# what a run says about itself (run id, times), not about the data
-RUN_METADATA = {
-    "run_reports",
-    "run_report_checks",
-    "publication",
-}  # the run's own records: ids and times
+# what a run says about itself (run id, times), not about the data: the run's own records
+RUN_METADATA = {"run_reports", "run_report_checks", "publication"}
 
 
 def _mart_tables(db: Path) -> list[tuple[str, str]]:

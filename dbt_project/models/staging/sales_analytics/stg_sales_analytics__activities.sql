@@ -32,13 +32,13 @@ delivered as (
     from source
     {%- if is_incremental() and 'dlt_load_id' in adapter.get_columns_in_relation(this)
         | map(attribute='name') | map('lower') | list %}
-    where cast(source.id as {{ dbt.type_string() }}) in (
-        select cast(since_last_build.id as {{ dbt.type_string() }})
-        from source as since_last_build
-        where since_last_build._dlt_load_id > (
-            select coalesce(max(built.dlt_load_id), '') from {{ this }} as built
+        where cast(source.id as {{ dbt.type_string() }}) in (
+            select cast(since_last_build.id as {{ dbt.type_string() }})
+            from source as since_last_build
+            where since_last_build._dlt_load_id > (
+                select coalesce(max(built.dlt_load_id), '') from {{ this }} as built
+            )
         )
-    )
     {%- endif %}
 ),
 
