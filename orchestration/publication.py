@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.sql_literals import sql_string
+from orchestration.described_tables import create_described_table
 
 TABLE_DESCRIPTION = (
     "One row describing this publication: which run produced it, the business date its "
@@ -112,13 +112,8 @@ def build_publication(
 
 def write_publication(con: duckdb.DuckDBPyConnection, row: Mapping[str, object]) -> None:
     """Create `marts.publication` in the DuckDB file of `con`, with its one row and comments."""
-    con.execute("create schema if not exists marts")
-    columns = ", ".join(f"{name} {kind}" for name, kind, _ in COLUMNS)
-    con.execute(f"create table marts.publication ({columns}, primary key (run_id))")
+    create_described_table(con, "marts.publication", COLUMNS, TABLE_DESCRIPTION, ["run_id"])
     con.execute(
         f"insert into marts.publication values ({', '.join('?' for _ in COLUMNS)})",
         [row.get(name) for name, _, _ in COLUMNS],
     )
-    con.execute(f"comment on table marts.publication is {sql_string(TABLE_DESCRIPTION)}")
-    for name, _, description in COLUMNS:
-        con.execute(f"comment on column marts.publication.{name} is {sql_string(description)}")

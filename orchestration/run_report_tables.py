@@ -17,26 +17,24 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from orchestration.sql_literals import sql_string
+from orchestration.described_tables import Column, create_described_table
 
-RUN_REPORTS_DDL = """
-create table marts.run_reports (
-    run_id varchar primary key,
-    started_at timestamp with time zone,
-    finished_at timestamp with time zone,
-    as_of_date date,
-    status varchar,
-    published boolean,
-    rows_loaded_total bigint,
-    rows_quarantined_total bigint,
-    checks_passed integer,
-    checks_warned integer,
-    checks_failed integer,
-    report_json varchar
+RUN_COLUMNS: tuple[Column, ...] = (
+    ("run_id", "varchar not null", "Dagster run id of the run."),
+    ("started_at", "timestamp with time zone", "When the run began (UTC)."),
+    ("finished_at", "timestamp with time zone", "When its report was written (UTC)."),
+    ("as_of_date", "date", "The business 'today' of the run's period-to-date numbers."),
+    ("status", "varchar", "published, or how the run ended without publishing."),
+    ("published", "boolean", "True when the run's marts were published."),
+    ("rows_loaded_total", "bigint", "Rows the run's loads wrote to the raw tables."),
+    ("rows_quarantined_total", "bigint", "Rows the run set aside in the quarantine tables."),
+    ("checks_passed", "integer", "Checks that found nothing wrong."),
+    ("checks_warned", "integer", "Checks of severity warn that failed (published anyway)."),
+    ("checks_failed", "integer", "Checks of severity error that failed (nothing published)."),
+    ("report_json", "varchar", "The whole run report as JSON (its checks: run_report_checks)."),
 )
-"""
 
-CHECK_COLUMNS: tuple[tuple[str, str, str], ...] = (
+CHECK_COLUMNS: tuple[Column, ...] = (
     ("run_id", "varchar not null", "The run (marts.run_reports.run_id)."),
     (
         "check_name",
@@ -74,11 +72,12 @@ def write_run_report_tables(
 ) -> None:
     """Create `marts.run_reports` and `marts.run_report_checks` in `con` from `run_reports`
     (the reports of past runs and of this one, as `orchestration/run_report.py` builds them)."""
-    con.execute("create schema if not exists marts")
-    con.execute(RUN_REPORTS_DDL)
-    con.execute(
-        "comment on table marts.run_reports is "
-        "'One row per pipeline run: rows loaded, rows quarantined, checks, published or not.'"
+    create_described_table(
+        con,
+        "marts.run_reports",
+        RUN_COLUMNS,
+        "One row per pipeline run: rows loaded, rows quarantined, checks, published or not.",
+        ["run_id"],
     )
     for report in run_reports:
         con.execute(
@@ -98,17 +97,13 @@ def write_run_report_tables(
                 json.dumps(report, default=str, sort_keys=True),
             ],
         )
-    columns = ", ".join(f"{name} {kind}" for name, kind, _ in CHECK_COLUMNS)
-    key = "primary key (run_id, checked_asset, check_name)"
-    con.execute(f"create table marts.run_report_checks ({columns}, {key})")
-    con.execute(
-        "comment on table marts.run_report_checks is "
-        "'One row per check of each pipeline run (marts.run_reports): its outcome and findings.'"
+    create_described_table(
+        con,
+        "marts.run_report_checks",
+        CHECK_COLUMNS,
+        "One row per check of each pipeline run (marts.run_reports): its outcome and findings.",
+        ["run_id", "checked_asset", "check_name"],
     )
-    for name, _, description in CHECK_COLUMNS:
-        con.execute(
-            f"comment on column marts.run_report_checks.{name} is {sql_string(description)}"
-        )
     rows = check_rows(run_reports)
     if rows:
         frame = pd.DataFrame(rows, columns=[name for name, _, _ in CHECK_COLUMNS]).astype(

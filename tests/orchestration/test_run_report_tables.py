@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from orchestration.run_report_tables import CHECK_COLUMNS, write_run_report_tables
+from orchestration.run_report_tables import CHECK_COLUMNS, RUN_COLUMNS, write_run_report_tables
 
 REPORTS = [
     {
@@ -97,12 +97,12 @@ def test_every_check_of_every_run_is_a_row_with_its_findings() -> None:
 def test_every_column_is_described_for_bi_users() -> None:
     con = duckdb.connect()
     write_run_report_tables(con, [])
-    described = dict(
-        con.execute(
-            "select column_name, comment from duckdb_columns() "
-            "where table_name = 'run_report_checks'"
-        ).fetchall()
-    )
-    assert list(described) == [name for name, _, _ in CHECK_COLUMNS]
-    assert all(described.values()), described
+    for table, columns in (("run_reports", RUN_COLUMNS), ("run_report_checks", CHECK_COLUMNS)):
+        described = dict(
+            con.execute(
+                "select column_name, comment from duckdb_columns() where table_name = ?", [table]
+            ).fetchall()
+        )
+        assert list(described) == [name for name, _, _ in columns]
+        assert all(described.values()), described
     assert con.execute("select count(*) from marts.run_report_checks").fetchone()[0] == 0
