@@ -5,7 +5,7 @@ The corpus itself calls `ingestion.pipeline.load_system`; both go through
 summary's last lines name file, row or cell and field, the run report stores that root cause,
 no traceback reaches the console (it is in the run's log file), the counts shown are this
 run's (no quarantine counts of the previous build), and the published files stay as they were.
-With faults in three systems at once, each system's load fails on its own and the summary names
+With faults in four systems at once, each system's load fails on its own and the summary names
 every root cause, not only the first.
 """
 
@@ -27,16 +27,17 @@ from tests.support.bad_inputs.bad_input_landing import Landing, link_tree
 pytestmark = [pytest.mark.slow, pytest.mark.company]
 
 SPM = str(Path(sys.executable).with_name("spm"))
-# Runs of the sample: faults of different systems in one landing folder (each system's load
-# fails on its own, so one run names every root cause), and the two CRM faults apart (a
-# system's load stops at its first fault).
+# The sample: one fault per system in one landing folder (each system's load fails on its own
+# and stops at its first fault, so one run names every root cause) and one per kind of file: a
+# CSV cell by row and field, a workbook cell, a JSON line and a symbolic link. Every case of
+# the corpus goes through the same loaders in test_bad_inputs.py.
 RUNS = {
-    "three_systems": (
-        "wrong_type_amount_in_words",
+    "four_systems": (
+        "symlink_to_a_file_outside",
+        "forecast_amount_wrong_type",
         "quota_text_in_number_cell",
         "activity_invalid_json_line",
     ),
-    "symlink": ("symlink_to_a_file_outside",),
 }
 
 
