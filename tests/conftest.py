@@ -157,13 +157,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     `--no-loadscope-reorder`), so the two workers end together on short tests, instead of one
     idling while the other still runs a minute-long test it was handed last. Within each, the
     tests that need the shared small company's run come after those that do not, so one
-    worker builds it while the other has other work (not both waiting for it at the start)."""
+    worker builds it while the other has other work (not both waiting for it at the start).
+    First of all come the `standalone` slow tests, which need no shared company at all (the
+    Evidence build, two minutes): one worker starts on them while the other builds what the
+    rest share, where both used to start on the bad-input corpus and one waited for the
+    other's build of it."""
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             item.add_marker(pytest.mark.company)
 
     def weight(item: pytest.Item) -> tuple[int, bool]:
         shared = "small_pipeline" in getattr(item, "fixturenames", ())
+        if item.get_closest_marker("standalone") is not None:
+            return -1, shared
         if item.get_closest_marker("slow") is not None:
             return 0, shared
         return (1 if item.get_closest_marker("company") is not None else 2), shared

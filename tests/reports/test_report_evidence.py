@@ -47,6 +47,7 @@ def test_a_query_that_failed_in_evidence_is_found_in_its_log():
 
 
 @pytest.mark.slow
+@pytest.mark.standalone
 @pytest.mark.xdist_group("evidence")
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed: no Evidence build")
 def test_evidence_builds_every_page(report_warehouse, tmp_path):
