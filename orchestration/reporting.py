@@ -27,6 +27,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
             "warnings": [],
         }
     from reports.chart_cache import ChartCache
+    from reports.page_workers import PagePool
     from reports.render import DOCS_PAGE, SharedPages, render_site
 
     if not settings.published_db.exists():
@@ -40,26 +41,30 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
     # charts whose spec (data included) is unchanged since the last render are not redrawn
     charts = ChartCache(settings.chart_cache_dir)
     pages = settings.reader_duckdb_config("pages")
-    public = render_site(
-        settings.published_db,
-        settings.reports_dir,
-        restricted=False,
-        currency=currency,
-        docs_html=docs,
-        shared=shared,
-        chart_cache=charts,
-        duckdb_config=pages,
-    )
-    restricted = render_site(
-        settings.restricted_db,
-        settings.restricted_reports_dir,
-        restricted=True,
-        currency=currency,
-        docs_html=docs,
-        shared=shared,
-        chart_cache=charts,
-        duckdb_config=pages,
-    )
+    # a large company's rep and team pages are drawn on every core (reports/page_workers.py)
+    with PagePool() as pool:
+        public = render_site(
+            settings.published_db,
+            settings.reports_dir,
+            restricted=False,
+            currency=currency,
+            docs_html=docs,
+            shared=shared,
+            chart_cache=charts,
+            duckdb_config=pages,
+            pool=pool,
+        )
+        restricted = render_site(
+            settings.restricted_db,
+            settings.restricted_reports_dir,
+            restricted=True,
+            currency=currency,
+            docs_html=docs,
+            shared=shared,
+            chart_cache=charts,
+            duckdb_config=pages,
+            pool=pool,
+        )
     charts.prune()
     warnings = [*public.warnings, *restricted.warnings]
     if docs is None:

@@ -108,7 +108,13 @@ def ensure_node_modules(project: Path = REPORTS_DIR) -> Path:
     if not (modules / "@evidence-dev" / "evidence").is_dir():
         # `npm install` with the committed lock, not `npm ci`: npm leaves other platforms'
         # optional DuckDB bindings out of the lock it writes, and `npm ci` then refuses it.
-        _run([_npm(), "install", "--no-audit", "--no-fund"], project, timeout=1800)
+        # --prefer-offline: a package already in npm's cache is not asked of the registry
+        # again (the lock pins every version and checksum): 16-22 s instead of 24-28 s here.
+        _run(
+            [_npm(), "install", "--no-audit", "--no-fund", "--prefer-offline"],
+            project,
+            timeout=1800,
+        )
     return modules
 
 

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -27,6 +27,7 @@ from reports.errors import PageBuildError, SiteBuildError
 from reports.formatting import format_value
 from reports.glossary import build_glossary
 from reports.page_format import TOKEN_MARKER_RE, Component, EachBlock, IfBlock, Page, parse_page
+from reports.page_workers import PageJob, PagePool
 from reports.site_config import PAGES_DIR, SiteConfig, load_site_config
 from reports.sql_engine import PageQueries, QueryResult, Unavailable, Warehouse, run_params_sql
 
@@ -115,8 +116,12 @@ def render_site(
     shared: SharedPages | None = None,
     chart_cache: ChartCache | None = None,
     duckdb_config: Mapping[str, str] | None = None,
+    pool: PagePool | None = None,
 ) -> RenderResult:
     """Render every enabled page from the published warehouse into `out_dir`.
+
+    `pool`: worker processes that draw the copies of a templated page with many copies (a
+    large company's rep pages) on every core; the files are the same (`reports/page_workers.py`).
 
     `duckdb_config`: DuckDB's memory limit for the pages' read-only connection and the
     owner-only folder it spills into beyond it (see `sql_engine.Warehouse`).
@@ -176,6 +181,9 @@ def render_site(
                             shared=None
                             if shared is None or reads_pay(page, params_sql)
                             else shared,
+                            workers=None
+                            if pool is None
+                            else _Workers(pool, pages_dir, duckdb_config, chart_cache),
                         )
                     )
                 except PageBuildError as exc:
@@ -215,11 +223,14 @@ def _render_page(
     *,
     has_docs: bool = False,
     shared: SharedPages | None = None,
+    workers: _Workers | None = None,
 ) -> dict[str, str]:
     if shared is not None and page.path in shared.drawn:
         bodies, page_warnings = shared.drawn[page.path]
     else:
-        bodies, page_warnings = _draw_page(page, params_sql, warehouse, allowed, config, currency)
+        bodies, page_warnings = _draw_page(
+            page, params_sql, warehouse, allowed, config, currency, workers
+        )
         if shared is not None:
             shared.drawn[page.path] = (bodies, page_warnings)
     out: dict[str, str] = {}
@@ -245,24 +256,54 @@ def _draw_page(
     allowed: frozenset[str],
     config: SiteConfig,
     currency: str,
+    workers: _Workers | None = None,
 ) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """Query and draw every instance of a page: output file -> (title, body HTML)."""
     queries = PageQueries(page, warehouse, allowed, config.pending_marts)
     queries.check()
-    param_name = _param_name(page.path)
-    if param_name is None:
+    if _param_name(page.path) is None:
         instances: list[str | None] = [None]
     else:
         instances = list(run_params_sql(params_sql or "", page.path, warehouse, allowed))
+    if workers is not None and workers.pool.worth_it(len(instances)):
+        job = PageJob(
+            published_db=warehouse.path,
+            duckdb_config=workers.duckdb_config,
+            pages_dir=workers.pages_dir,
+            page_path=page.path,
+            allowed=allowed,
+            pending=config.pending_marts,
+            currency=currency,
+            chart_folder=None if workers.chart_cache is None else workers.chart_cache.folder,
+        )
+        return workers.pool.draw(job, instances, workers.chart_cache)
+    return draw_copies(page, queries, instances, currency)
+
+
+def draw_copies(
+    page: Page, queries: PageQueries, values: Sequence[str | None], currency: str
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Query and draw a page once per parameter value (None: a page without parameters)."""
+    param_name = _param_name(page.path)
     bodies: dict[str, tuple[str, str]] = {}
     page_warnings: list[str] = []
-    for value in instances:
+    for value in values:
         params = {param_name: value} if param_name and value is not None else {}
         results = queries.run_all(params)
         target = output_path(page.path, value)
         body = render_body(page, results, currency, target, page_warnings)
         bodies[target] = (_title(page, results, value), body)
     return bodies, page_warnings
+
+
+@dataclass(frozen=True)
+class _Workers:
+    """A render's page pool with what its workers need to open the same file and cache."""
+
+    pool: PagePool
+    pages_dir: Path
+    duckdb_config: Mapping[str, str] | None
+    chart_cache: ChartCache | None
 
 
 def _render_glossary(
