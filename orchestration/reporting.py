@@ -81,6 +81,7 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
         "warnings": warnings,
         "charts_drawn": charts.drawn,
         "charts_reused": charts.reused,
+        "pages_drawn_by_workers": pool.copies_drawn,
     }
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import vl_convert
 
 # bump when the SVG post-processing of reports/charts.py changes what a spec draws
-DRAWING = "1"
+DRAWING = "2"
 _ACTIVE: contextvars.ContextVar[ChartCache | None] = contextvars.ContextVar(
     "chart_cache", default=None
 )

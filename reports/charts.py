@@ -12,6 +12,7 @@ browser's usual sans-serif fonts.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -240,7 +241,27 @@ def _svg_of(spec_json: str) -> str:
     # time vl-convert takes for a pipeline run.
     _register_fonts()
     svg = _XML_DECL.sub("", vl_convert.vegalite_to_svg(json.loads(spec_json)))
-    return _MARK.sub(_with_title, svg)
+    return _own_clip_ids(_MARK.sub(_with_title, svg), spec_json)
+
+
+# vl-convert numbers clip paths per process (`clip1043` in one, `clip1098` in another), so a
+# chart's bytes depended on what its process had drawn before, and two charts of one page drawn
+# in different processes (the page pool's workers, or another run through the chart cache)
+# could share an id: inline SVG ids are the page's, and one chart would clip by the other's
+# path. Each chart's ids are numbered from 1 in order and prefixed by its spec's hash: the same
+# spec draws the same bytes in any process, and two charts never share an id.
+_CLIP_ID = re.compile(r'(id="|url\(#)clip(\d+)')
+
+
+def _own_clip_ids(svg: str, spec_json: str) -> str:
+    prefix = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()[:12]
+    numbers: dict[str, int] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        number = numbers.setdefault(match.group(2), len(numbers) + 1)
+        return f"{match.group(1)}clip-{prefix}-{number}"
+
+    return _CLIP_ID.sub(rename, svg)
 
 
 # A static SVG has no tooltip handler: each mark's aria-label (the spec's tooltip fields,

@@ -33,6 +33,7 @@ def build_report_assets(settings: Settings) -> list[dg.AssetsDefinition]:
                 "restricted_pages": len(outcome["restricted_pages"]),
                 "charts_drawn": outcome.get("charts_drawn", 0),
                 "charts_reused": outcome.get("charts_reused", 0),
+                "pages_drawn_by_workers": outcome.get("pages_drawn_by_workers", 0),
             }
         )
 

@@ -82,3 +82,19 @@ def test_a_site_rendered_again_draws_no_chart_and_is_the_same(
 
 def _without_build_time(html: bytes) -> bytes:
     return re.sub(rb" on \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", b" on <built at>.", html)
+
+
+def _clip_ids(svg: str) -> list[str]:
+    return re.findall(r'id="(clip[^"]*)"', svg)
+
+
+def test_a_chart_draws_the_same_bytes_whatever_its_process_drew_before() -> None:
+    """vl-convert numbers clip paths per process; a chart's own ids do not depend on that, and
+    two charts (of one page, drawn in different processes) never share one."""
+    first = charts._svg_of.__wrapped__(charts.json.dumps(_spec(900.0), sort_keys=True))
+    other = charts._svg_of.__wrapped__(charts.json.dumps(_spec(950.0), sort_keys=True))
+    again = charts._svg_of.__wrapped__(charts.json.dumps(_spec(900.0), sort_keys=True))
+    assert again == first
+    assert _clip_ids(first) and not set(_clip_ids(first)) & set(_clip_ids(other))
+    for clip in _clip_ids(first):
+        assert f"url(#{clip})" in first
