@@ -139,7 +139,7 @@ def split(values: Sequence[str | None], chunks: int) -> list[list[str | None]]:
 
 
 # In a worker: the published files it has open, by path and settings (a worker draws chunks
-# of several pages of one render, and of both sites).
+# of several pages of one render, and of both sites); closed when the pool ends the worker.
 _OPEN: dict[tuple[str, tuple[tuple[str, str], ...]], Warehouse] = {}
 
 
