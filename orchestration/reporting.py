@@ -43,28 +43,24 @@ def render_all(settings: Settings, already_rendered: bool = False) -> dict[str, 
     pages = settings.reader_duckdb_config("pages")
     # a large company's rep and team pages are drawn on every core (reports/page_workers.py)
     with PagePool() as pool:
-        public = render_site(
-            settings.published_db,
-            settings.reports_dir,
-            restricted=False,
-            currency=currency,
-            docs_html=docs,
-            shared=shared,
-            chart_cache=charts,
-            duckdb_config=pages,
-            pool=pool,
-        )
-        restricted = render_site(
-            settings.restricted_db,
-            settings.restricted_reports_dir,
-            restricted=True,
-            currency=currency,
-            docs_html=docs,
-            shared=shared,
-            chart_cache=charts,
-            duckdb_config=pages,
-            pool=pool,
-        )
+        # the public site first: the restricted one frames the pages it drew (SharedPages)
+        public, restricted = [
+            render_site(
+                published,
+                out_dir,
+                restricted=with_pay,
+                currency=currency,
+                docs_html=docs,
+                shared=shared,
+                chart_cache=charts,
+                duckdb_config=pages,
+                pool=pool,
+            )
+            for published, out_dir, with_pay in (
+                (settings.published_db, settings.reports_dir, False),
+                (settings.restricted_db, settings.restricted_reports_dir, True),
+            )
+        ]
     charts.prune()
     warnings = [*public.warnings, *restricted.warnings]
     if docs is None:

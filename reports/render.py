@@ -161,6 +161,7 @@ def render_site(
         selected.append((page, page_config.params_sql))
     warehouse = Warehouse(published_db, duckdb_config)
     rendered: dict[str, str] = {}
+    workers = None if pool is None else _Workers(pool, pages_dir, duckdb_config, chart_cache)
     try:
         nav = _nav([p for p, _ in selected])
         with charts_cached_in(chart_cache):
@@ -181,9 +182,7 @@ def render_site(
                             shared=None
                             if shared is None or reads_pay(page, params_sql)
                             else shared,
-                            workers=None
-                            if pool is None
-                            else _Workers(pool, pages_dir, duckdb_config, chart_cache),
+                            workers=workers,
                         )
                     )
                 except PageBuildError as exc:

@@ -64,29 +64,36 @@ def test_pages_drawn_by_workers_are_the_pages_one_process_draws(report_warehouse
     )
 
 
-BROKEN_REP_PAGE = """---
+REP_PAGE = """---
 title: Rep
 ---
 
 ```sql rep
 select rep_id, rep_name from marts.dim_rep where rep_id = '${params.rep_id}'
 ```
-
+"""
+BROKEN_REP_PAGE = (
+    REP_PAGE
+    + """
 <BarChart data={rep} x=rep_name y=atainment/>
 """
+)
+
+
+def _rep_page_site(tmp_path: Path, text: str, pending: frozenset[str] = frozenset()):
+    """A site of one templated page, a copy per rep: its pages folder and its config."""
+    name = "reps/[rep_id].md"
+    pages = tmp_path / "pages"
+    (pages / "reps").mkdir(parents=True)
+    (pages / name).write_text(text, encoding="utf-8")
+    config = SiteConfig(
+        {name: PageConfig(name, params_sql="select rep_id from marts.dim_rep")}, pending
+    )
+    return pages, config
 
 
 def test_a_page_broken_in_a_worker_names_its_page_line_and_name(report_warehouse, tmp_path):
-    pages = tmp_path / "pages"
-    (pages / "reps").mkdir(parents=True)
-    (pages / "reps" / "[rep_id].md").write_text(BROKEN_REP_PAGE, encoding="utf-8")
-    config = SiteConfig(
-        {
-            "reps/[rep_id].md": PageConfig(
-                "reps/[rep_id].md", params_sql="select rep_id from marts.dim_rep"
-            )
-        }
-    )
+    pages, config = _rep_page_site(tmp_path, BROKEN_REP_PAGE)
     with PagePool(2, min_copies=2) as pool, pytest.raises(SiteBuildError) as excinfo:
         render_site(report_warehouse, tmp_path / "out", config=config, pages_dir=pages, pool=pool)
     (error,) = excinfo.value.errors
@@ -94,14 +101,9 @@ def test_a_page_broken_in_a_worker_names_its_page_line_and_name(report_warehouse
     assert not (tmp_path / "out").exists()
 
 
-PENDING_REP_PAGE = """---
-title: Rep
----
-
-```sql rep
-select rep_id, rep_name from marts.dim_rep where rep_id = '${params.rep_id}'
-```
-
+PENDING_REP_PAGE = (
+    REP_PAGE
+    + """
 ```sql later
 select * from marts.not_landed_yet
 ```
@@ -110,17 +112,11 @@ select * from marts.not_landed_yet
 
 <DataTable data={later}/>
 """
+)
 
 
 def test_notices_of_copies_drawn_by_workers_reach_the_render(report_warehouse, tmp_path):
-    pages = tmp_path / "pages"
-    (pages / "reps").mkdir(parents=True)
-    (pages / "reps" / "[rep_id].md").write_text(PENDING_REP_PAGE, encoding="utf-8")
-    name = "reps/[rep_id].md"
-    config = SiteConfig(
-        {name: PageConfig(name, params_sql="select rep_id from marts.dim_rep")},
-        frozenset({"marts.not_landed_yet"}),
-    )
+    pages, config = _rep_page_site(tmp_path, PENDING_REP_PAGE, frozenset({"marts.not_landed_yet"}))
     alone = render_site(report_warehouse, tmp_path / "alone", config=config, pages_dir=pages)
     with PagePool(2, min_copies=2) as pool:
         pooled = render_site(
