@@ -1,4 +1,4 @@
-"""How much memory DuckDB may use, and where it spills what does not fit.
+"""How much memory DuckDB may use, where it spills what does not fit, and how many threads.
 
 Every process that writes the work warehouse (dlt's loads, `dbt build`, the publish step)
 opens DuckDB with the same two settings: `memory_limit` (the setting `SPM_DUCKDB_MEMORY_LIMIT`,
@@ -8,15 +8,23 @@ other process of a run keep the rest) and `temp_directory`, a folder in the ware
 instead of killing the run. DuckDB creates the folder when it first spills and removes it when
 it closes; spilled pages can hold raw compensation rows, and the writing steps run under the
 private umask (`ingestion.file_modes`), so it is owner-only.
+
+Threads: DuckDB runs a query on every core by default. The setting `SPM_DUCKDB_THREADS` caps
+each connection, for a machine that runs several DuckDB processes at once (two test workers
+on two cores spend less CPU with one DuckDB thread each: tests/bench/README.md).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
 
+import duckdb
+
 MEMORY_LIMIT_SETTING = "SPM_DUCKDB_MEMORY_LIMIT"
+THREADS_SETTING = "SPM_DUCKDB_THREADS"
 TEMP_DIR_NAME = "duckdb_tmp"
 # of the machine's memory (or of the container's limit, when lower)
 DEFAULT_MEMORY_SHARE = 0.75
@@ -93,18 +101,49 @@ def memory_limit_from_env() -> str:
     return parse_memory_limit(raw) if raw else default_memory_limit()
 
 
+def threads_from_env() -> int | None:
+    """`SPM_DUCKDB_THREADS` (1 to 1024), or None when unset: DuckDB's own default."""
+    raw = os.environ.get(THREADS_SETTING, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 1024:
+        raise ValueError(
+            f"{THREADS_SETTING}={raw!r} is not a number of threads from 1 to 1024 "
+            "(leave it unset for DuckDB's default, one per core)"
+        )
+    return int(raw)
+
+
+@functools.cache
+def default_threads() -> int:
+    """DuckDB's own number of threads on this machine (what it runs with when not told)."""
+    con = duckdb.connect()
+    try:
+        return int(con.execute("select current_setting('threads')").fetchone()[0])
+    finally:
+        con.close()
+
+
 def duckdb_temp_dir(warehouse_dir: Path) -> Path:
     """Where DuckDB spills in this warehouse folder."""
     return Path(warehouse_dir) / TEMP_DIR_NAME
 
 
-def duckdb_config(warehouse_dir: Path, memory_limit: str | None = None) -> dict[str, str]:
+def duckdb_config(
+    warehouse_dir: Path, memory_limit: str | None = None, threads: int | None = None
+) -> dict[str, str]:
     """The DuckDB settings of a connection that writes this warehouse: `duckdb.connect(...,
-    config=...)`, dlt's `global_config`, the dbt profile's `settings:`.
+    config=...)`, dlt's `global_config` (the dbt profile reads the same values from
+    `Settings.dbt_profile_env`).
 
-    `memory_limit` defaults to the setting (`memory_limit_from_env`).
+    `memory_limit` and `threads` default to their settings (`memory_limit_from_env`,
+    `threads_from_env`); without a thread setting DuckDB keeps its own default.
     """
-    return {
+    config = {
         "memory_limit": memory_limit or memory_limit_from_env(),
         "temp_directory": str(duckdb_temp_dir(warehouse_dir)),
     }
+    threads = threads or threads_from_env()
+    if threads is not None:
+        config["threads"] = str(threads)
+    return config

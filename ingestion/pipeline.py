@@ -93,12 +93,16 @@ def _configure_dlt() -> None:
 
 
 def make_pipeline(
-    system: str, warehouse_dir: Path, memory_limit: str | None = None
+    system: str,
+    warehouse_dir: Path,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> dlt.Pipeline:
     """The dlt pipeline of one system: `spm_<system>` -> duckdb `work.duckdb`, `raw_<system>`.
 
     Its DuckDB connections get the warehouse's memory limit (`memory_limit`, by default the
-    setting `SPM_DUCKDB_MEMORY_LIMIT`) and spill folder (`ingestion.duckdb_resources`).
+    setting `SPM_DUCKDB_MEMORY_LIMIT`), spill folder and threads (`threads`, by default the
+    setting `SPM_DUCKDB_THREADS`) (`ingestion.duckdb_resources`).
     """
     _check_system(system)
     _configure_dlt()
@@ -108,7 +112,7 @@ def make_pipeline(
     make_private_dir(dlt_pipelines_path(warehouse_dir))
     credentials = DuckDbCredentials(
         str(work_db_path(warehouse_dir)),
-        global_config=duckdb_config(warehouse_dir, memory_limit),
+        global_config=duckdb_config(warehouse_dir, memory_limit, threads),
     )
     return dlt.pipeline(
         pipeline_name=f"spm_{system}",

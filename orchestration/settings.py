@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingestion.duckdb_resources import duckdb_config, duckdb_temp_dir, memory_limit_from_env
+from ingestion.duckdb_resources import (
+    default_threads,
+    duckdb_config,
+    duckdb_temp_dir,
+    memory_limit_from_env,
+    threads_from_env,
+)
 from ingestion.file_modes import make_private_dir
 from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
 
@@ -138,6 +144,9 @@ class Settings:
     # DuckDB's memory limit in every process that writes the work warehouse (dlt, dbt,
     # publish), as DuckDB reads it (`18GB`); beyond it DuckDB spills to `duckdb_temp_dir`
     duckdb_memory_limit: str = field(default_factory=memory_limit_from_env)
+    # DuckDB's threads per connection in every process of a run (None: DuckDB's default, one
+    # per core)
+    duckdb_threads: int | None = field(default_factory=threads_from_env)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -228,15 +237,18 @@ class Settings:
         """
         if self.warehouse_dir.is_dir():
             make_private_dir(self.reader_spill_dir)
-        return {
+        config = {
             "memory_limit": self.duckdb_memory_limit,
             "temp_directory": str(self.reader_spill_dir / f"{reader}-{os.getpid()}"),
         }
+        if self.duckdb_threads is not None:
+            config["threads"] = str(self.duckdb_threads)
+        return config
 
     def duckdb_config(self) -> dict[str, str]:
         """DuckDB settings of a connection that writes the work warehouse or a published file:
-        memory limit and spill folder."""
-        return duckdb_config(self.warehouse_dir, self.duckdb_memory_limit)
+        memory limit, spill folder and threads (when set)."""
+        return duckdb_config(self.warehouse_dir, self.duckdb_memory_limit, self.duckdb_threads)
 
     @property
     def runs_dir(self) -> Path:
@@ -303,12 +315,14 @@ class Settings:
         )
 
     def dbt_profile_env(self) -> dict[str, str]:
-        """What profiles.yml reads: the work warehouse, DuckDB's memory limit and spill folder."""
+        """What profiles.yml reads: the work warehouse, DuckDB's memory limit, spill folder and
+        threads (the profile needs a number: DuckDB's own default when the setting is unset)."""
         config = self.duckdb_config()
         return {
             "SPM_WORK_DB": str(self.work_db),
             "SPM_DUCKDB_MEMORY_LIMIT": config["memory_limit"],
             "SPM_DUCKDB_TEMP_DIR": config["temp_directory"],
+            "SPM_DUCKDB_THREADS": str(self.duckdb_threads or default_threads()),
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         }
 

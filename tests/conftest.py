@@ -31,6 +31,9 @@ os.environ.setdefault("SEND_ANONYMOUS_USAGE_STATS", "no")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DLT_TELEMETRY", "false")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+# Two workers on two cores: one DuckDB thread per connection spends less CPU on the same work
+# than two threads per connection competing for the cores (tests/bench/README.md).
+os.environ.setdefault("SPM_DUCKDB_THREADS", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -54,7 +54,9 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
     connection = settings.crm_connection if system == crm_system(settings.crm) else "files"
     from_api = connection == "api" or system in API_SYSTEMS
     source = make_source(system, settings.landing_dir, connection)
-    pipeline = make_pipeline(system, settings.warehouse_dir, settings.duckdb_memory_limit)
+    pipeline = make_pipeline(
+        system, settings.warehouse_dir, settings.duckdb_memory_limit, settings.duckdb_threads
+    )
 
     @dlt_assets(
         dlt_source=source,

@@ -1,6 +1,6 @@
-"""`SPM_DUCKDB_MEMORY_LIMIT` and the spill folder reach every DuckDB connection that writes the
-warehouse: dlt's loads, the dbt profile, the publish step; a bad value stops with a message
-naming the setting.
+"""`SPM_DUCKDB_MEMORY_LIMIT`, `SPM_DUCKDB_THREADS` and the spill folder reach every DuckDB
+connection that writes the warehouse: dlt's loads, the dbt profile, the publish step; a bad
+value stops with a message naming the setting.
 
 Each connection is asked for its own `current_setting(...)`, so what is checked is what DuckDB
 runs with, not what was passed along.
@@ -17,7 +17,9 @@ import pytest
 
 from ingestion.duckdb_resources import (
     MEMORY_LIMIT_SETTING,
+    THREADS_SETTING,
     default_memory_limit,
+    default_threads,
     memory_limit_bytes,
     parse_memory_limit,
     physical_memory_bytes,
@@ -75,8 +77,34 @@ def test_the_default_is_three_quarters_of_the_memory(monkeypatch: pytest.MonkeyP
     assert _duckdb_reads(default) == pytest.approx(0.75 * physical_memory_bytes(), rel=0.01)
 
 
+@pytest.mark.parametrize("value", ["0", "-2", "two", "1.5", "2000"])
+def test_a_bad_thread_count_names_the_setting(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(THREADS_SETTING, value)
+    expected = f"^{THREADS_SETTING}='{value}' is not a number of threads"
+    with pytest.raises(ValueError, match=expected):
+        Settings.from_env()
+
+
+def test_without_a_thread_setting_duckdb_keeps_its_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(THREADS_SETTING, raising=False)
+    monkeypatch.setenv("SPM_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    settings = Settings.from_env()
+    assert settings.duckdb_threads is None
+    assert "threads" not in settings.duckdb_config()
+    assert "threads" not in settings.reader_duckdb_config("pages")
+    # the dbt profile needs a number: DuckDB's own, which is one per core
+    assert settings.dbt_env()[THREADS_SETTING] == str(default_threads())
+    assert (
+        default_threads()
+        == duckdb.connect().execute("select current_setting('threads')").fetchone()[0]
+    )
+
+
 def _settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv(MEMORY_LIMIT_SETTING, "1.5GiB")
+    monkeypatch.setenv(THREADS_SETTING, "3")
     monkeypatch.setenv("SPM_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
     return Settings.from_env()
 
@@ -85,12 +113,15 @@ def test_dlt_loads_run_with_the_limit_and_spill_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = _settings(tmp_path, monkeypatch)
-    pipeline = make_pipeline("finance", settings.warehouse_dir, settings.duckdb_memory_limit)
+    pipeline = make_pipeline(
+        "finance", settings.warehouse_dir, settings.duckdb_memory_limit, settings.duckdb_threads
+    )
     with pipeline.sql_client() as client:
         rows = client.execute_sql(
-            "select current_setting('memory_limit'), current_setting('temp_directory')"
+            "select current_setting('memory_limit'), current_setting('temp_directory'), "
+            "current_setting('threads')"
         )
-    assert rows == [("1.5 GiB", str(settings.warehouse_dir / "duckdb_tmp"))]
+    assert rows == [("1.5 GiB", str(settings.warehouse_dir / "duckdb_tmp"), 3)]
 
 
 def test_dbt_runs_with_the_limit_and_spill_folder(
@@ -104,7 +135,8 @@ def test_dbt_runs_with_the_limit_and_spill_folder(
             "show",
             "--inline",
             "select current_setting('memory_limit') as memory_limit, "
-            "current_setting('temp_directory') as temp_directory",
+            "current_setting('temp_directory') as temp_directory, "
+            "current_setting('threads') as threads",
             "--output",
             "json",
             "--log-format",
@@ -127,7 +159,15 @@ def test_dbt_runs_with_the_limit_and_spill_folder(
         for line in done.stdout.splitlines()
         if line.startswith("{") and '"preview"' in line
     ]
-    assert shown == [[{"memory_limit": "1.5 GiB", "temp_directory": str(settings.duckdb_temp_dir)}]]
+    assert shown == [
+        [
+            {
+                "memory_limit": "1.5 GiB",
+                "temp_directory": str(settings.duckdb_temp_dir),
+                "threads": 3,
+            }
+        ]
+    ]
 
 
 SPILLING_PROJECT = {
@@ -188,7 +228,8 @@ def test_publish_runs_with_the_limit_and_spill_folder(
         opened = real_connect(*args, **kwargs)
         seen.append(
             opened.execute(
-                "select current_setting('memory_limit'), current_setting('temp_directory')"
+                "select current_setting('memory_limit'), current_setting('temp_directory'), "
+                "current_setting('threads')"
             ).fetchone()
         )
         return opened
@@ -198,4 +239,4 @@ def test_publish_runs_with_the_limit_and_spill_folder(
         settings.work_db, settings.warehouse_dir, config=settings.duckdb_config()
     )
     # the public file, then the restricted one
-    assert seen == [("1.5 GiB", str(settings.duckdb_temp_dir))] * 2
+    assert seen == [("1.5 GiB", str(settings.duckdb_temp_dir), 3)] * 2

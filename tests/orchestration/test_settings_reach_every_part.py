@@ -36,6 +36,7 @@ NON_DEFAULT = {
     "SPM_CRM": "salesforce",
     "SPM_CRM_CONNECTION": "api",
     "SPM_DUCKDB_MEMORY_LIMIT": "1.5GiB",
+    "SPM_DUCKDB_THREADS": "3",
 }
 
 
@@ -95,6 +96,7 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     quality = settings.quality_config()
     assert quality.corporate_currency == "EUR"
     assert quality.duckdb_config["memory_limit"] == NON_DEFAULT["SPM_DUCKDB_MEMORY_LIMIT"]
+    assert quality.duckdb_config["threads"] == "3"
     checks_spill = Path(quality.duckdb_config["temp_directory"])
     assert checks_spill.parent == Path("/srv/spm/warehouse/duckdb_tmp_readers")
     assert not Path("/srv/spm").exists(), "building a config made the warehouse's folders"
@@ -107,9 +109,11 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
     assert settings.dbt_env()["SPM_DUCKDB_MEMORY_LIMIT"] == "1.5GiB"
     assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
+    assert settings.dbt_env()["SPM_DUCKDB_THREADS"] == "3"
     assert settings.duckdb_config() == {
         "memory_limit": "1.5GiB",
         "temp_directory": "/srv/spm/warehouse/duckdb_tmp",
+        "threads": "3",
     }
     mail = settings.mail_config()
     assert mail.corporate_currency == "EUR"
@@ -120,6 +124,7 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert (mail.smtp_user, mail.smtp_password, mail.smtp_starttls) == ("mailer", "s3cret", False)
     assert mail.outbox_dir == Path("/srv/spm/warehouse/outbox")
     assert mail.duckdb_config["memory_limit"] == "1.5GiB"
+    assert mail.duckdb_config["threads"] == "3"
     assert Path(mail.duckdb_config["temp_directory"]).parent == checks_spill.parent
     assert "s3cret" not in repr(mail)
 
