@@ -46,6 +46,30 @@ class Activities:
         return len(self.day)
 
 
+@dataclass
+class DealLives:
+    """What the activities need of each deal: when it entered the CRM, until when its events
+    are in it, whether it is closed or stalled, who created it and its account. The generator
+    keeps only these of the deals while it draws the activities (the largest table: 48 million
+    rows at `xl`), so that the rest of the deal plan and the CRM's history are freed first."""
+
+    created_s: np.ndarray
+    cutoff_s: np.ndarray
+    closed: np.ndarray
+    stalled: np.ndarray
+    owner0: np.ndarray
+    account: np.ndarray
+
+    @classmethod
+    def of(cls, deals: Deals, opps: CrmOpportunities) -> DealLives:
+        return cls(
+            deals.created_s, deals.cutoff_s, deals.closed, deals.stalled, deals.owner0, opps.account
+        )
+
+    def __len__(self) -> int:
+        return len(self.owner0)
+
+
 def rep_selling_days(org: Org) -> tuple[np.ndarray, np.ndarray]:
     """(rep, day) pairs of every selling day each rep worked within the history."""
     first, last = org.rep_interval()
@@ -61,7 +85,7 @@ def rep_selling_days(org: Org) -> tuple[np.ndarray, np.ndarray]:
 
 def _spread_days(lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A random day in [lo, hi], moved off weekends when it can stay in range (most of the time)."""
-    day = lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64)
+    day = lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(lo.dtype)
     wd = fiscal.weekday(day)
     moved = np.where(wd == 5, day - 1, np.where(wd == 6, day + 1, day))
     ok = (moved >= lo) & (moved <= hi) & (rng.random(len(lo)) < 0.93)
@@ -71,8 +95,7 @@ def _spread_days(lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator) -> np
 def make_activities(
     scale: Scale,
     org: Org,
-    deals: Deals,
-    opps: CrmOpportunities,
+    deals: DealLives,
     own: Ownership,
     accounts: Accounts,
     rng: np.random.Generator,
@@ -81,33 +104,35 @@ def make_activities(
     rep_rep, rep_day = rep_selling_days(org)
     target_total = scale.activities_per_rep_day * len(rep_day)
 
-    # deal-linked: over each deal's active life inside the history
-    lo = np.maximum(deals.created_s // 86400, hs)
-    hi = np.minimum(deals.cutoff_s // 86400, ao)
+    # deal-linked: over each deal's active life inside the history (days, deal, person and
+    # account numbers fit in 32 bits: at `xl` each such column of the 26 million deal-linked
+    # activities is 100 MB instead of 200)
+    lo = np.maximum(deals.created_s // 86400, hs).astype(np.int32)
+    hi = np.minimum(deals.cutoff_s // 86400, ao).astype(np.int32)
     live = hi >= lo
     span = np.where(live, hi - lo + 1, 0)
     rate = LINKED_SHARE * target_total / max(1, span.sum())
     n_per = rng.poisson(rate * span)
-    deal = np.repeat(np.arange(len(deals)), n_per)
+    deal = np.repeat(np.arange(len(deals), dtype=np.int32), n_per)
     day = _spread_days(lo[deal], hi[deal], rng)
     # every open, non-stalled deal was touched lately; a stalled one last on its stall date
     is_open = live & ~deals.closed
     fresh = np.flatnonzero(is_open & ~deals.stalled)
     last_touch = np.maximum(lo[fresh], ao - 13) + (
         rng.random(len(fresh)) * (ao - np.maximum(lo[fresh], ao - 13) + 1)
-    ).astype(np.int64)
+    ).astype(np.int32)
     stalled = np.flatnonzero(is_open & deals.stalled)
-    deal = np.r_[deal, fresh, stalled]
+    deal = np.r_[deal, fresh.astype(np.int32), stalled.astype(np.int32)]
     day = np.r_[day, last_touch, hi[stalled]]
-    user = own.owner_on(deals.owner0[deal], deal, day)
-    account = opps.account[deal]
+    user = own.owner_on(deals.owner0.astype(np.int32)[deal], deal, day)
+    account = deals.account.astype(np.int32)[deal]
     n_linked = len(deal)
 
     # prospecting: per rep and selling day
     lam = max(0.0, target_total - n_linked) / max(1, len(rep_day))
     k = rng.poisson(lam, len(rep_day))
-    p_user = np.repeat(rep_rep, k)
-    p_day = np.repeat(rep_day, k)
+    p_user = np.repeat(rep_rep.astype(np.int32), k)
+    p_day = np.repeat(rep_day.astype(np.int32), k)
     p_team = org.role_on(p_user, p_day)
     p_account = np.where(rng.random(len(p_user)) < 0.6, accounts.pick(p_team, rng), -1)
 
@@ -115,10 +140,10 @@ def make_activities(
     # and dropped before the next: the xl company has 48 million activities, where one int64
     # column is 384 MB. The draws and their order are those of np.where/np.select over whole
     # columns (the same values for a seed), one column alive at a time.
-    user = np.r_[user, p_user].astype(np.int32)
-    day = np.r_[day, p_day].astype(np.int32)
-    deal = np.r_[deal, np.full(len(p_user), -1)].astype(np.int32)
-    account = np.r_[account, p_account].astype(np.int32)
+    user = np.r_[user, p_user].astype(np.int32, copy=False)
+    day = np.r_[day, p_day].astype(np.int32, copy=False)
+    deal = np.r_[deal, np.full(len(p_user), -1, dtype=np.int32)]
+    account = np.r_[account, p_account].astype(np.int32, copy=False)
     del p_user, p_day, p_account
     n = len(user)
     linked = deal >= 0
@@ -170,19 +195,23 @@ def _directions(
 def _durations(outcome: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
     """Seconds: connected calls log-normal around 7 minutes, voicemails and missed calls
     short, held meetings 30, 45 or 60 minutes, the rest 0."""
-    length = rng.normal(np.log(420), 0.8, n)
-    np.exp(length, out=length)
-    np.clip(length, 30, 5400, out=length)
+
+    def connected() -> np.ndarray:
+        length = rng.normal(np.log(420), 0.8, n)
+        np.exp(length, out=length)
+        return np.clip(length, 30, 5400, out=length)
+
     duration = np.zeros(n, dtype=np.int32)
+    # drawn one at a time, in this order (at `xl` each draw is 400 MB)
     for value, draw in (
-        (0, length),
-        (1, rng.integers(20, 91, n)),
-        (2, rng.integers(0, 36, n)),
-        (5, np.array([1800, 2700, 3600])[rng.integers(0, 3, n)]),
+        (0, connected),
+        (1, lambda: rng.integers(20, 91, n)),
+        (2, lambda: rng.integers(0, 36, n)),
+        (5, lambda: np.array([1800, 2700, 3600])[rng.integers(0, 3, n)]),
     ):
         chosen = outcome == value
-        duration[chosen] = draw[chosen]
-        del draw, chosen
+        duration[chosen] = draw()[chosen]
+        del chosen
     return duration
 
 

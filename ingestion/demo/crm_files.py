@@ -16,6 +16,7 @@ from ingestion.demo.ids import id_offset, sf_ids
 from ingestion.demo.names import INACTIVE_PRODUCTS, INDUSTRIES, OPPORTUNITY_LABELS, PRODUCTS
 from ingestion.demo.org import Org
 from ingestion.demo.textio import (
+    Reordered,
     col_bool,
     col_bytes,
     col_cents,
@@ -422,20 +423,21 @@ def _write_opportunities(
 def _write_opportunity_history(crm: Path, opps: CrmOpportunities, ids: CrmIds) -> int:
     h = opps.history
     o = ids.history_order
+    deal = Reordered(h.deal, o)
     return write_csv(
         crm / "OpportunityHistory.csv",
         HEADERS["OpportunityHistory"],
         [
             col_bytes(ids.history),
-            col_bytes(ids.opportunities[h.deal[o]]),
-            col_lookup(_texts(list(stages.STAGES)), h.stage[o]),
-            col_cents(h.amount_cents[o]),
-            col_date(h.close_day[o]),
-            col_int(h.probability[o]),
-            col_lookup(_texts(list(stages.CATEGORIES)), h.category[o]),
-            col_ts(h.t[o]),
-            col_bool(opps.is_deleted[h.deal[o]]),
-            col_ts(h.t[o]),
+            col_bytes(Reordered(ids.opportunities, deal)),
+            col_lookup(_texts(list(stages.STAGES)), Reordered(h.stage, o)),
+            col_cents(Reordered(h.amount_cents, o)),
+            col_date(Reordered(h.close_day, o)),
+            col_int(Reordered(h.probability, o)),
+            col_lookup(_texts(list(stages.CATEGORIES)), Reordered(h.category, o)),
+            col_ts(Reordered(h.t, o)),
+            col_bool(Reordered(opps.is_deleted, deal)),
+            col_ts(Reordered(h.t, o)),
         ],
         len(o),
     )

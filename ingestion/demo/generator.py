@@ -15,7 +15,7 @@ import numpy as np
 
 from ingestion.demo import fiscal
 from ingestion.demo.accounts import make_accounts
-from ingestion.demo.activities import make_activities, write_activities
+from ingestion.demo.activities import DealLives, make_activities, write_activities
 from ingestion.demo.comp import make_comp
 from ingestion.demo.credits import Credits, credited_bookings
 from ingestion.demo.crm import build_opportunities, make_line_items
@@ -37,7 +37,7 @@ from ingestion.demo.next_steps import plan_next_steps
 from ingestion.demo.org import build_org, history_start
 from ingestion.demo.ownership import MemberPicker, assign_owners
 from ingestion.demo.quotas import make_quotas
-from ingestion.demo.realism import TARGETS, compute_realism
+from ingestion.demo.realism import TARGETS, activity_volume, compute_realism
 from ingestion.demo.scales import SCALES
 from ingestion.demo.turnarounds import plan_pull_ins, plan_reopens
 
@@ -166,7 +166,7 @@ def generate(
     _, q_last = quarter_bounds(np.array([ao]), fsm)
     ledger = build_ledger(org, ledger_credits, int(q_first[0]) - 1, int(q_last[0]))
     forecasts = make_forecasts(org, ledger, fsm, _rng(seed, 10))
-    acts = make_activities(sc, org, deals, opps, own, accounts, _rng(seed, 11))
+    realism = compute_realism(org, opps, credits, quotas, ledger, forecasts, fsm)
 
     rng_ids = _rng(seed, 12)
     ids = make_ids(org, accounts, opps, faults, rng_ids)
@@ -182,17 +182,26 @@ def generate(
         out_dir, forecasts, ids.users, salt_fs
     )
     counts["finance/fx_rates.csv"] = write_fx(out_dir, fx)
+
+    # Every other file is written: keep of the deals only what the activities need, and free
+    # the rest of the plan and the CRM's history (2.5 GB at `xl`) before drawing the largest
+    # table. Each step draws from a random stream of its own, so the order changes no value.
+    lives = DealLives.of(deals, opps)
+    user_ids, opportunity_ids, account_ids = ids.users, ids.opportunities, ids.accounts
+    split_ids = ids.splits
+    del deals, history, current, opps, credits, ledger, ledger_credits, forecasts, ids
+    acts = make_activities(sc, org, lives, own, accounts, _rng(seed, 11))
+    del lives
     per_day = write_activities(
-        out_dir, acts, ids.users[:n_people], ids.opportunities, ids.accounts, salt_act
+        out_dir, acts, user_ids[:n_people], opportunity_ids, account_ids, salt_act
     )
     counts = dict(sorted(counts.items()))
     counts["activities"] = {"total": int(sum(per_day.values())), "per_day": per_day}
-
-    realism = compute_realism(org, opps, credits, quotas, ledger, forecasts, acts, fsm)
+    realism.update(activity_volume(org, acts))
     realism["targets"] = {k: list(v) for k, v in TARGETS.items()}
 
     def opp_ids(idx: list[int]) -> list[str]:
-        return [ids.opportunities[i].decode() for i in idx]
+        return [opportunity_ids[i].decode() for i in idx]
 
     manifest = {
         "generator_version": GENERATOR_VERSION,
@@ -207,13 +216,13 @@ def generate(
         "faults": {
             "duplicate_opportunities": opp_ids(faults.duplicate_opportunities),
             "soft_deleted": opp_ids(faults.soft_deleted_opportunities)
-            + [ids.accounts[i].decode() for i in faults.soft_deleted_accounts],
+            + [account_ids[i].decode() for i in faults.soft_deleted_accounts],
             "negative_amounts": opp_ids(faults.negative_amounts),
             "orphan_owners": opp_ids(faults.orphan_owner_opportunities)
-            + [ids.splits[i].decode() for i in faults.orphan_owner_splits],
+            + [split_ids[i].decode() for i in faults.orphan_owner_splits],
             "close_before_created": opp_ids(faults.close_before_created),
             "unknown_currency": opp_ids(faults.unknown_currency),
-            "mixed_case_emails": [ids.users[p].decode() for p in sorted(faults.mixed_case_emails)],
+            "mixed_case_emails": [user_ids[p].decode() for p in sorted(faults.mixed_case_emails)],
             "unknown_quota_emails": [e for e, _ in faults.unknown_quota_emails],
             "wrong_payouts": [
                 {"email": org.people[p].email, "month": f"{am // 12:04d}-{am % 12 + 1:02d}"}
@@ -221,8 +230,8 @@ def generate(
             ],
         },
         "exotic": {
-            "users": [ids.users[p].decode() for p in exotic_people],
-            "accounts": [ids.accounts[a].decode() for a in sorted(exotic_accounts)],
+            "users": [user_ids[p].decode() for p in exotic_people],
+            "accounts": [account_ids[a].decode() for a in sorted(exotic_accounts)],
         },
     }
     (out_dir / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -73,10 +73,12 @@ class Ownership:
 
     def owner_on(self, owner0: np.ndarray, deal: np.ndarray, day: np.ndarray) -> np.ndarray:
         """The owner of `deal` on `day` (for activities)."""
-        who = owner0.copy()
+        who = owner0.copy()  # of owner0's type (the activities pass 32-bit numbers)
         for r in range(self.reassign_day.shape[1]):
             d = self.reassign_day[deal, r]
-            who = np.where((d >= 0) & (day >= d), self.reassign_to[deal, r], who)
+            moved = (d >= 0) & (day >= d)
+            del d
+            who[moved] = self.reassign_to[deal[moved], r]
         return who
 
 

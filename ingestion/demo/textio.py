@@ -19,6 +19,25 @@ from ingestion.demo.fiscal import date_of
 Piece = bytes | np.ndarray
 Column = Callable[[slice], list[Piece]]
 
+
+class Reordered:
+    """`values[order]`, taken one slice of rows at a time: a file written in another order than
+    its table's never holds a reordered copy of a whole column (the `xl` company's opportunity
+    history has 12 million rows, about 100 MB per column)."""
+
+    def __init__(self, values: np.ndarray | Reordered, order: np.ndarray | Reordered) -> None:
+        self.values = values
+        self.order = order
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        return self.values[self.order[rows]]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+Rows = np.ndarray | Reordered
+
 CHUNK_ROWS = 200_000
 _TIMES = np.array(
     [f"{h:02d}:{m:02d}:{s:02d}".encode() for h in range(24) for m in range(60) for s in range(60)],
@@ -107,7 +126,7 @@ def null_where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
 # Column builders: each returns a function of a row slice, so big tables format chunk by chunk.
 
 
-def col_bytes(values: np.ndarray) -> Column:
+def col_bytes(values: Rows) -> Column:
     return lambda sl: [values[sl]]
 
 
@@ -116,7 +135,7 @@ def col_const(value: str) -> Column:
     return lambda sl: [raw]
 
 
-def col_lookup(lut: np.ndarray, idx: np.ndarray) -> Column:
+def col_lookup(lut: np.ndarray, idx: Rows) -> Column:
     """`lut[idx]`; blank where idx < 0."""
 
     def build(sl: slice) -> list[Piece]:
@@ -126,11 +145,11 @@ def col_lookup(lut: np.ndarray, idx: np.ndarray) -> Column:
     return build
 
 
-def col_int(values: np.ndarray) -> Column:
+def col_int(values: Rows) -> Column:
     return lambda sl: [int_text(values[sl])]
 
 
-def col_cents(cents: np.ndarray, null: np.ndarray | None = None) -> Column:
+def col_cents(cents: Rows, null: np.ndarray | None = None) -> Column:
     def build(sl: slice) -> list[Piece]:
         text = cents_text(cents[sl])
         return [text if null is None else null_where(null[sl], text)]
@@ -138,7 +157,7 @@ def col_cents(cents: np.ndarray, null: np.ndarray | None = None) -> Column:
     return build
 
 
-def col_date(days: np.ndarray, null: np.ndarray | None = None) -> Column:
+def col_date(days: Rows, null: np.ndarray | None = None) -> Column:
     def build(sl: slice) -> list[Piece]:
         text = date_text(days[sl])
         return [text if null is None else null_where(null[sl], text)]
@@ -146,11 +165,11 @@ def col_date(days: np.ndarray, null: np.ndarray | None = None) -> Column:
     return build
 
 
-def col_ts(secs: np.ndarray) -> Column:
+def col_ts(secs: Rows) -> Column:
     return lambda sl: ts_pieces(secs[sl])
 
 
-def col_bool(values: np.ndarray) -> Column:
+def col_bool(values: Rows) -> Column:
     return lambda sl: [bool_text(values[sl])]
 
 
