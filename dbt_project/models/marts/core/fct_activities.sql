@@ -65,22 +65,24 @@ restated_rep_days as (
     where built_rep_days.team_id is distinct from rep_versions.team_id
 ),
 
+{% endif %}
 to_build as (
     select activities.*
     from activities
-    where
-        activities.activity_id in (select changed_activities.activity_id from changed_activities)
-        or exists (
-            select 1
-            from restated_rep_days
-            where
-                restated_rep_days.rep_id = activities.rep_id
-                and restated_rep_days.activity_date = activities.activity_date
-        )
+    {%- if is_incremental() %}
+        where
+            activities.activity_id in (
+                select changed_activities.activity_id from changed_activities
+            )
+            or exists (
+                select 1
+                from restated_rep_days
+                where
+                    restated_rep_days.rep_id = activities.rep_id
+                    and restated_rep_days.activity_date = activities.activity_date
+            )
+    {%- endif %}
 ),
-{% else %}
-to_build as (select * from activities),
-{% endif %}
 
 with_team as (
     select
