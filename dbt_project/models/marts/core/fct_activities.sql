@@ -34,6 +34,29 @@ with
 activities as (select * from {{ ref('stg_sales_analytics__activities') }}),
 rep_versions as (select * from {{ ref('int_rep_versions_segmented') }}),
 
+activity_rep_days as (
+    select distinct
+        rep_id,
+        activity_date
+    from activities
+),
+
+rep_day_teams as (
+    -- the rep's team on each day they have an activity, by the rep versions as they are now
+    -- (a few hundred thousand rep-days at 1,000 reps, not millions of activities)
+    select
+        activity_rep_days.rep_id,
+        activity_rep_days.activity_date,
+        rep_versions.team_id
+    from activity_rep_days
+    left join rep_versions
+        on
+            activity_rep_days.rep_id = rep_versions.rep_id
+            and activity_rep_days.activity_date >= rep_versions.valid_from
+            and activity_rep_days.activity_date
+            <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
+),
+
 {% if is_incremental() %}
 changed_activities as (
     -- staged rows that no built row equals (set difference: nulls compare equal)
@@ -56,13 +79,11 @@ restated_rep_days as (
         built_rep_days.rep_id,
         built_rep_days.activity_date
     from built_rep_days
-    left join rep_versions
+    left join rep_day_teams
         on
-            built_rep_days.rep_id = rep_versions.rep_id
-            and built_rep_days.activity_date >= rep_versions.valid_from
-            and built_rep_days.activity_date
-            <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
-    where built_rep_days.team_id is distinct from rep_versions.team_id
+            built_rep_days.rep_id = rep_day_teams.rep_id
+            and built_rep_days.activity_date = rep_day_teams.activity_date
+    where built_rep_days.team_id is distinct from rep_day_teams.team_id
 ),
 
 {% endif %}
@@ -87,13 +108,12 @@ to_build as (
 with_team as (
     select
         to_build.*,
-        rep_versions.team_id
+        rep_day_teams.team_id
     from to_build
-    left join rep_versions
+    left join rep_day_teams
         on
-            to_build.rep_id = rep_versions.rep_id
-            and to_build.activity_date >= rep_versions.valid_from
-            and to_build.activity_date <= coalesce(rep_versions.valid_to, cast('9999-12-31' as date))
+            to_build.rep_id = rep_day_teams.rep_id
+            and to_build.activity_date = rep_day_teams.activity_date
 ),
 
 final as (
