@@ -32,9 +32,6 @@ class Reordered:
     def __getitem__(self, rows: slice) -> np.ndarray:
         return self.values[self.order[rows]]
 
-    def __len__(self) -> int:
-        return len(self.order)
-
 
 Rows = np.ndarray | Reordered
 
