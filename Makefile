@@ -21,7 +21,7 @@ help:
 	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make test-fast  the fast lane: no pipeline run, no shared company build"
-	@echo "make test-spark  the small company built on a local Spark, compared with DuckDB"
+	@echo "make test-spark  the small company run on a local Spark, compared with DuckDB"
 	@echo "make dev    Dagster UI on http://127.0.0.1:3000 and the daemon (schedules, sensor)"
 	@echo "make lint   ruff + sqlfluff;  make bench  the benchmark;  make evidence  build with Evidence"
 

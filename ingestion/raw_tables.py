@@ -70,14 +70,15 @@ def _sql_type(field: Field) -> str:
     }[field.kind]
 
 
-def _quoted(name: str) -> str:
+def quoted_name(name: str) -> str:
+    """A quoted DuckDB identifier (raw tables are named `user`, columns `date`)."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def create_table_sql(table: RawTable) -> str:
     """The DDL of one raw table as dlt would create it (contract columns, then dlt's)."""
     columns = [
-        f"{_quoted(f.name)} {_sql_type(f)}{'' if f.nullable else ' not null'}"
+        f"{quoted_name(f.name)} {_sql_type(f)}{'' if f.nullable else ' not null'}"
         for f in table.spec.fields
     ]
     columns += ['"_dlt_id" varchar not null', '"_dlt_load_id" varchar not null']
@@ -87,10 +88,8 @@ def create_table_sql(table: RawTable) -> str:
             '"_dlt_valid_to" timestamp with time zone',
         ]
     body = ",\n    ".join(columns)
-    return (
-        f"create table if not exists {_quoted('raw_' + table.system)}.{_quoted(table.name)} "
-        f"(\n    {body}\n)"
-    )
+    name = f"{quoted_name('raw_' + table.system)}.{quoted_name(table.name)}"
+    return f"create table if not exists {name} (\n    {body}\n)"
 
 
 def create_missing_raw_tables(work_db: Path, systems: Iterable[str] | None = None) -> list[str]:
@@ -113,7 +112,7 @@ def create_missing_raw_tables(work_db: Path, systems: Iterable[str] | None = Non
         for table in wanted:
             if table.qualified in existing:
                 continue
-            con.execute(f"create schema if not exists {_quoted('raw_' + table.system)}")
+            con.execute(f"create schema if not exists {quoted_name('raw_' + table.system)}")
             con.execute(create_table_sql(table))
             created.append(table.qualified)
     return created
@@ -134,6 +133,8 @@ def raw_row_counts(work_db: Path, system: str) -> dict[str, int]:
         }
         for name in names:
             if name in present:
-                row = con.execute(f"select count(*) from raw_{system}.{_quoted(name)}").fetchone()
+                row = con.execute(
+                    f"select count(*) from raw_{system}.{quoted_name(name)}"
+                ).fetchone()
                 counts[name] = int(row[0]) if row else 0
     return counts

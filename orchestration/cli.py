@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from orchestration.run_lock import WarehouseBusyError
-from orchestration.settings import Settings
+from orchestration.settings import ENGINES, Settings
 
 
 def _date(text: str) -> dt.date:
@@ -29,6 +29,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["as_of"] = args.as_of
     if getattr(args, "warehouse", None):
         changes["warehouse_dir"] = Path(args.warehouse).resolve()
+    if getattr(args, "engine", None):
+        changes["engine"] = args.engine
     return settings.with_overrides(**changes) if changes else settings
 
 
@@ -376,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--landing")
     run.add_argument("--as-of", type=_date)
     run.add_argument("--warehouse")
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="where dbt builds the models (default SPM_ENGINE, else duckdb)",
+    )
     run.add_argument(
         "--force",
         action="store_true",

@@ -111,6 +111,8 @@ def settings_fingerprint(settings: Settings) -> str:
     relevant = {
         "dbt_vars": settings.dbt_vars(),
         "crm_connection": settings.crm_connection,
+        "engine": settings.engine,
+        "lake": settings.lake,
         "landing_strict": settings.landing_strict,
         "reports_dir": str(settings.reports_dir.resolve()),
         "site_url": settings.site_url,

@@ -96,6 +96,17 @@ def _log_level() -> str:
     return level
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def _engine() -> str:
+    """`SPM_ENGINE`: where dbt builds the models (dbt_project/ENGINES.md)."""
+    engine = (os.environ.get("SPM_ENGINE") or "duckdb").strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"SPM_ENGINE={engine!r}: expected one of {', '.join(ENGINES)}")
+    return engine
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -147,6 +158,13 @@ class Settings:
     # DuckDB's threads per connection in every process of a run (None: DuckDB's default, one
     # per core)
     duckdb_threads: int | None = field(default_factory=threads_from_env)
+    # where dbt builds the models: duckdb (the work warehouse) or spark (dbt-spark; the raw
+    # tables mirrored to `lake_dir` as Parquet, the built tables copied back into the work
+    # warehouse for the checks and the publish step; dbt_project/ENGINES.md)
+    engine: str = "duckdb"
+    # SPM_LAKE_DIR: the Spark engine's raw Parquet tables, a folder or a URL fsspec opens;
+    # None: `lake` in the warehouse folder
+    lake_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -175,6 +193,8 @@ class Settings:
             publish_postgres_url=os.environ.get("SPM_PUBLISH_POSTGRES_URL") or None,
             crm=crm,
             crm_connection=crm_connection,
+            engine=_engine(),
+            lake_url=(os.environ.get("SPM_LAKE_DIR") or "").strip() or None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -199,7 +219,9 @@ class Settings:
     def private_warehouse_parts(self) -> tuple[Path, ...]:
         """What in the warehouse folder holds pay, so is owner-only: the work warehouse and
         its WAL, dlt's folders (their loaded packages), DuckDB's spill folder, the restricted
-        published file, the charts of the restricted site (in the chart cache)."""
+        published file, the charts of the restricted site (in the chart cache), the Spark
+        engine's tables and its lake when it is a folder (an object store keeps its own access
+        rules)."""
         wal = self.work_db.with_name(self.work_db.name + ".wal")
         return (
             self.work_db,
@@ -209,6 +231,8 @@ class Settings:
             self.reader_spill_dir,
             self.restricted_db,
             self.chart_cache_dir,
+            self.spark_dir,
+            *([] if "://" in self.lake else [Path(self.lake)]),
         )
 
     @property
@@ -249,6 +273,17 @@ class Settings:
         """DuckDB settings of a connection that writes the work warehouse or a published file:
         memory limit, spill folder and threads (when set)."""
         return duckdb_config(self.warehouse_dir, self.duckdb_memory_limit, self.duckdb_threads)
+
+    @property
+    def lake(self) -> str:
+        """Where the Spark engine reads the raw tables: `SPM_LAKE_DIR`, by default the
+        owner-only `lake` folder of the warehouse (the raw tables hold pay)."""
+        return self.lake_url or str(self.warehouse_dir / "lake")
+
+    @property
+    def spark_dir(self) -> Path:
+        """The Spark engine's metastore, Derby log and built tables (owner-only)."""
+        return self.warehouse_dir / "spark"
 
     @property
     def runs_dir(self) -> Path:
@@ -316,13 +351,15 @@ class Settings:
 
     def dbt_profile_env(self) -> dict[str, str]:
         """What profiles.yml reads: the work warehouse, DuckDB's memory limit, spill folder and
-        threads (the profile needs a number: DuckDB's own default when the setting is unset)."""
+        threads (the profile needs a number: DuckDB's own default when the setting is unset),
+        and the Spark target's folder."""
         config = self.duckdb_config()
         return {
             "SPM_WORK_DB": str(self.work_db),
             "SPM_DUCKDB_MEMORY_LIMIT": config["memory_limit"],
             "SPM_DUCKDB_TEMP_DIR": config["temp_directory"],
             "SPM_DUCKDB_THREADS": str(self.duckdb_threads or default_threads()),
+            "SPM_SPARK_DIR": str(self.spark_dir),
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         }
 

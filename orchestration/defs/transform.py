@@ -2,13 +2,16 @@
 
 dbt sources resolve to the dlt assets' keys (`<system>/<table>`), so the graph runs from
 landing file to mart. dbt runs with the business vars of the settings (as-of date, fiscal year
-start, corporate currency), in the single DuckDB writer pool.
+start, corporate currency), in the single DuckDB writer pool. With `SPM_ENGINE=spark` the same
+models and tests build on Spark and their tables are copied back into the work warehouse
+(`orchestration.spark_engine`).
 """
 
 import contextlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from dagster_dbt import (
 )
 
 from ingestion.file_modes import private_umask
+from ingestion.lake import mirror_raw_tables
 from orchestration.child_watchdog import watch_child
 from orchestration.dbt_cli_resource import SpmDbtCliResource
 from orchestration.dbt_manifest import (
@@ -33,6 +37,12 @@ from orchestration.dbt_manifest import (
 from orchestration.defs.keys import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.spark_engine import (
+    built_tables,
+    copy_spark_tables,
+    create_empty_duckdb_relations,
+    register_raw_tables,
+)
 
 PUBLISHED_SCHEMAS = ("marts", "marts_restricted", "quarantine")
 
@@ -70,13 +80,13 @@ def model_asset_key(manifest: Mapping[str, Any], model_name: str) -> dg.AssetKey
 
 
 def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
-    manifest_path = ensure_manifest(settings)
+    manifest = json.loads(ensure_manifest(settings).read_text())
     dbt_vars = json.dumps(settings.dbt_vars())
 
     @dbt_assets(
         # the parsed manifest, not its path: dagster-dbt caches a manifest by path, and the
         # file is parsed again when the CRM (var crm) changes within one process
-        manifest=json.loads(manifest_path.read_text()),
+        manifest=manifest,
         dagster_dbt_translator=TRANSLATOR,
         name="dbt_models",
         pool=WRITER_POOL,
@@ -91,6 +101,12 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
         args += dbt_file_log_arguments()
         with warehouse_lock(settings.warehouse_dir), private_umask():
+            if settings.engine == "spark":
+                # every run rebuilds in full: a Parquet table cannot delete the rows an
+                # incremental model replaces (Delta could), and a full build of the same
+                # inputs gives the same rows
+                args += ["--target", "spark", "--full-refresh"]
+                _prepare_spark(context, settings, target)
             invocation = dbt.cli(args, context=context, target_path=target)
             # a kill -9 of the run must not leave `dbt build` writing to the warehouse
             watchdog = watch_child(invocation.process.pid)
@@ -106,12 +122,42 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             finally:
                 watchdog.kill()
                 watchdog.wait()
+            if settings.engine == "spark":
+                _copy_back_from_spark(context, settings, target, manifest)
         _copy_if_exists(target / PARTIAL_PARSE, parse_state)
 
     return _dbt
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _prepare_spark(context: dg.AssetExecutionContext, settings: Settings, target: Path) -> None:
+    """The raw tables in the lake and in Spark's metastore, before `dbt build` on Spark."""
+    started = time.monotonic()
+    tables = mirror_raw_tables(settings.work_db, settings.lake, settings.duckdb_config())
+    register_raw_tables(settings, tables, target / "spark_sources")
+    count = sum(len(names) for names in tables.values())
+    context.log.info(
+        f"spark: {count} raw tables mirrored to {settings.lake} and registered"
+        f" ({time.monotonic() - started:.1f} s)"
+    )
+
+
+def _copy_back_from_spark(
+    context: dg.AssetExecutionContext,
+    settings: Settings,
+    target: Path,
+    manifest: Mapping[str, Any],
+) -> None:
+    """What Spark built, into the work warehouse that the checks and the publish step read."""
+    started = time.monotonic()
+    create_empty_duckdb_relations(settings, target / "duckdb_relations")
+    copied = copy_spark_tables(settings, built_tables(manifest))
+    context.log.info(
+        f"spark: {len(copied)} tables ({sum(copied.values()):,} rows) copied into"
+        f" {settings.work_db.name} ({time.monotonic() - started:.1f} s)"
+    )
 
 
 def _copy_if_exists(source: Path, destination: Path) -> None:

@@ -5,11 +5,8 @@ parser accepts every compiled statement and knows every function it calls, so a 
 with DuckDB-only SQL fails here in about a minute, not in a Spark build. (The DuckDB side is
 compiled and built by every other dbt test.)
 
-Spark build (marker `spark`, `make test-spark`; not in `make test`, whose 20-minute budget on
-2 cores it would break: about 6 to 13 minutes of Spark alone): the session's small company,
-its raw tables written to Parquet and registered in a Spark metastore, built by
-`dbt build --target spark`; every mart must hold the same rows as the DuckDB build, money to
-the cent.
+The whole pipeline on Spark, compared with DuckDB table by table:
+`tests/orchestration/test_spark_engine_run.py` (marker `spark`, `make test-spark`).
 """
 
 from __future__ import annotations
@@ -21,13 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.dbt.dbt_helpers import ROOT, dbt_failure_summary
-from tests.support.dbt.spark_engine import (
-    compare_marts,
-    export_raw_tables,
-    register_raw_tables,
-    run_dbt_spark,
-)
+from tests.support.dbt.dbt_helpers import ROOT
 
 
 # A JVM starts for the parser: one worker, and the fast lane leaves it out (`company`).
@@ -68,36 +59,3 @@ def test_every_model_compiles_for_spark_and_parses_as_spark_sql(tmp_path: Path) 
         compiled += len(models)
     # the salesforce models (over 100), the hubspot staging models and every data test
     assert compiled > 100 and parsed > compiled
-
-
-@pytest.mark.slow
-@pytest.mark.spark
-@pytest.mark.company
-def test_small_company_builds_on_spark_like_on_duckdb(small_pipeline, tmp_path: Path) -> None:
-    settings, _ = small_pipeline
-    spark_dir = tmp_path / "spark"
-    raw_root = tmp_path / "lake" / "raw"
-    tables = export_raw_tables(settings.work_db, raw_root)
-    assert "raw_crm" in tables and "opportunity" in tables["raw_crm"], tables
-
-    registered = register_raw_tables(tables, raw_root, spark_dir, tmp_path)
-    assert registered.returncode == 0, dbt_failure_summary(registered)
-    built = run_dbt_spark(
-        ["build", "--exclude-resource-type", "unit_test"],
-        spark_dir,
-        tmp_path,
-        settings.dbt_vars(),
-    )
-    assert built.returncode == 0, dbt_failure_summary(built)
-    assert not (tmp_path / "metastore_db").exists(), "the metastore landed in the working folder"
-    assert (spark_dir / "metastore_db").is_dir()
-
-    compared = compare_marts(settings.work_db, spark_dir)
-    assert len(compared) > 40, sorted(compared)
-    differ = {
-        table: {side: result[side][:3] for side in ("only_duckdb", "only_spark")}
-        for table, result in compared.items()
-        if result.get("missing") or result["only_duckdb"] or result["only_spark"]
-    }
-    assert not differ, f"marts that differ between DuckDB and Spark: {differ}"
-    assert compared["marts.rep_performance"]["spark_rows"] > 0

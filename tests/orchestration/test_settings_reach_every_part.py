@@ -37,6 +37,8 @@ NON_DEFAULT = {
     "SPM_CRM_CONNECTION": "api",
     "SPM_DUCKDB_MEMORY_LIMIT": "1.5GiB",
     "SPM_DUCKDB_THREADS": "3",
+    "SPM_ENGINE": "Spark",
+    "SPM_LAKE_DIR": "/srv/lake/spm",
 }
 
 
@@ -84,6 +86,8 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         Path("/srv/spm/warehouse/duckdb_tmp_readers"),
         Path("/srv/spm/warehouse/spm_restricted.duckdb"),
         Path("/srv/spm/warehouse/chart_cache"),
+        Path("/srv/spm/warehouse/spark"),
+        Path("/srv/lake/spm"),
     }
     assert settings.dbt_vars() == {
         "as_of_date": "2025-03-31",
@@ -110,6 +114,8 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.dbt_env()["SPM_DUCKDB_MEMORY_LIMIT"] == "1.5GiB"
     assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
     assert settings.dbt_env()["SPM_DUCKDB_THREADS"] == "3"
+    assert settings.dbt_env()["SPM_SPARK_DIR"] == "/srv/spm/warehouse/spark"
+    assert (settings.engine, settings.lake) == ("spark", "/srv/lake/spm")
     assert settings.duckdb_config() == {
         "memory_limit": "1.5GiB",
         "temp_directory": "/srv/spm/warehouse/duckdb_tmp",
@@ -127,6 +133,25 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert mail.duckdb_config["threads"] == "3"
     assert Path(mail.duckdb_config["temp_directory"]).parent == checks_spill.parent
     assert "s3cret" not in repr(mail)
+
+
+def test_a_wrong_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPM_ENGINE", "snowflake")
+    with pytest.raises(ValueError, match="SPM_ENGINE='snowflake': expected one of duckdb, spark"):
+        Settings.from_env()
+
+
+def test_the_lake_defaults_to_the_warehouse_and_an_object_store_is_not_chmodded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("SPM_WAREHOUSE_DIR", "/srv/spm/warehouse")
+    assert Settings.from_env().lake == "/srv/spm/warehouse/lake"
+    assert Path("/srv/spm/warehouse/lake") in Settings.from_env().private_warehouse_parts
+    monkeypatch.setenv("SPM_LAKE_DIR", "s3://bucket/spm")
+    settings = Settings.from_env()
+    assert settings.lake == "s3://bucket/spm"
+    assert not any("bucket" in str(part) for part in settings.private_warehouse_parts)
 
 
 def test_a_wrong_log_level_is_named(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,66 @@
+"""`spm run` with the Spark engine publishes what the DuckDB engine publishes.
+
+The session's small company, run again with `engine=spark`: dlt loads it, the raw tables go
+to the lake as Parquet, dbt builds every model and test on a local Spark, the tables come
+back into the work warehouse, the checks and the publish step run as always. Every table dbt
+builds into the published files (marts, pay marts, quarantine) must hold the rows the DuckDB
+engine's run published, money to the cent, doubles to 1e-9.
+
+Marker `spark` (`make test-spark`, not `make test`): about four minutes of Spark on 2 cores.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from orchestration.dbt_manifest import load_manifest
+from orchestration.runner import run_pipeline
+from orchestration.spark_engine import built_tables
+from tests.conftest import make_settings
+from tests.support.dbt.spark_engine import compare_published
+from tests.support.shared_fixtures import run_dagster_home
+
+PUBLISHED_SCHEMAS = {"marts", "quarantine"}
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.company
+def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
+    small_pipeline, small_landing: Path, tmp_path: Path
+) -> None:
+    duck_settings, duck_outcome = small_pipeline
+    assert duck_outcome.published
+    settings = make_settings(small_landing, tmp_path).with_overrides(engine="spark")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
+        outcome = run_pipeline(settings)
+
+    assert outcome.success and outcome.published, outcome.report.get("root_causes")
+    assert {c["name"] for c in outcome.report["checks"]} == {
+        c["name"] for c in duck_outcome.report["checks"]
+    }, "a check of the DuckDB run has no result in the Spark run"
+    assert (settings.spark_dir / "metastore_db").is_dir()
+    assert not (Path(os.getcwd()) / "metastore_db").exists(), "the metastore left the warehouse"
+    assert (Path(settings.lake) / "raw_crm" / "opportunity" / "part-0.parquet").is_file()
+
+    tables = built_tables(load_manifest())
+    public = [(s, t) for s, t in tables if s in PUBLISHED_SCHEMAS]
+    restricted = [(s, t) for s, t in tables if s == "marts_restricted"]
+    compared = {
+        **compare_published(duck_settings.published_db, settings.published_db, public),
+        **compare_published(duck_settings.restricted_db, settings.restricted_db, restricted),
+    }
+    assert len(compared) > 40 and restricted, sorted(compared)
+    differ = {
+        table: result
+        if result.get("missing")
+        else {side: result[side][:3] for side in ("only_duckdb", "only_spark")}
+        for table, result in compared.items()
+        if result.get("missing") or result["only_duckdb"] or result["only_spark"]
+    }
+    assert not differ, f"tables that differ between the DuckDB and the Spark engine: {differ}"
+    assert compared["marts.rep_performance"]["spark_rows"] > 0
