@@ -194,6 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", help="run only stages whose name starts with this (repeatable)"
     )
     parser.add_argument(
+        "--engine",
+        default="duckdb",
+        choices=["duckdb", "spark"],
+        help="spark: the loads, then the Spark engine's dbt step part by part, its build beside"
+        " DuckDB's",
+    )
+    parser.add_argument(
         "--compare",
         metavar="REV",
         help="also run every stage with the code of git revision REV on the same company, "
@@ -205,7 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     work = CACHE / f"work-{args.scale}"
     shutil.rmtree(work, ignore_errors=True)  # every run starts from an empty warehouse
     work.mkdir(parents=True)
-    stages = [s for s in STAGES if not args.only or any(s.name.startswith(o) for o in args.only)]
+    stages = [
+        s
+        for s in STAGES
+        if s.engine in (None, args.engine)
+        and (not args.only or any(s.name.startswith(o) for o in args.only))
+    ]
     load = os.getloadavg()[0]
     print(
         f"benchmark: {args.scale} company, seed {args.seed}, as of {args.as_of};"
@@ -225,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(Row(stage, run, limit))
         print(f"  {stage.name}: {run.seconds:.2f} s", file=sys.stderr)
     lines = [
-        f"spm-warehouse benchmark: {args.scale} company (seed {args.seed}, as of {args.as_of}),"
+        f"spm-warehouse benchmark{' (Spark engine)' if args.engine == 'spark' else ''}:"
+        f" {args.scale} company (seed {args.seed}, as of {args.as_of}),"
         f" {os.cpu_count()} cores, load average {load:.1f} at start, revision {_revision(ROOT)}",
         "",
         format_table(rows),
@@ -234,14 +247,15 @@ def main(argv: list[str] | None = None) -> int:
         " reading the same files, CREATE TABLE AS read_csv / read_json, workbooks one openpyxl"
         " pass; dbt: its compiled SQL in one connection; quality checks: their frames' queries"
         " into Arrow; publish: a file copy; sites: the same"
-        " pages without charts); ratio = seconds / limit. Peak MB = maximum resident memory of"
-        " the stage's own process.",
+        " pages without charts); ratio = seconds / limit. Peak MB = the stage's process with"
+        " every process it started (dbt, Spark's JVM), sampled, or its largest single process.",
         *(f"  {stage.name}: {stage.description}" for stage in stages),
     ]
     text = "\n".join(lines)
     print()
     print(text)
-    print(f"\nresults kept in {write_results(args.scale, text).relative_to(ROOT)}")
+    kept = write_results(args.scale if args.engine == "duckdb" else f"{args.scale}-spark", text)
+    print(f"\nresults kept in {kept.relative_to(ROOT)}")
     return 0
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.bench import limits, pipeline_stages, postgres_publish
+from tests.bench import limits, pipeline_stages, postgres_publish, spark_stages
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Stage:
     warm_limit: bool = False
     # the limit replays what the run did (dbt's compiled SQL): measure it after the run
     limit_after_run: bool = False
+    # the engine whose benchmark runs the stage (`--engine`); None: both (the loads)
+    engine: str | None = "duckdb"
 
 
 def _load(system: str) -> Callable[[Context], int]:
@@ -112,6 +114,7 @@ STAGES: list[Stage] = [
         _load("crm"),
         limits.csv_files("crm", "*.csv"),
         INGEST_TARGET,
+        engine=None,
     ),
     Stage(
         "ingest sales_analytics",
@@ -119,6 +122,7 @@ STAGES: list[Stage] = [
         _load("sales_analytics"),
         limits.jsonl_files("sales_analytics", "*/*/*/activities.jsonl"),
         INGEST_TARGET,
+        engine=None,
     ),
     Stage(
         "ingest revenue_intelligence",
@@ -126,6 +130,7 @@ STAGES: list[Stage] = [
         _load("revenue_intelligence"),
         limits.csv_files("revenue_intelligence", "*.csv"),
         INGEST_TARGET,
+        engine=None,
     ),
     Stage(
         "ingest compensation",
@@ -133,6 +138,7 @@ STAGES: list[Stage] = [
         _load("compensation"),
         limits.compensation_files,
         INGEST_TARGET,
+        engine=None,
     ),
     Stage(
         "ingest finance",
@@ -140,6 +146,7 @@ STAGES: list[Stage] = [
         _load("finance"),
         limits.csv_files("finance", "*.csv"),
         INGEST_TARGET,
+        engine=None,
     ),
     Stage(
         "ingest crm via Salesforce API",
@@ -217,6 +224,28 @@ STAGES: list[Stage] = [
         "comments, swap (limit: the bare CSV export + COPY of the same tables)",
         postgres_publish.publish_raw,
         postgres_publish.copy_raw,
+    ),
+    Stage(
+        "spark: lake and registration",
+        "the raw tables -> the lake as Parquet, registered as Spark external tables (a JVM "
+        "start included)",
+        spark_stages.lake_and_registration,
+        engine="spark",
+    ),
+    Stage(
+        "spark: dbt build",
+        "every model and test on a local Spark, --full-refresh as the Spark engine runs it "
+        "(limit: the DuckDB engine's dbt build of the same, so the ratio is Spark's cost)",
+        spark_stages.dbt_build_on_spark,
+        pipeline_stages.dbt_build,
+        engine="spark",
+    ),
+    Stage(
+        "spark: copy back",
+        "Spark's tables -> the work warehouse with the DuckDB build's types (an empty DuckDB "
+        "build, then every table's rows)",
+        spark_stages.copy_back,
+        engine="spark",
     ),
 ]
 
