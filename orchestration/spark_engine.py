@@ -59,9 +59,11 @@ def dbt_step(settings: Settings, args: list[str], target_dir: Path, what: str) -
         "--vars",
         json.dumps(settings.dbt_vars()),
     ]
+    # dbt's own log beside the warehouse, as for the dbt build (never in the project folder)
+    env = {"DBT_LOG_PATH": str(settings.warehouse_dir / "dbt_logs"), **settings.dbt_env()}
     done = subprocess.run(
         command,
-        env=settings.dbt_env(),
+        env=env,
         cwd=str(settings.warehouse_dir),
         capture_output=True,
         text=True,

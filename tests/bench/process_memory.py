@@ -1,9 +1,11 @@
 """The peak memory of a process and everything it started, sampled from /proc.
 
-`getrusage` misses a process its parent never waits for: dbt-spark's JVM outlives the dbt
-command that started it, so a Spark stage's 1.5 GB would not count. A thread sums the
-resident memory of this process and all its descendants every `interval` seconds and keeps
-the largest sum (Linux only; elsewhere it reports 0 and the rusage figures stand).
+`getrusage` cannot say it: its peak of this process carries the parent's peak across fork
+and exec (a benchmark that generated the large company first showed 983 MB for every stage),
+and its peak of the children misses a process nobody waits for (dbt-spark's JVM outlives the
+dbt command that started it). A thread sums the resident memory of this process and all its
+descendants every `interval` seconds and keeps the largest sum (Linux: /proc; a peak shorter
+than the interval can be missed).
 """
 
 from __future__ import annotations

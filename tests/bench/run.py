@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         " pass; dbt: its compiled SQL in one connection; quality checks: their frames' queries"
         " into Arrow; publish: a file copy; sites: the same"
         " pages without charts); ratio = seconds / limit. Peak MB = the stage's process with"
-        " every process it started (dbt, Spark's JVM), sampled, or its largest single process.",
+        " every process it started (dbt, Spark's JVM), sampled every 0.2 s.",
         *(f"  {stage.name}: {stage.description}" for stage in stages),
     ]
     text = "\n".join(lines)

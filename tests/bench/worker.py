@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from pathlib import Path
 
@@ -46,17 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     if function is None:
         raise SystemExit(f"stage {stage.name!r} has no {args.part}")
     _warm_up(context, args.part, stage.warm_limit)
-    with TreePeak() as tree:
+    # the stage's process with what it started running beside it (dbt, a local Spark's JVM),
+    # sampled: getrusage's figures carry the parent's peak across fork and exec, and miss a
+    # process nobody waits for
+    with TreePeak(interval=0.2) as tree:
         started = time.perf_counter()
         rows = function(context)
         seconds = time.perf_counter() - started
-    # the stage's process with what it started running beside it (dbt, a local Spark's JVM),
-    # sampled; or the largest single process, from the kernel's own count (Linux: KiB)
-    peak_bytes = max(
-        tree.bytes,
-        1024 * resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        1024 * resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
+    peak_bytes = tree.bytes
     print(json.dumps({"rows": rows, "seconds": seconds, "peak_bytes": peak_bytes}))
 
 
