@@ -21,12 +21,15 @@ the same raw tables, built by the same SQL.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
 from ingestion.raw_tables import quoted_name
 from orchestration.dbt_manifest import dbt_executable
@@ -37,6 +40,31 @@ TABLE_MATERIALIZATIONS = {"table", "incremental", "seed"}
 
 class SparkBuildError(RuntimeError):
     """A dbt step of the Spark engine failed; the message ends with dbt's own output."""
+
+
+def spark_method() -> str:
+    """How the `spark` target of profiles.yml reaches Spark: `session` (a local Spark in the
+    dbt process, as shipped) or a cluster's (`thrift`, `http`, `odbc`)."""
+    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    return str(profiles["spm"]["outputs"]["spark"].get("method", "session"))
+
+
+def require_java(environ: Mapping[str, str] = os.environ) -> None:
+    """A local Spark starts a JVM: say so plainly before any step when there is none (PySpark's
+    own words are "Java gateway process exited before sending its port number"). A cluster
+    needs no Java here."""
+    if spark_method() != "session":
+        return
+    home = environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").is_file():
+        return
+    if shutil.which("java", path=environ.get("PATH")):
+        return
+    raise SparkBuildError(
+        "SPM_ENGINE=spark needs Java 17 for the local Spark dbt-spark starts: no `java` on PATH"
+        " and JAVA_HOME is not set. Install it (Debian: apt-get install openjdk-17-jre-headless)"
+        " or run with SPM_ENGINE=duckdb."
+    )
 
 
 def spark_table_folder(spark_dir: Path, schema: str, table: str) -> Path:

@@ -42,6 +42,7 @@ from orchestration.spark_engine import (
     copy_spark_tables,
     create_empty_duckdb_relations,
     register_raw_tables,
+    require_java,
 )
 
 PUBLISHED_SCHEMAS = ("marts", "marts_restricted", "quarantine")
@@ -135,6 +136,7 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 def _prepare_spark(context: dg.AssetExecutionContext, settings: Settings, target: Path) -> None:
     """The raw tables in the lake and in Spark's metastore, before `dbt build` on Spark."""
     started = time.monotonic()
+    require_java()
     tables = mirror_raw_tables(settings.work_db, settings.lake, settings.duckdb_config())
     register_raw_tables(settings, tables, target / "spark_sources")
     count = sum(len(names) for names in tables.values())

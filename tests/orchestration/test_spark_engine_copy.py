@@ -15,6 +15,7 @@ from orchestration.spark_engine import (
     SparkBuildError,
     built_tables,
     copy_spark_tables,
+    require_java,
     spark_table_folder,
 )
 
@@ -124,3 +125,12 @@ def test_a_table_spark_did_not_build_or_a_broken_row_changes_nothing(tmp_path: P
         copy_spark_tables(settings, [("marts", "fct_deals")])
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         assert con.execute("select deal_id from marts.fct_deals").fetchall() == [("old",)]
+
+
+def test_without_java_the_spark_engine_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(SparkBuildError, match="needs Java 17.*openjdk-17-jre-headless"):
+        require_java({"PATH": str(tmp_path)})
+    java = tmp_path / "jdk" / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text("")
+    require_java({"PATH": str(tmp_path), "JAVA_HOME": str(tmp_path / "jdk")})
