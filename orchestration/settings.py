@@ -159,7 +159,7 @@ class Settings:
     # per core)
     duckdb_threads: int | None = field(default_factory=threads_from_env)
     # where dbt builds the models: duckdb (the work warehouse) or spark (dbt-spark; the raw
-    # tables mirrored to `lake_dir` as Parquet, the built tables copied back into the work
+    # tables mirrored to `lake` as Parquet, the built tables copied back into the work
     # warehouse for the checks and the publish step; dbt_project/ENGINES.md)
     engine: str = "duckdb"
     # SPM_LAKE_DIR: the Spark engine's raw Parquet tables, a folder or a URL fsspec opens;

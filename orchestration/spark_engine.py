@@ -36,6 +36,10 @@ from orchestration.dbt_manifest import dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 TABLE_MATERIALIZATIONS = {"table", "incremental", "seed"}
+# what the Spark engine adds to `dbt build`: every run rebuilds in full, since a Parquet table
+# cannot delete the rows an incremental model replaces (Delta could), and a full build of the
+# same inputs gives the same rows
+SPARK_BUILD_ARGUMENTS = ("--target", "spark", "--full-refresh")
 
 
 class SparkBuildError(RuntimeError):

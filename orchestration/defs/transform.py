@@ -38,6 +38,7 @@ from orchestration.defs.keys import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.spark_engine import (
+    SPARK_BUILD_ARGUMENTS,
     built_tables,
     copy_spark_tables,
     create_empty_duckdb_relations,
@@ -103,10 +104,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         args += dbt_file_log_arguments()
         with warehouse_lock(settings.warehouse_dir), private_umask():
             if settings.engine == "spark":
-                # every run rebuilds in full: a Parquet table cannot delete the rows an
-                # incremental model replaces (Delta could), and a full build of the same
-                # inputs gives the same rows
-                args += ["--target", "spark", "--full-refresh"]
+                args += SPARK_BUILD_ARGUMENTS
                 _prepare_spark(context, settings, target)
             invocation = dbt.cli(args, context=context, target_path=target)
             # a kill -9 of the run must not leave `dbt build` writing to the warehouse

@@ -58,16 +58,12 @@ def lake_and_registration(context: Context) -> int:
 def dbt_build_on_spark(context: Context) -> int:
     """`dbt build --target spark --full-refresh`, as the Spark engine's run does; returns
     the nodes built and tested."""
-    from orchestration.spark_engine import dbt_step
+    from orchestration.spark_engine import SPARK_BUILD_ARGUMENTS, dbt_step
 
     settings = _settings(context)
     target = _target(context, "build")
-    dbt_step(
-        settings,
-        ["build", "--target", "spark", "--full-refresh", "--exclude-resource-type", "unit_test"],
-        target,
-        "the dbt build on Spark",
-    )
+    arguments = ["build", *SPARK_BUILD_ARGUMENTS, "--exclude-resource-type", "unit_test"]
+    dbt_step(settings, arguments, target, "the dbt build on Spark")
     return len(json.loads((target / "run_results.json").read_text())["results"])
 
 
