@@ -29,9 +29,11 @@ PART_NAME = "part-0.parquet"
 BATCH_ROWS = 100_000
 
 
-def raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The raw tables of a work warehouse by schema (`raw_<system>`), without dlt's merge
-    staging schemas (`raw_<system>_staging`) and views."""
+def loaded_raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The raw tables dlt loaded into a work warehouse, by schema (`raw_<system>`), without
+    dlt's merge staging schemas (`raw_<system>_staging`) and views. Not the landing contract's
+    list (`ingestion.raw_tables`): HubSpot's tables and columns added by a schema change are
+    mirrored too."""
     rows = con.sql(
         "select table_schema, table_name from information_schema.tables"
         " where table_schema like 'raw!_%' escape '!'"
@@ -52,7 +54,7 @@ def mirror_raw_tables(
     fs, root = fsspec.core.url_to_fs(lake)
     with duckdb.connect(str(work_db), read_only=True, config=dict(duckdb_config or {})) as con:
         con.execute("set TimeZone = 'UTC'")
-        tables = raw_tables(con)
+        tables = loaded_raw_tables(con)
         for schema, names in tables.items():
             for name in names:
                 _write_table(con, fs, f"{root}/{schema}/{name}", schema, name)

@@ -5,30 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 
-from orchestration.dbt_manifest import dbt_executable, dbt_file_log_arguments, ensure_manifest
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.dbt_manifest import dbt_command, ensure_manifest
+from orchestration.settings import Settings
 
 
 def dbt_test_results(settings: Settings) -> list[dict[str, object]]:
     """Run `dbt test` and read its run_results.json into check rows."""
     ensure_manifest(settings)
     target = settings.dbt_target_dir("check")
-    env = settings.dbt_env()
-    env["DBT_LOG_PATH"] = str(settings.warehouse_dir / "dbt_logs")
-    cmd = [
-        dbt_executable(),
-        "test",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(target),
-        "--vars",
-        json.dumps(settings.dbt_vars()),
-        "--quiet",
-        *dbt_file_log_arguments(),
-    ]
+    cmd, env = dbt_command(settings, ["test", "--quiet"], target)
     subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     results_path = target / "run_results.json"
     if not results_path.exists():

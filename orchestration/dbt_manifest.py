@@ -35,6 +35,31 @@ def dbt_file_log_arguments() -> list[str]:
     return [] if os.environ.get("DBT_LOG_LEVEL_FILE") else ["--log-level-file", "none"]
 
 
+def dbt_command(
+    settings: Settings, args: list[str], target_path: Path
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one dbt command run beside a run (`spm check`'s
+    tests, the Spark engine's steps): the project, its profile with this warehouse, the
+    settings' vars, `target_path` for its artifacts, dbt's log folder `<warehouse>/dbt_logs`
+    and no dbt file log unless asked for (`dbt_file_log_arguments`)."""
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--vars",
+        json.dumps(settings.dbt_vars()),
+        *dbt_file_log_arguments(),
+    ]
+    env = settings.dbt_env()
+    env["DBT_LOG_PATH"] = str(settings.warehouse_dir / "dbt_logs")
+    return command, env
+
+
 def _sources_newer_than(path: Path) -> bool:
     built = path.stat().st_mtime
     for pattern in ("**/*.sql", "**/*.yml", "**/*.csv", "**/*.yaml"):

@@ -261,12 +261,8 @@ class Settings:
         """
         if self.warehouse_dir.is_dir():
             make_private_dir(self.reader_spill_dir)
-        config = {
-            "memory_limit": self.duckdb_memory_limit,
-            "temp_directory": str(self.reader_spill_dir / f"{reader}-{os.getpid()}"),
-        }
-        if self.duckdb_threads is not None:
-            config["threads"] = str(self.duckdb_threads)
+        config = self.duckdb_config()
+        config["temp_directory"] = str(self.reader_spill_dir / f"{reader}-{os.getpid()}")
         return config
 
     def duckdb_config(self) -> dict[str, str]:

@@ -32,7 +32,7 @@ import duckdb
 import yaml
 
 from ingestion.raw_tables import quoted_name
-from orchestration.dbt_manifest import dbt_executable
+from orchestration.dbt_manifest import dbt_command
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 TABLE_MATERIALIZATIONS = {"table", "incremental", "seed"}
@@ -79,20 +79,7 @@ def spark_table_folder(spark_dir: Path, schema: str, table: str) -> Path:
 def dbt_step(settings: Settings, args: list[str], target_dir: Path, what: str) -> None:
     """One dbt command of the Spark engine's steps, in the run's target folder; raises
     `SparkBuildError` with the end of dbt's output when it fails."""
-    command = [
-        str(dbt_executable()),
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(target_dir),
-        "--vars",
-        json.dumps(settings.dbt_vars()),
-    ]
-    # dbt's own log beside the warehouse, as for the dbt build (never in the project folder)
-    env = {"DBT_LOG_PATH": str(settings.warehouse_dir / "dbt_logs"), **settings.dbt_env()}
+    command, env = dbt_command(settings, args, target_dir)
     done = subprocess.run(
         command,
         env=env,

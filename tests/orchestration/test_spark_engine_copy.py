@@ -3,7 +3,6 @@ views, tests or disabled models), Spark's rows in the DuckDB build's types, all 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from orchestration.spark_engine import (
     require_java,
     spark_table_folder,
 )
+from tests.conftest import make_settings
 
 
 def _node(kind: str, name: str, schema: str, materialized: str, enabled: bool = True) -> dict:
@@ -56,12 +56,7 @@ def test_the_tables_to_copy_are_the_models_and_seeds_built_as_tables() -> None:
 
 
 def _settings(tmp_path: Path) -> Settings:
-    settings = Settings(
-        landing_dir=tmp_path / "landing",
-        warehouse_dir=tmp_path / "warehouse",
-        reports_dir=tmp_path / "site",
-        as_of=dt.date(2026, 11, 28),
-    )
+    settings = make_settings(tmp_path / "landing", tmp_path)
     settings.warehouse_dir.mkdir()
     with duckdb.connect(str(settings.work_db)) as con:
         con.execute("create schema marts")
