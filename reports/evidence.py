@@ -16,6 +16,7 @@ failed (Evidence still writes a page whose query failed, with the error in place
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -33,6 +34,10 @@ from reports.sql_engine import tables_read
 # Evidence source directory for each schema; `warehouse` holds the marts.
 SOURCE_DIRS = {"marts": "warehouse", "quarantine": "quarantine", "marts_restricted": "restricted"}
 PROJECT_FILES = ["package.json", "package-lock.json", "evidence.plugins.yaml"]
+# Where `evidence sources` writes each source query's result, and its list of them.
+EVIDENCE_DATA_DIR = Path(".evidence") / "template" / "static" / "data"
+# The DuckDB type of each Evidence column type, as Evidence writes its own Parquet files.
+_EVIDENCE_TYPES = {"number": "DOUBLE", "boolean": "BOOLEAN", "date": "TIMESTAMP"}
 _REF = re.compile(r"'?\$\{[^}]*\}'?")
 # Evidence's line for a page query that failed while it drew the page: "<query> | Error in Query!"
 _QUERY_ERROR = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*([\w$]+) \| Error in Query! (.*)$", re.MULTILINE)
@@ -82,6 +87,43 @@ def write_sources(project: Path, published_db: Path, tables: set[str]) -> None:
             (directory / f"{name}.sql").write_text(
                 f"select * from {schema}.{name}\n", encoding="utf-8"
             )
+
+
+def write_empty_source_files(data_dir: Path) -> list[str]:
+    """Write a zero-row Parquet file for every source query that returned no rows; returns
+    their paths (as Evidence's manifest lists them).
+
+    Evidence 39 lists an empty result in its manifest but writes no file for it ("wrote 0
+    rows"), and `evidence build` then stops on the missing file ("too small to be a Parquet
+    file"). Empty tables are normal in a real warehouse (a clean company's quarantine), so the
+    file Evidence would have written is written here from the column types it recorded.
+    """
+    manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    written = []
+    for files in manifest.get("renderedFiles", {}).values():
+        for listed in files:
+            parquet = data_dir.parent.parent / listed
+            if parquet.exists():
+                continue
+            schema = parquet.with_name(parquet.name.removesuffix(".parquet") + ".schema.json")
+            columns = json.loads(schema.read_text(encoding="utf-8"))
+            select = ", ".join(
+                f"cast(null as {_EVIDENCE_TYPES.get(c['evidenceType'], 'VARCHAR')}) as "
+                f"{_quoted(c['name'])}"
+                for c in columns
+            )
+            con = duckdb.connect()
+            try:
+                target = str(parquet).replace("'", "''")
+                con.execute(f"copy (select {select} limit 0) to '{target}' (format parquet)")
+            finally:
+                con.close()
+            written.append(listed)
+    return written
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _published_tables(published_db: Path) -> set[str]:
@@ -194,6 +236,7 @@ def build_with_evidence(
             tables |= needed
         write_sources(project, published_db, tables)
         log = _run([_npm(), "run", "sources"], project, timeout)
+        write_empty_source_files(project / EVIDENCE_DATA_DIR)
         log += _run([_npm(), "run", "build"], project, timeout)
         build = project / "build"
         not_compiled = []

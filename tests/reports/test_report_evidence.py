@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
+import duckdb
 import pytest
 
-from reports.evidence import SOURCE_DIRS, build_with_evidence, failed_queries, page_tables
+from reports.evidence import (
+    SOURCE_DIRS,
+    build_with_evidence,
+    failed_queries,
+    page_tables,
+    write_empty_source_files,
+)
 from reports.site_config import PAGES_DIR, REPORTS_DIR, load_site_config
 
 
@@ -51,7 +59,54 @@ def test_a_query_that_failed_in_evidence_is_found_in_its_log():
 @pytest.mark.xdist_group("evidence")
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed: no Evidence build")
 def test_evidence_builds_every_page(report_warehouse, tmp_path):
-    result = build_with_evidence(report_warehouse, tmp_path / "evidence", restricted=True)
+    """Every page, from a warehouse in which a table the pages read is empty (as a clean
+    company's quarantine is): Evidence writes no file for an empty source, the build must not
+    stop on it."""
+    warehouse = tmp_path / "spm.duckdb"
+    shutil.copyfile(report_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("delete from quarantine.crm_export")
+    finally:
+        con.close()
+    result = build_with_evidence(warehouse, tmp_path / "evidence", restricted=True)
     expected = sorted(n for n, c in load_site_config().pages.items() if c.enabled)
     assert sorted(result.pages) == expected, result.skipped
     assert (tmp_path / "evidence" / "index.html").is_file()
+    assert (tmp_path / "evidence" / "data-quality" / "index.html").is_file()
+
+
+def test_an_empty_source_gets_a_zero_row_file_with_its_columns(tmp_path):
+    """What `evidence sources` leaves for a query without rows: the manifest lists the file,
+    only its schema was written."""
+    data = tmp_path / ".evidence" / "template" / "static" / "data"
+    folder = data / "quarantine" / "crm_export"
+    folder.mkdir(parents=True)
+    listed = "static/data/quarantine/crm_export/crm_export.parquet"
+    kept = data / "marts" / "kept" / "kept.parquet"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"not touched")
+    manifest = {"quarantine": [listed], "marts": ["static/data/marts/kept/kept.parquet"]}
+    (data / "manifest.json").write_text(json.dumps({"renderedFiles": manifest}))
+    columns = [
+        {"name": "deal_id", "evidenceType": "string"},
+        {"name": "file_row", "evidenceType": "number"},
+        {"name": "loaded_at", "evidenceType": "date"},
+        {"name": "is_fixed", "evidenceType": "boolean"},
+        {"name": 'odd "name"', "evidenceType": "string"},
+    ]
+    (folder / "crm_export.schema.json").write_text(json.dumps(columns))
+
+    assert write_empty_source_files(data) == [listed]
+
+    parquet = folder / "crm_export.parquet"
+    described = duckdb.sql(f"describe select * from '{parquet}'").fetchall()
+    assert [(row[0], row[1]) for row in described] == [
+        ("deal_id", "VARCHAR"),
+        ("file_row", "DOUBLE"),
+        ("loaded_at", "TIMESTAMP"),
+        ("is_fixed", "BOOLEAN"),
+        ('odd "name"', "VARCHAR"),
+    ]
+    assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone() == (0,)
+    assert kept.read_bytes() == b"not touched"
