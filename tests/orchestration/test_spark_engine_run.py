@@ -6,9 +6,12 @@ back into the work warehouse, the checks and the publish step run as always. Eve
 builds into the published files (marts, pay marts, quarantine) must hold the rows the DuckDB
 engine's run published, money to the cent, doubles to 1e-9.
 
+The project's dbt unit tests (the KPI macros' worked examples) then run on Spark against the
+relations that build left: the same fixtures and expected rows as on DuckDB.
+
 Then the next day's run on the same lake and Spark tables publishes too.
 
-Marker `spark` (`make test-spark`, not `make test`): about ten minutes on 2 cores.
+Marker `spark` (`make test-spark`, not `make test`): about twelve minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pytest
 
 from orchestration.dbt_manifest import load_manifest
 from orchestration.runner import run_pipeline
-from orchestration.spark_engine import built_tables
+from orchestration.spark_engine import built_tables, dbt_step
 from tests.conftest import make_settings
 from tests.support.dbt.spark_engine import compare_published
 from tests.support.shared_fixtures import run_dagster_home
@@ -67,6 +70,10 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
     }
     assert not differ, f"tables that differ between the DuckDB and the Spark engine: {differ}"
     assert compared["marts.rep_performance"]["spark_rows"] > 0
+
+    # dbt's unit tests need their models' parents as relations: the build above left them
+    unit_tests = ["test", "--select", "test_type:unit", "--target", "spark"]
+    dbt_step(settings, unit_tests, tmp_path / "unit_tests", "dbt's unit tests on Spark")
 
     # the next day on the same lake, metastore and Spark tables: every model rebuilt in full
     # (a Parquet table cannot delete what an incremental model replaces), published
