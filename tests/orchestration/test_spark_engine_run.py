@@ -11,20 +11,25 @@ relations that build left: the same fixtures and expected rows as on DuckDB.
 
 Then the next day's run on the same lake and Spark tables publishes too.
 
-Marker `spark` (`make test-spark`, not `make test`): about twelve minutes on 2 cores.
+A company whose CRM is HubSpot (the same company served by the HubSpot replica) publishes the
+same on both engines as well: its staging models are the only SQL that differs.
+
+Marker `spark` (`make test-spark`, not `make test`): about seventeen minutes on 2 cores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_manifest import load_manifest
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.runner import run_pipeline
 from orchestration.spark_engine import built_tables, dbt_step
+from replicas.connect import crm_replica
 from tests.conftest import make_settings
 from tests.support.dbt.spark_engine import compare_published
 from tests.support.shared_fixtures import run_dagster_home
@@ -53,23 +58,7 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
     assert not (Path(os.getcwd()) / "metastore_db").exists(), "the metastore left the warehouse"
     assert (Path(settings.lake) / "raw_crm" / "opportunity" / "part-0.parquet").is_file()
 
-    tables = built_tables(load_manifest())
-    public = [(s, t) for s, t in tables if s in PUBLISHED_SCHEMAS]
-    restricted = [(s, t) for s, t in tables if s == "marts_restricted"]
-    compared = {
-        **compare_published(duck_settings.published_db, settings.published_db, public),
-        **compare_published(duck_settings.restricted_db, settings.restricted_db, restricted),
-    }
-    assert len(compared) > 40 and restricted, sorted(compared)
-    differ = {
-        table: result
-        if result.get("missing")
-        else {side: result[side][:3] for side in ("only_duckdb", "only_spark")}
-        for table, result in compared.items()
-        if result.get("missing") or result["only_duckdb"] or result["only_spark"]
-    }
-    assert not differ, f"tables that differ between the DuckDB and the Spark engine: {differ}"
-    assert compared["marts.rep_performance"]["spark_rows"] > 0
+    _assert_published_the_same(duck_settings, settings)
 
     # dbt's unit tests need their models' parents as relations: the build above left them
     unit_tests = ["test", "--select", "test_type:unit", "--target", "spark"]
@@ -82,3 +71,46 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
         env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
         outcome = run_pipeline(next_day)
     assert outcome.success and outcome.published, outcome.report.get("root_causes")
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.company
+def test_a_hubspot_company_published_from_spark_equals_the_duckdb_engines(
+    small_landing: Path, tmp_path: Path
+) -> None:
+    runs = {}
+    with crm_replica("hubspot-api", small_landing):
+        for engine in ("duckdb", "spark"):
+            settings = make_settings(small_landing, tmp_path / engine).with_overrides(
+                crm="hubspot", crm_connection="api", engine=engine
+            )
+            with pytest.MonkeyPatch.context() as env:
+                env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
+                outcome = run_pipeline(settings)
+            assert outcome.success and outcome.published, (engine, outcome.report["root_causes"])
+            runs[engine] = settings
+    assert (Path(runs["spark"].lake) / "raw_hubspot" / "deals" / "part-0.parquet").is_file()
+    _assert_published_the_same(runs["duckdb"], runs["spark"])
+
+
+def _assert_published_the_same(duck_settings, spark_settings) -> None:
+    """Every table dbt builds into the published files holds the same rows from both engines
+    (`compare_published`: money to the cent, doubles to 1e-9)."""
+    tables = built_tables(json.loads(ensure_manifest(spark_settings).read_text()))
+    public = [(s, t) for s, t in tables if s in PUBLISHED_SCHEMAS]
+    restricted = [(s, t) for s, t in tables if s == "marts_restricted"]
+    compared = {
+        **compare_published(duck_settings.published_db, spark_settings.published_db, public),
+        **compare_published(duck_settings.restricted_db, spark_settings.restricted_db, restricted),
+    }
+    assert len(compared) > 40 and restricted, sorted(compared)
+    differ = {
+        table: result
+        if result.get("missing")
+        else {side: result[side][:3] for side in ("only_duckdb", "only_spark")}
+        for table, result in compared.items()
+        if result.get("missing") or result["only_duckdb"] or result["only_spark"]
+    }
+    assert not differ, f"tables that differ between the DuckDB and the Spark engine: {differ}"
+    assert compared["marts.rep_performance"]["spark_rows"] > 0
