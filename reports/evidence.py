@@ -98,7 +98,10 @@ def write_empty_source_files(data_dir: Path) -> list[str]:
     file"). Empty tables are normal in a real warehouse (a clean company's quarantine), so the
     file Evidence would have written is written here from the column types it recorded.
     """
-    manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    listing = data_dir / "manifest.json"
+    if not listing.is_file():  # no source at all: nothing listed, nothing missing
+        return []
+    manifest = json.loads(listing.read_text(encoding="utf-8"))
     written = []
     for files in manifest.get("renderedFiles", {}).values():
         for listed in files:

@@ -28,6 +28,7 @@ import pytest
 
 from orchestration.dbt_manifest import ensure_manifest
 from orchestration.runner import run_pipeline
+from orchestration.settings import Settings
 from orchestration.spark_engine import built_tables, dbt_step
 from replicas.connect import crm_replica
 from tests.conftest import make_settings
@@ -94,7 +95,7 @@ def test_a_hubspot_company_published_from_spark_equals_the_duckdb_engines(
     _assert_published_the_same(runs["duckdb"], runs["spark"])
 
 
-def _assert_published_the_same(duck_settings, spark_settings) -> None:
+def _assert_published_the_same(duck_settings: Settings, spark_settings: Settings) -> None:
     """Every table dbt builds into the published files holds the same rows from both engines
     (`compare_published`: money to the cent, doubles to 1e-9)."""
     tables = built_tables(json.loads(ensure_manifest(spark_settings).read_text()))

@@ -110,3 +110,4 @@ def test_an_empty_source_gets_a_zero_row_file_with_its_columns(tmp_path):
     ]
     assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone() == (0,)
     assert kept.read_bytes() == b"not touched"
+    assert write_empty_source_files(tmp_path / "no sources") == []
