@@ -170,6 +170,19 @@ def missing_notes(result: Result) -> list[str]:
     return [str(r["missing_note"]) for r in result.records() if r.get("missing_note")]
 
 
+def set_aside_notes(result: Result) -> dict[str, object] | None:
+    """The deals that failed a data check and so are not in the numbers (from the overview's
+    `set_aside_deals` query over `quarantine.opportunities`): their count and the count per
+    rule, which a reader must know before quoting a total. None when no deal was set aside."""
+    if not isinstance(result, QueryResult) or not result.records():
+        return None
+    records = result.records()
+    return {
+        "deals": format_value(records[0]["total_deals"], "num0"),
+        "rules": [f"{r['rule_name']}: {format_value(r['deal_count'], 'num0')}" for r in records],
+    }
+
+
 COACHING_SHOWN = 5
 REVIEW_DEALS_SHOWN = 3
 

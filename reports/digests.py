@@ -40,6 +40,7 @@ from reports.digest_parts import (
     missing_notes,
     money,
     quarter_headline,
+    set_aside_notes,
     slipped_deals,
     stalled_deals,
     table,
@@ -401,6 +402,7 @@ def _leadership(page, warehouse, pending, mail, base, currency) -> Digest:
         _page_link(base, "index.html", "Overview"),
         None,
         missing_notes(r["missing_sources"]),
+        set_aside=set_aside_notes(r["set_aside_deals"]),
     )
 
 
@@ -560,8 +562,10 @@ def _digest(
     team_id,
     notes,
     coaching=None,
+    set_aside=None,
 ) -> Digest:
     context = {
+        "set_aside": set_aside,
         "coaching": coaching,
         "heading": heading,
         "quarter": quarter,

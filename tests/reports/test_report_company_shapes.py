@@ -372,3 +372,21 @@ def test_team_and_rep_page_figures_equal_their_marts(public_site, report_warehou
             strict=True,
         ):
             assert shown[column][0] == pytest.approx(float(value)), (rep_file.stem, column)
+
+
+def test_the_overview_says_which_deals_its_numbers_leave_out(public_site, report_warehouse):
+    """Quarantined deals are in no total of the overview: it says how many, per rule, and
+    links to the page that lists them. A split set aside leaves its deal counted."""
+    by_rule = _query(
+        report_warehouse,
+        "select replace(rule, '_', ' '), count(distinct opportunity_id) "
+        "from quarantine.opportunities where split_id is null group by rule",
+    )
+    html = (public_site.out_dir / "index.html").read_text(encoding="utf-8")
+    visible = " ".join(read(public_site.out_dir / "index.html").visible.split())
+    total = sum(count for _, count in by_rule)
+    assert f"Left out of these numbers: {total} deals failed a data check" in visible
+    for rule, count in by_rule:
+        assert f"{rule}: {count}" in visible
+    assert "unknown split owner" not in visible
+    assert 'href="data-quality.html"' in html.split("Left out of these numbers")[1][:600]

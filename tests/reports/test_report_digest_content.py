@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import email
+import shutil
 from email import policy
 
 import duckdb
@@ -312,3 +313,35 @@ def test_regional_managers_and_the_cro_get_their_level_one_level_down(report_war
     assert coaching.startswith("== Coach these reps this week ==\n1. ")
     for name in other_reps:
         assert name not in region.text
+
+
+def test_the_leadership_digest_says_which_deals_its_numbers_leave_out(
+    digests_without_site_url, report_warehouse, tmp_path
+):
+    """Quarantined deals are not in bookings or pipeline: a leader quoting the headline must
+    read how many were left out and why, next to it. A split set aside leaves its deal
+    counted, so it is not among them."""
+    con = duckdb.connect(str(report_warehouse), read_only=True)
+    by_rule = dict(
+        con.execute(
+            "select replace(rule, '_', ' '), count(distinct opportunity_id) "
+            "from quarantine.opportunities where split_id is null group by rule"
+        ).fetchall()
+    )
+    con.close()
+    assert len(by_rule) == 3 and "unknown split owner" not in by_rule
+    leadership = next(d for d in digests_without_site_url if d.kind == "leadership")
+    head = leadership.text.split("\n\n")[2]
+    assert head.startswith(f"Left out of these numbers: {sum(by_rule.values())} deals failed")
+    listed = [line.strip() for line in head.splitlines() if line.startswith("  - ")]
+    assert sorted(listed) == sorted(f"- {rule}: {count}" for rule, count in by_rule.items())
+    assert "Left out of these numbers" in leadership.html
+    assert "unknown split owner" not in leadership.text
+
+    clean = tmp_path / "spm.duckdb"
+    shutil.copyfile(report_warehouse, clean)
+    con = duckdb.connect(str(clean))
+    con.execute("delete from marts.deals_set_aside")
+    con.close()
+    digests = render_digests(clean, _mail(tmp_path))
+    assert not any("Left out of these numbers" in d.text + d.html for d in digests)

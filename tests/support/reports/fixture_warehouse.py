@@ -1532,16 +1532,33 @@ def build_fixture_warehouse(
                 "opportunity_id": _sfid("006", 900 + i),
                 "rule": rule,
                 "detail": detail,
+                "split_id": split_id,
                 "amount": amount,
             }
-            for i, (rule, detail, amount) in enumerate(
+            for i, (rule, detail, split_id, amount) in enumerate(
                 [
-                    ("negative_amount", "Amount -10.00 is below zero", -10.0),
-                    ("orphan_owner", "OwnerId is no known user", 300.0),
-                    ("close_before_created", "CloseDate is before CreatedDate", 70.0),
+                    ("negative_amount", "Amount -10.00 is below zero", None, -10.0),
+                    ("orphan_owner", "OwnerId is no known user", None, 300.0),
+                    ("close_before_created", "CloseDate is before CreatedDate", None, 70.0),
+                    # a split set aside: its deal still counts
+                    ("unknown_split_owner", "split owner is no known user", "04t1", 40.0),
                 ],
                 start=1,
             )
+        ]
+    )
+    # as dbt's deals_set_aside builds it: whole deals (no split rows) per rule, and in all
+    whole = tables["quarantine.opportunities"]
+    whole = whole[whole["split_id"].isna()]
+    tables["marts.deals_set_aside"] = pd.DataFrame(
+        [
+            {
+                "rule": rule,
+                "rule_name": rule.replace("_", " "),
+                "deal_count": int(count),
+                "total_deals": int(whole["opportunity_id"].nunique()),
+            }
+            for rule, count in whole.groupby("rule")["opportunity_id"].nunique().items()
         ]
     )
     tables["quarantine.quotas"] = pd.DataFrame(
