@@ -171,9 +171,9 @@ def missing_notes(result: Result) -> list[str]:
 
 
 def set_aside_notes(result: Result) -> dict[str, object] | None:
-    """The deals that failed a data check and so are not in the numbers (from the overview's
-    `set_aside_deals` query over `quarantine.opportunities`): their count and the count per
-    rule, which a reader must know before quoting a total. None when no deal was set aside."""
+    """The deals that failed a data check and so are in no total (the overview's
+    `set_aside_deals` query over `marts.deals_set_aside`): their count and the count per rule,
+    which a reader must know before quoting a total. None when no deal was set aside."""
     if not isinstance(result, QueryResult) or not result.records():
         return None
     records = result.records()
