@@ -174,9 +174,9 @@ def set_aside_notes(result: Result) -> dict[str, object] | None:
     """The deals that failed a data check and so are in no total (the overview's
     `set_aside_deals` query over `marts.deals_set_aside`): their count and the count per rule,
     which a reader must know before quoting a total. None when no deal was set aside."""
-    if not isinstance(result, QueryResult) or not result.records():
+    records = result.records() if isinstance(result, QueryResult) else []
+    if not records:
         return None
-    records = result.records()
     return {
         "deals": format_value(records[0]["total_deals"], "num0"),
         "rules": [f"{r['rule_name']}: {format_value(r['deal_count'], 'num0')}" for r in records],

@@ -102,12 +102,16 @@ def write_empty_source_files(data_dir: Path) -> list[str]:
     if not listing.is_file():  # no source at all: nothing listed, nothing missing
         return []
     manifest = json.loads(listing.read_text(encoding="utf-8"))
-    written = []
-    for files in manifest.get("renderedFiles", {}).values():
-        for listed in files:
-            parquet = data_dir.parent.parent / listed
-            if parquet.exists():
-                continue
+    missing = [
+        (listed, data_dir.parent.parent / listed)
+        for files in manifest.get("renderedFiles", {}).values()
+        for listed in files
+        if not (data_dir.parent.parent / listed).exists()
+    ]
+    if not missing:
+        return []
+    with duckdb.connect() as con:
+        for _, parquet in missing:
             schema = parquet.with_name(parquet.name.removesuffix(".parquet") + ".schema.json")
             columns = json.loads(schema.read_text(encoding="utf-8"))
             select = ", ".join(
@@ -115,14 +119,9 @@ def write_empty_source_files(data_dir: Path) -> list[str]:
                 f"{_quoted(c['name'])}"
                 for c in columns
             )
-            con = duckdb.connect()
-            try:
-                target = str(parquet).replace("'", "''")
-                con.execute(f"copy (select {select} limit 0) to '{target}' (format parquet)")
-            finally:
-                con.close()
-            written.append(listed)
-    return written
+            target = str(parquet).replace("'", "''")
+            con.execute(f"copy (select {select} limit 0) to '{target}' (format parquet)")
+    return [listed for listed, _ in missing]
 
 
 def _quoted(identifier: str) -> str:
