@@ -110,6 +110,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """The settings that change what is published: dbt vars, paths, targets, strictness."""
     relevant = {
         "dbt_vars": settings.dbt_vars(),
+        "as_of": settings.as_of.isoformat(),
         "crm_connection": settings.crm_connection,
         "engine": settings.engine,
         "lake": settings.lake,

@@ -33,6 +33,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED_DB_NAME = "spm.duckdb"
 RESTRICTED_DB_NAME = "spm_restricted.duckdb"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# the as-of date: the setting, and how dbt's models receive it (Settings.dbt_as_of_env)
+AS_OF_VARIABLE = "SPM_AS_OF"
 
 
 def _path(name: str, default: str) -> Path:
@@ -42,7 +44,7 @@ def _path(name: str, default: str) -> Path:
 
 
 def _as_of() -> dt.date:
-    raw = os.environ.get("SPM_AS_OF", "").strip()
+    raw = os.environ.get(AS_OF_VARIABLE, "").strip()
     if not raw:
         return dt.date.today()
     try:
@@ -307,9 +309,12 @@ class Settings:
         return self.reports_dir.parent / (self.reports_dir.name + "-restricted")
 
     def dbt_vars(self) -> dict[str, object]:
-        """The dbt vars that carry the business parameters into every model."""
+        """The dbt vars that carry the business parameters into every model.
+
+        The as-of date is not among them: it changes every day, and a changed var makes dbt
+        parse the whole project again. It goes by the environment instead (`dbt_as_of_env`),
+        which the models read only while executing (`dbt_project/macros/vars.sql`)."""
         return {
-            "as_of_date": self.as_of.isoformat(),
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "corporate_currency": self.corporate_currency,
             "stalled_after_days": self.stalled_after_days,
@@ -359,6 +364,11 @@ class Settings:
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         }
 
+    def dbt_as_of_env(self) -> dict[str, str]:
+        """The as-of date as dbt's models read it (`SPM_AS_OF`, the setting's own name)."""
+        return {AS_OF_VARIABLE: self.as_of.isoformat()}
+
     def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess (`dbt_profile_env` over this process's)."""
-        return {**os.environ, **self.dbt_profile_env()}
+        """Environment for a dbt subprocess (`dbt_profile_env` and the as-of date over this
+        process's)."""
+        return {**os.environ, **self.dbt_profile_env(), **self.dbt_as_of_env()}

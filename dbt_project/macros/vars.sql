@@ -1,10 +1,21 @@
 {#
     The business parameters as SQL literals. `as_of_date` is the "today" of every
-    period-to-date number: the var when set (YYYY-MM-DD), else the date the run started, so
-    any past day can be rebuilt exactly by passing it.
+    period-to-date number: the var when set (YYYY-MM-DD), else the environment variable
+    `SPM_AS_OF` (how `spm run` passes it), else the date the run started, so any past day can
+    be rebuilt exactly by passing it.
+
+    Why the environment and not a var: dbt parses the whole project again whenever a var
+    changes, and the as-of date changes every day. Read only while executing (`execute`), the
+    variable never reaches the parse, so the next day's run keeps the parse of the day before.
+    Nothing parsed depends on the date (refs, configs and tests do not), only compiled SQL.
 #}
 {% macro as_of_date_value() -%}
     {%- set raw = var('as_of_date', none) -%}
+    {%- set given_as = 'var as_of_date' -%}
+    {%- if (raw is none or (raw | string | trim) == '') and execute -%}
+        {%- set raw = env_var('SPM_AS_OF', '') -%}
+        {%- set given_as = 'SPM_AS_OF' -%}
+    {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{ return(run_started_at.date()) }}
     {%- endif -%}
@@ -17,7 +28,7 @@
         {%- set valid = 1 <= month <= 12 and 1 <= day <= days_in_month[month - 1] -%}
     {%- endif -%}
     {%- if not valid -%}
-        {{ exceptions.raise_compiler_error("var as_of_date=" ~ text ~ " is not a date, expected YYYY-MM-DD") }}
+        {{ exceptions.raise_compiler_error(given_as ~ "=" ~ text ~ " is not a date, expected YYYY-MM-DD") }}
     {%- endif -%}
     {{ return(modules.datetime.date(year, month, day)) }}
 {%- endmacro %}

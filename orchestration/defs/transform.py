@@ -32,6 +32,7 @@ from orchestration.dbt_manifest import (
     dbt_executable,
     dbt_file_log_arguments,
     ensure_manifest,
+    environ_set,
     os_environ_for_dbt,
 )
 from orchestration.defs.keys import WRITER_POOL
@@ -106,7 +107,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
             if settings.engine == "spark":
                 args += SPARK_BUILD_ARGUMENTS
                 _prepare_spark(context, settings, target)
-            invocation = dbt.cli(args, context=context, target_path=target)
+            with environ_set(settings.dbt_as_of_env()):
+                invocation = dbt.cli(args, context=context, target_path=target)
             # a kill -9 of the run must not leave `dbt build` writing to the warehouse
             watchdog = watch_child(invocation.process.pid)
             try:

@@ -5,11 +5,13 @@ mail configuration all see it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from orchestration.dbt_manifest import environ_set
 from orchestration.settings import PROJECT_ROOT, Settings
 
 NON_DEFAULT = {
@@ -90,7 +92,6 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
         Path("/srv/lake/spm"),
     }
     assert settings.dbt_vars() == {
-        "as_of_date": "2025-03-31",
         "fiscal_year_start_month": 2,
         "corporate_currency": "EUR",
         "stalled_after_days": 45,
@@ -115,6 +116,8 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
     assert settings.dbt_env()["SPM_DUCKDB_THREADS"] == "3"
     assert settings.dbt_env()["SPM_SPARK_DIR"] == "/srv/spm/warehouse/spark"
+    # the as-of date reaches the models by the environment, not as a var (vars.sql)
+    assert settings.dbt_env()["SPM_AS_OF"] == "2025-03-31"
     assert (settings.engine, settings.lake) == ("spark", "/srv/lake/spm")
     assert settings.duckdb_config() == {
         "memory_limit": "1.5GiB",
@@ -158,3 +161,15 @@ def test_a_wrong_log_level_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPM_LOG_LEVEL", "loud")
     with pytest.raises(ValueError, match="SPM_LOG_LEVEL='LOUD': expected one of DEBUG"):
         Settings.from_env()
+
+
+def test_the_as_of_date_given_to_dbt_does_not_outlive_its_command(monkeypatch):
+    """dagster-dbt starts dbt with this process's environment: the run's date is set for the
+    command only, and the user's setting (or its absence) comes back."""
+    monkeypatch.setenv("SPM_AS_OF", "2026-11-28")
+    monkeypatch.delenv("SPM_TEST_UNSET_VARIABLE", raising=False)
+    with environ_set({"SPM_AS_OF": "2025-01-31", "SPM_TEST_UNSET_VARIABLE": "1"}):
+        assert os.environ["SPM_AS_OF"] == "2025-01-31"
+        assert os.environ["SPM_TEST_UNSET_VARIABLE"] == "1"
+    assert os.environ["SPM_AS_OF"] == "2026-11-28"
+    assert "SPM_TEST_UNSET_VARIABLE" not in os.environ

@@ -60,8 +60,14 @@ def dbt_environment(**settings: str) -> dict[str, str]:
 def run_dbt(
     args: list[str], work_db: Path, target_dir: Path, dbt_vars: dict | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `dbt <args>` on the project against `work_db`; returns the finished process."""
+    """Run `dbt <args>` on the project against `work_db`; returns the finished process.
+
+    An `as_of_date` among `dbt_vars` goes to dbt as `spm run` passes it, in the environment
+    (`SPM_AS_OF`), so that companies of different as-of dates share one parse."""
     folder = work_db.parent
+    dbt_vars = dict(dbt_vars or {})
+    as_of = dbt_vars.pop("as_of_date", None)
+    as_of_env = {} if as_of is None else {"SPM_AS_OF": str(as_of)}
     # DuckDB spills beside the test's warehouse, never into the project's warehouse/
     # (parallel tests sharing one spill folder would remove it under each other)
     spill = duckdb_temp_dir(folder).relative_to(folder)
@@ -73,7 +79,7 @@ def run_dbt(
     done = subprocess.run(
         [str(DBT if DBT.exists() else "dbt"), *dbt_arguments(args, target_dir, dbt_vars)],
         cwd=folder,
-        env=dbt_environment(SPM_WORK_DB=work_db.name, SPM_DUCKDB_TEMP_DIR=str(spill)),
+        env=dbt_environment(SPM_WORK_DB=work_db.name, SPM_DUCKDB_TEMP_DIR=str(spill), **as_of_env),
         capture_output=True,
         text=True,
         check=False,
