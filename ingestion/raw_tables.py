@@ -92,29 +92,38 @@ def create_table_sql(table: RawTable) -> str:
     return f"create table if not exists {name} (\n    {body}\n)"
 
 
-def create_missing_raw_tables(work_db: Path, systems: Iterable[str] | None = None) -> list[str]:
-    """Create, empty, every raw table of `systems` (all when None) that does not exist yet.
+def create_missing_raw_tables(
+    work_db: Path | duckdb.DuckDBPyConnection, systems: Iterable[str] | None = None
+) -> list[str]:
+    """Create, empty, every raw table of `systems` (all when None) that does not exist yet,
+    in the warehouse file `work_db` or through an open connection to it.
 
     Returns the `raw_<system>.<table>` names created. Existing tables are never touched.
     """
+    if isinstance(work_db, duckdb.DuckDBPyConnection):
+        return _create_missing(work_db, systems)
+    Path(work_db).parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(work_db)) as con:
+        return _create_missing(con, systems)
+
+
+def _create_missing(con: duckdb.DuckDBPyConnection, systems: Iterable[str] | None) -> list[str]:
     chosen = set(systems) if systems is not None else None
     wanted = [t for t in raw_tables() if chosen is None or t.system in chosen]
-    Path(work_db).parent.mkdir(parents=True, exist_ok=True)
+    existing = {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = current_database()"
+        ).fetchall()
+    }
     created: list[str] = []
-    with duckdb.connect(str(work_db)) as con:
-        existing = {
-            f"{schema}.{name}"
-            for schema, name in con.execute(
-                "select schema_name, table_name from duckdb_tables() "
-                "where database_name = current_database()"
-            ).fetchall()
-        }
-        for table in wanted:
-            if table.qualified in existing:
-                continue
-            con.execute(f"create schema if not exists {quoted_name('raw_' + table.system)}")
-            con.execute(create_table_sql(table))
-            created.append(table.qualified)
+    for table in wanted:
+        if table.qualified in existing:
+            continue
+        con.execute(f"create schema if not exists {quoted_name('raw_' + table.system)}")
+        con.execute(create_table_sql(table))
+        created.append(table.qualified)
     return created
 
 

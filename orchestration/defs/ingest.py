@@ -19,6 +19,7 @@ from ingestion.pipeline import (
     loading,
     make_pipeline,
     make_source,
+    writer_connection,
 )
 from ingestion.presence import absent_reason, system_to_load
 from ingestion.raw_tables import create_missing_raw_tables
@@ -79,10 +80,13 @@ def _system_assets(system: str, settings: Settings) -> dg.AssetsDefinition:
                         asset_key=key, metadata={"skipped": reason, "rows_loaded": 0}
                     )
                 return
-            with loading(system, pipeline) as collected:
-                yield from dlt.run(context=context)
+            memory, threads = settings.duckdb_memory_limit, settings.duckdb_threads
+            with writer_connection(settings.warehouse_dir, memory, threads) as con:
+                held = make_pipeline(system, settings.warehouse_dir, connection=con)
+                with loading(system, held) as collected:
+                    yield from dlt.run(context=context, dlt_pipeline=held)
+                created = create_missing_raw_tables(con, [system])
             log_load_notes(context, collected)
-            created = create_missing_raw_tables(settings.work_db, [system])
             if created:
                 context.log.info(f"{system}: raw tables created empty: {', '.join(created)}")
 
