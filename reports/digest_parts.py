@@ -171,9 +171,10 @@ def missing_notes(result: Result) -> list[str]:
 
 
 def set_aside_notes(result: Result) -> dict[str, object] | None:
-    """The deals that failed a data check and so are in no total (the overview's
-    `set_aside_deals` query over `marts.deals_set_aside`): their count and the count per rule,
-    which a reader must know before quoting a total. None when no deal was set aside."""
+    """The deals that failed a data check and so are in no total (the `set_aside_deals` query
+    of the overview over `marts.deals_set_aside`, of the team and region pages over
+    `marts.deals_set_aside_by_team`): their count and the count per rule, which a reader must
+    know before quoting a total. None when no deal was set aside."""
     records = result.records() if isinstance(result, QueryResult) else []
     if not records:
         return None

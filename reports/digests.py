@@ -484,6 +484,7 @@ def _manager(page, manager, warehouse, pending, base, currency, restricted) -> D
         team_id,
         missing_notes(r["missing_sources"]),
         coaching_list(r["team_coaching"], r["team_coaching_deals"], currency),
+        set_aside=set_aside_notes(r["set_aside_deals"]),
     )
 
 
@@ -546,6 +547,7 @@ def _regional(page, manager, warehouse, pending, base, currency, restricted) -> 
         region_id,
         notes,
         coaching_list(r["region_coaching"], r["region_coaching_deals"], currency),
+        set_aside=set_aside_notes(r["set_aside_deals"]),
     )
 
 

@@ -390,3 +390,38 @@ def test_the_overview_says_which_deals_its_numbers_leave_out(public_site, report
         assert f"{rule}: {count}" in visible
     assert "unknown split owner" not in visible
     assert 'href="data-quality.html"' in html.split("Left out of these numbers")[1][:600]
+
+
+def test_team_and_region_pages_say_which_of_their_deals_are_left_out(public_site, report_warehouse):
+    """Each team and region page shows its own reps' deals held in quarantine, per rule; a
+    team with none shows no box, and an owner nobody knows is in no team's share."""
+    for level, folder, column, who in [
+        ("team", "teams", "team_id", "team"),
+        ("region", "regions", "region_id", "region"),
+    ]:
+        with_share = dict(
+            _query(
+                report_warehouse,
+                f"select r.{column}, count(distinct q.opportunity_id)"
+                " from quarantine.opportunities q"
+                " join marts.dim_rep r on q.owner_id = r.rep_id and r.is_current"
+                f" where q.split_id is null group by r.{column}",
+            )
+        )
+        nodes = [
+            row[0]
+            for row in _query(
+                report_warehouse,
+                f"select team_id from marts.dim_team where hierarchy_level = '{level}'",
+            )
+        ]
+        assert with_share, level
+        if level == "team":
+            assert set(nodes) - set(with_share), "the fixture needs a team without"
+        for node in nodes:
+            visible = " ".join(read(public_site.out_dir / folder / f"{node}.html").visible.split())
+            if node in with_share:
+                expected = f"Left out of these numbers: {with_share[node]} of this {who}'s deals"
+                assert expected in visible, node
+            else:
+                assert "Left out of these numbers" not in visible, node

@@ -1525,23 +1525,53 @@ def build_fixture_warehouse(
         check_rows([{**r, "checks": FIXTURE_CHECKS} for r in run_reports]),
         columns=[name for name, _, _ in CHECK_COLUMNS],
     )
+    # two deals of one rep, one of a rep in another team, one whose owner is nobody known
+    owners = [r for r in tables["marts.dim_rep"].to_dict("records") if r["role"] == "rep"]
+    first_rep = owners[0]
+    other_team = next(r for r in owners if r["team_id"] != first_rep["team_id"])
     tables["quarantine.opportunities"] = pd.DataFrame(
         [
             {
                 "quarantine_id": f"q{i}",
                 "opportunity_id": _sfid("006", 900 + i),
+                "owner_id": owner_id,
                 "rule": rule,
                 "detail": detail,
                 "split_id": split_id,
                 "amount": amount,
             }
-            for i, (rule, detail, split_id, amount) in enumerate(
+            for i, (rule, detail, owner_id, split_id, amount) in enumerate(
                 [
-                    ("negative_amount", "Amount -10.00 is below zero", None, -10.0),
-                    ("orphan_owner", "OwnerId is no known user", None, 300.0),
-                    ("close_before_created", "CloseDate is before CreatedDate", None, 70.0),
+                    (
+                        "negative_amount",
+                        "Amount -10.00 is below zero",
+                        first_rep["rep_id"],
+                        None,
+                        -10.0,
+                    ),
+                    ("orphan_owner", "OwnerId is no known user", "005UNKNOWN", None, 300.0),
+                    (
+                        "close_before_created",
+                        "CloseDate is before CreatedDate",
+                        other_team["rep_id"],
+                        None,
+                        70.0,
+                    ),
                     # a split set aside: its deal still counts
-                    ("unknown_split_owner", "split owner is no known user", "04t1", 40.0),
+                    (
+                        "unknown_split_owner",
+                        "split owner is no known user",
+                        first_rep["rep_id"],
+                        "04t1",
+                        40.0,
+                    ),
+                    (
+                        "close_before_created",
+                        "CloseDate is before CreatedDate",
+                        first_rep["rep_id"],
+                        None,
+                        20.0,
+                    ),
                 ],
                 start=1,
             )
@@ -1559,6 +1589,37 @@ def build_fixture_warehouse(
                 "total_deals": int(whole["opportunity_id"].nunique()),
             }
             for rule, count in whole.groupby("rule")["opportunity_id"].nunique().items()
+        ]
+    )
+    # and deals_set_aside_by_team: per owner's team and region (the unknown owner in neither)
+    placed = whole.merge(
+        tables["marts.dim_rep"][["rep_id", "team_id", "team_name", "region_id", "region_name"]],
+        left_on="owner_id",
+        right_on="rep_id",
+    )
+    by_node = pd.concat(
+        [
+            placed.assign(
+                hierarchy_level="team", node=placed["team_id"], node_name=placed["team_name"]
+            ),
+            placed.assign(
+                hierarchy_level="region", node=placed["region_id"], node_name=placed["region_name"]
+            ),
+        ]
+    )
+    tables["marts.deals_set_aside_by_team"] = pd.DataFrame(
+        [
+            {
+                "team_rule_id": f"{node}|{rule}",
+                "hierarchy_level": group["hierarchy_level"].iloc[0],
+                "team_id": node,
+                "team_name": group["node_name"].iloc[0],
+                "rule": rule,
+                "rule_name": rule.replace("_", " "),
+                "deal_count": int(group["opportunity_id"].nunique()),
+                "total_deals": int(by_node[by_node["node"] == node]["opportunity_id"].nunique()),
+            }
+            for (node, rule), group in by_node.groupby(["node", "rule"])
         ]
     )
     tables["quarantine.quotas"] = pd.DataFrame(

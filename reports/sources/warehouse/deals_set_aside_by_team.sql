@@ -1,0 +1,1 @@
+select * from marts.deals_set_aside_by_team
