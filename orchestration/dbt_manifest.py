@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -117,25 +115,6 @@ def ensure_manifest(settings: Settings | None = None) -> Path:
 
 def load_manifest() -> dict:
     return json.loads(ensure_manifest().read_text())
-
-
-@contextlib.contextmanager
-def environ_set(values: Mapping[str, str]) -> Iterator[None]:
-    """`values` in this process's environment for the block, then the environment as it was.
-
-    dagster-dbt starts dbt with this process's environment and takes none of its own; a
-    value meant for one dbt command (the run's as-of date) must not outlive it, or a later
-    `Settings.from_env()` in the same process would read it as the user's setting."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def os_environ_for_dbt(settings: Settings) -> None:

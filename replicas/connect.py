@@ -7,12 +7,12 @@ the block and restored afterwards, exactly as a user would set them for a real o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ingestion.process_environment import environ_set
 from replicas.salesforce import SalesforceReplica
 from replicas.server import ReplicaServer
 
@@ -31,21 +31,6 @@ def salesforce_env(url: str, replica: SalesforceReplica) -> dict[str, str]:
 
 
 @contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the block; restore the previous values after it."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
 def crm_replica(kind: str, landing_dir: Path, **options: Any) -> Iterator[Any]:
     """Serve `<landing_dir>`'s CRM through the replica `kind` on 127.0.0.1; yield the replica.
 
@@ -61,5 +46,5 @@ def crm_replica(kind: str, landing_dir: Path, **options: Any) -> Iterator[Any]:
         make_env = hubspot_env
     else:
         raise ValueError(f"unknown CRM replica {kind!r}; expected one of {', '.join(CRM_REPLICAS)}")
-    with ReplicaServer(replica) as server, environment(make_env(server.url, replica)):
+    with ReplicaServer(replica) as server, environ_set(make_env(server.url, replica)):
         yield replica

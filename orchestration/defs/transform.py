@@ -26,13 +26,13 @@ from dagster_dbt import (
 
 from ingestion.file_modes import private_umask
 from ingestion.lake import mirror_raw_tables
+from ingestion.process_environment import environ_set
 from orchestration.child_watchdog import watch_child
 from orchestration.dbt_cli_resource import SpmDbtCliResource
 from orchestration.dbt_manifest import (
     dbt_executable,
     dbt_file_log_arguments,
     ensure_manifest,
-    environ_set,
     os_environ_for_dbt,
 )
 from orchestration.defs.keys import WRITER_POOL

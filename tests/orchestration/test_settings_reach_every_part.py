@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.dbt_manifest import environ_set
+from ingestion.process_environment import environ_set
 from orchestration.settings import PROJECT_ROOT, Settings
 
 NON_DEFAULT = {
