@@ -4,6 +4,7 @@ mail configuration all see it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -116,8 +117,10 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
     assert settings.dbt_env()["SPM_DUCKDB_THREADS"] == "3"
     assert settings.dbt_env()["SPM_SPARK_DIR"] == "/srv/spm/warehouse/spark"
-    # the as-of date reaches the models by the environment, not as a var (vars.sql)
-    assert settings.dbt_env()["SPM_AS_OF"] == "2025-03-31"
+    # the as-of date reaches the models by the environment, not as a var (vars.sql): the
+    # settings' date, whatever this process's SPM_AS_OF says
+    another_day = dataclasses.replace(settings, as_of=dt.date(2024, 2, 29))
+    assert another_day.dbt_env()["SPM_AS_OF"] == "2024-02-29"
     assert (settings.engine, settings.lake) == ("spark", "/srv/lake/spm")
     assert settings.duckdb_config() == {
         "memory_limit": "1.5GiB",
