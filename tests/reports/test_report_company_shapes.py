@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from reports.render import render_site
+from tests.support.warehouse_probe import set_aside_shares
 
 CRM_ONLY = ("compensation", "sales_analytics", "revenue_intelligence")
 OWN_STAGES = [("Engaging", 50, "Best Case"), ("Prospecting", 10, "Pipeline")]
@@ -399,15 +400,7 @@ def test_team_and_region_pages_say_which_of_their_deals_are_left_out(public_site
         ("team", "teams", "team_id", "team"),
         ("region", "regions", "region_id", "region"),
     ]:
-        with_share = dict(
-            _query(
-                report_warehouse,
-                f"select r.{column}, count(distinct q.opportunity_id)"
-                " from quarantine.opportunities q"
-                " join marts.dim_rep r on q.owner_id = r.rep_id and r.is_current"
-                f" where q.split_id is null group by r.{column}",
-            )
-        )
+        with_share = set_aside_shares(report_warehouse, column)
         nodes = [
             row[0]
             for row in _query(

@@ -59,3 +59,23 @@ def published_digests(warehouse_dir: Path) -> dict[str, str]:
                 digests[f"{label}:{table}"] = table_digest(db, *table.split("."))
     assert any(k.startswith("restricted:marts_restricted.") for k in digests), warehouse_dir
     return digests
+
+
+def set_aside_shares(db: Path, node_column: str) -> dict[str, int]:
+    """Deals held in `quarantine.opportunities` per team (`node_column` `team_id`) or region
+    (`region_id`) of their owner's current `dim_rep` version, recomputed apart from
+    `marts.deals_set_aside_by_team`: whole deals only, an owner nobody knows in no share."""
+    if node_column not in ("team_id", "region_id"):
+        raise ValueError(f"no set-aside share by {node_column!r}")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(
+            con.execute(
+                f"select r.{node_column}, count(distinct q.opportunity_id)"
+                " from quarantine.opportunities q"
+                " join marts.dim_rep r on q.owner_id = r.rep_id and r.is_current"
+                f" where q.split_id is null group by r.{node_column}"
+            ).fetchall()
+        )
+    finally:
+        con.close()
