@@ -12,15 +12,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.dbt_parse_state import share_parse
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def dbt_executable() -> str:
-    """The dbt of this environment (beside the running Python), not whatever is on PATH."""
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    """The dbt of this environment (beside the running Python), not whatever is on PATH:
+    `spm-dbt`, dbt started in the warehouse's folder (`orchestration.dbt_in_warehouse`), which
+    the profile's relative warehouse path needs (`Settings.dbt_profile_env`)."""
+    candidate = Path(sys.executable).parent / "spm-dbt"
+    if not candidate.exists():
+        raise RuntimeError(
+            f"{candidate} is missing: the project is not installed in this environment"
+            " (run `make setup`)"
+        )
+    return str(candidate)
 
 
 def dbt_file_log_arguments() -> list[str]:
@@ -90,6 +98,8 @@ def parse_project(settings: Settings | None = None) -> Path:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError("dbt parse failed:\n" + (done.stdout or "") + (done.stderr or ""))
+    # the first run of a new warehouse with these settings starts from this parse
+    share_parse(settings, MANIFEST_PATH.parent)
     return MANIFEST_PATH
 
 

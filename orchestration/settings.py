@@ -21,6 +21,7 @@ from ingestion.duckdb_resources import (
 )
 from ingestion.file_modes import make_private_dir
 from ingestion.warehouse_files import dlt_pipelines_path, work_db_path
+from orchestration.dbt_in_warehouse import WORKING_DIR_VARIABLE
 
 if TYPE_CHECKING:
     from data_quality.config import QualityConfig
@@ -41,6 +42,11 @@ def _path(name: str, default: str) -> Path:
     value = os.environ.get(name) or default
     path = Path(value)
     return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+def _relative_to(path: Path, folder: Path) -> str:
+    """`path` relative to `folder` when it lies inside it, else as it is."""
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path)
 
 
 def _as_of() -> dt.date:
@@ -353,12 +359,18 @@ class Settings:
     def dbt_profile_env(self) -> dict[str, str]:
         """What profiles.yml reads: the work warehouse, DuckDB's memory limit, spill folder and
         threads (the profile needs a number: DuckDB's own default when the setting is unset),
-        and the Spark target's folder."""
+        and the Spark target's folder.
+
+        The warehouse file and the spill folder are named relative to the warehouse folder,
+        where every dbt of the pipeline starts (`spm-dbt`, `orchestration.dbt_in_warehouse`):
+        dbt hashes the profile's values into its saved parse, and relative names keep that
+        hash, and so the parse, the same for every warehouse."""
         config = self.duckdb_config()
         return {
-            "SPM_WORK_DB": str(self.work_db),
+            WORKING_DIR_VARIABLE: str(self.warehouse_dir),
+            "SPM_WORK_DB": _relative_to(self.work_db, self.warehouse_dir),
             "SPM_DUCKDB_MEMORY_LIMIT": config["memory_limit"],
-            "SPM_DUCKDB_TEMP_DIR": config["temp_directory"],
+            "SPM_DUCKDB_TEMP_DIR": _relative_to(Path(config["temp_directory"]), self.warehouse_dir),
             "SPM_DUCKDB_THREADS": str(self.duckdb_threads or default_threads()),
             "SPM_SPARK_DIR": str(self.spark_dir),
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),

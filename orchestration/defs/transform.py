@@ -9,8 +9,6 @@ models and tests build on Spark and their tables are copied back into the work w
 
 import contextlib
 import json
-import os
-import shutil
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -35,6 +33,7 @@ from orchestration.dbt_manifest import (
     ensure_manifest,
     os_environ_for_dbt,
 )
+from orchestration.dbt_parse_state import save_parse, start_from_saved_parse
 from orchestration.defs.keys import WRITER_POOL
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -97,8 +96,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     def _dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
         os_environ_for_dbt(settings)
         target = settings.dbt_target_dir(context.run_id)
-        parse_state = target.parent / PARTIAL_PARSE
-        _copy_if_exists(parse_state, target / PARTIAL_PARSE)
+        start_from_saved_parse(settings, target)
         # Unit tests check the SQL logic, not the data: they run in the test suite (dbt's
         # advice for production), which keeps the pipeline run to the data tests.
         args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
@@ -125,12 +123,9 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                 watchdog.wait()
             if settings.engine == "spark":
                 _copy_back_from_spark(context, settings, target, manifest)
-        _copy_if_exists(target / PARTIAL_PARSE, parse_state)
+        save_parse(settings, target)
 
     return _dbt
-
-
-PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 def _prepare_spark(context: dg.AssetExecutionContext, settings: Settings, target: Path) -> None:
@@ -160,22 +155,6 @@ def _copy_back_from_spark(
         f"spark: {len(copied)} tables ({sum(copied.values()):,} rows) copied into"
         f" {settings.work_db.name} ({time.monotonic() - started:.1f} s)"
     )
-
-
-def _copy_if_exists(source: Path, destination: Path) -> None:
-    """Carry dbt's parse state between the runs of one warehouse.
-
-    Each run has its own target folder (its compiled SQL is kept), so dbt would parse the
-    whole project every run: ~20 s of a small company's run. dbt checks the state itself
-    (project files, vars, profile) and parses in full when it no longer matches, so a stale
-    copy costs nothing but that parse.
-    """
-    if not source.exists():
-        return
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = destination.with_name(destination.name + ".tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, destination)
 
 
 def dbt_resources(settings: Settings) -> dict[str, Any]:

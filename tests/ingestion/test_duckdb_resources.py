@@ -159,7 +159,8 @@ def test_dbt_runs_with_the_limit_and_spill_folder(
         [
             {
                 "memory_limit": "1.5 GiB",
-                "temp_directory": str(settings.duckdb_temp_dir),
+                # relative to the warehouse's folder, where dbt starts (`spm-dbt`)
+                "temp_directory": str(settings.duckdb_temp_dir.relative_to(settings.warehouse_dir)),
                 "threads": 3,
             }
         ]

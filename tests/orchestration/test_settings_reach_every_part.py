@@ -112,9 +112,11 @@ def test_all_non_default_values_reach_dbt_quality_and_run(monkeypatch: pytest.Mo
     assert (settings.smtp_port, settings.smtp_starttls) == (2525, False)
     assert settings.site_url == "https://spm.example.com/"
     assert settings.keep_dbt_targets == 9 and settings.landing_strict
-    assert settings.dbt_env()["SPM_WORK_DB"] == "/srv/spm/warehouse/work.duckdb"
+    # dbt starts in the warehouse's folder and names its file and spill folder from there
+    assert settings.dbt_env()["SPM_DBT_WORKING_DIR"] == "/srv/spm/warehouse"
+    assert settings.dbt_env()["SPM_WORK_DB"] == "work.duckdb"
     assert settings.dbt_env()["SPM_DUCKDB_MEMORY_LIMIT"] == "1.5GiB"
-    assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "/srv/spm/warehouse/duckdb_tmp"
+    assert settings.dbt_env()["SPM_DUCKDB_TEMP_DIR"] == "duckdb_tmp"
     assert settings.dbt_env()["SPM_DUCKDB_THREADS"] == "3"
     assert settings.dbt_env()["SPM_SPARK_DIR"] == "/srv/spm/warehouse/spark"
     # the as-of date reaches the models by the environment, not as a var (vars.sql): the
