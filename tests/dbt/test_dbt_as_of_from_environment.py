@@ -12,6 +12,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support.dbt.dbt_helpers import DBT, dbt_arguments, dbt_environment
 
 MODEL = "dim_rep"
@@ -36,6 +38,7 @@ def _compile(root: Path, as_of: str) -> tuple[str, str]:
     return done.stdout + done.stderr, sql
 
 
+@pytest.mark.slow  # three dbt builds (15 s): the full lane
 def test_the_as_of_date_comes_from_the_environment_and_a_new_day_keeps_the_parse(tmp_path):
     """One folder, whose first compile parses in full (dbt says so: the control that the
     message this test looks for is the one dbt prints) and the next ones keep that parse."""

@@ -120,6 +120,7 @@ def test_dlt_loads_run_with_the_limit_and_spill_folder(
     assert rows == [("1.5 GiB", str(settings.warehouse_dir / "duckdb_tmp"), 3)]
 
 
+@pytest.mark.slow  # a dbt process (8 s): the full lane
 def test_dbt_runs_with_the_limit_and_spill_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +179,7 @@ SPILLING_PROJECT = {
 }
 
 
+@pytest.mark.slow  # a dbt build that spills (10 s): the full lane
 def test_dbt_keeps_building_after_duckdb_has_spilled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

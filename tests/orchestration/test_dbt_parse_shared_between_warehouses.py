@@ -43,6 +43,7 @@ def fixture_shared_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.slow  # two dbt processes, one parsing the whole project (12 s)
 def test_a_new_warehouse_starts_from_the_parse_another_one_saved(
     tmp_path: Path, shared_dir: Path
 ) -> None:
