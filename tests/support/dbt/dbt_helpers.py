@@ -6,7 +6,8 @@ dbt runs with its own target path and warehouse file, so that tests running in p
 dbt parses the whole project again (about 4 s of a 7 s parse) whenever its saved parse was
 made for other vars or another profile, and the profile holds the warehouse's path: every
 test warehouse forced a full parse. So `run_dbt` starts dbt in the warehouse's folder and
-names the warehouse and its spill folder relative to it (the same profile for every test),
+names the warehouse and its spill folder relative to it (the same profile for every test, as
+the pipeline's `spm-dbt` does: `orchestration/dbt_in_warehouse.py`),
 and keeps each parse it makes, by vars, in a folder shared by the run's workers
 (`SPM_TEST_DBT_PARSE_CACHE`, set by tests/conftest.py): the next build with the same vars
 starts from it. dbt checks the saved parse against the project's files, vars, profile and
@@ -19,16 +20,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from ingestion.duckdb_resources import duckdb_temp_dir
+from orchestration.dbt_parse_state import PARSE_FILE, copy_atomically
 
 ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT = ROOT / "dbt_project"
 DBT = ROOT / ".venv" / "bin" / "dbt"
-PARSE_FILE = "partial_parse.msgpack"
 PARSE_CACHE_VARIABLE = "SPM_TEST_DBT_PARSE_CACHE"
 
 
@@ -74,8 +74,7 @@ def run_dbt(
     cached = _cached_parse(dbt_vars, work_db.name, str(spill))
     target = target_dir / "target"
     if cached is not None and cached.exists() and not (target / PARSE_FILE).exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target / PARSE_FILE)
+        copy_atomically(cached, target / PARSE_FILE)
     done = subprocess.run(
         [str(DBT if DBT.exists() else "dbt"), *dbt_arguments(args, target_dir, dbt_vars)],
         cwd=folder,
@@ -85,9 +84,7 @@ def run_dbt(
         check=False,
     )
     if cached is not None and not cached.exists() and (target / PARSE_FILE).exists():
-        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        shutil.copyfile(target / PARSE_FILE, partial)
-        os.replace(partial, cached)  # whole or not at all, for the other worker
+        copy_atomically(target / PARSE_FILE, cached)  # whole or not at all, for the other worker
     return done
 
 
