@@ -11,6 +11,7 @@ with
 
 states as (select * from {{ ref('int_opportunity_states_sequenced') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
+period_days as (select * from {{ ref('int_fiscal_period_days_spined') }}),
 
 periods_in_scope as (
     select
@@ -37,17 +38,19 @@ start_states as (
         states.stage_name as start_stage_name,
         states.forecast_category as start_forecast_category,
         states.local_amount as start_local_amount
-    from periods_in_scope
-    inner join states
-        on
-            periods_in_scope.period_start <= states.close_date
-            and periods_in_scope.period_end >= states.close_date
-            and periods_in_scope.period_start > states.started_date
-            and (
-                states.next_started_date is null
-                or periods_in_scope.period_start <= states.next_started_date
-            )
-    where not states.is_closed
+    -- the periods the close date falls in, found by its day (int_fiscal_period_days_spined)
+    from states
+    inner join period_days
+        on states.close_date = period_days.date_day
+    inner join periods_in_scope
+        on period_days.period_id = periods_in_scope.period_id
+    where
+        not states.is_closed
+        and periods_in_scope.period_start > states.started_date
+        and (
+            states.next_started_date is null
+            or periods_in_scope.period_start <= states.next_started_date
+        )
 ),
 
 end_states as (

@@ -23,6 +23,7 @@ with
 states as (select * from {{ ref('int_opportunity_states_sequenced') }}),
 credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 periods as (select * from {{ ref('int_fiscal_periods_aggregated') }}),
+period_days as (select * from {{ ref('int_fiscal_period_days_spined') }}),
 
 periods_in_scope as (
     select
@@ -40,15 +41,16 @@ periods_in_scope as (
 ),
 
 candidate_pairs as (
-    -- a deal can only be in the pipelines of the periods its close dates fall in
+    -- a deal can only be in the pipelines of the periods its close dates fall in (found by
+    -- the close date's day: int_fiscal_period_days_spined says why)
     select distinct
         states.opportunity_id,
         periods_in_scope.period_id
     from states
+    inner join period_days
+        on states.close_date = period_days.date_day
     inner join periods_in_scope
-        on
-            states.close_date >= periods_in_scope.period_start
-            and states.close_date <= periods_in_scope.period_end
+        on period_days.period_id = periods_in_scope.period_id
     where states.started_date <= periods_in_scope.window_end
 ),
 

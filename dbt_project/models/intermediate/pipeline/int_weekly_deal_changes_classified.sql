@@ -25,22 +25,40 @@ with
 states as (select * from {{ ref('int_opportunity_states_sequenced') }}),
 weeks as (select * from {{ ref('int_fiscal_quarter_weeks_spined') }}),
 credits as (select * from {{ ref('int_opportunity_credits_split') }}),
+calendar_days as (select * from {{ ref('int_calendar_days_spined') }}),
 
-changed_deal_weeks as (
-    -- a deal's standing can only move in a week in which one of its states began
-    select distinct
-        states.opportunity_id,
+week_days as (
+    -- every day of every week up to its cutoff, so that a state finds its week by its start
+    -- day (an equality join): joining every state with every week by range was a piecewise
+    -- merge join, 14 of this model's 15 s on the large company
+    select
         weeks.period_id,
         weeks.week_of_period,
         weeks.period_start,
         weeks.period_end,
         weeks.opening_date,
-        weeks.cutoff_date
-    from states
-    inner join weeks
+        weeks.cutoff_date,
+        calendar_days.date_day
+    from weeks
+    inner join calendar_days
         on
-            states.started_date >= weeks.week_start
-            and states.started_date <= weeks.cutoff_date
+            weeks.week_start <= calendar_days.date_day
+            and weeks.cutoff_date >= calendar_days.date_day
+),
+
+changed_deal_weeks as (
+    -- a deal's standing can only move in a week in which one of its states began
+    select distinct
+        states.opportunity_id,
+        week_days.period_id,
+        week_days.week_of_period,
+        week_days.period_start,
+        week_days.period_end,
+        week_days.opening_date,
+        week_days.cutoff_date
+    from states
+    inner join week_days
+        on states.started_date = week_days.date_day
 ),
 
 standings as (

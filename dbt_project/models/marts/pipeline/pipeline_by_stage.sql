@@ -104,16 +104,18 @@ stage_rows as (
         health_rows.as_of_date
     from health_rows
     cross join open_stages
+    -- each row's level picks its sums by equality (rep_sums are all at level 'rep', node_sums
+    -- at the team levels): a constant such as `hierarchy_level = 'rep'` in a left join's
+    -- condition made DuckDB join by nested loops, most of this model's time on a large company
     left join rep_sums
         on
-            health_rows.hierarchy_level = 'rep'
+            health_rows.hierarchy_level = rep_sums.hierarchy_level
             and health_rows.rep_id = rep_sums.rep_id
             and health_rows.period_id = rep_sums.period_id
             and open_stages.stage_name = rep_sums.stage_name
     left join node_sums
         on
-            health_rows.hierarchy_level <> 'rep'
-            and health_rows.hierarchy_level = node_sums.hierarchy_level
+            health_rows.hierarchy_level = node_sums.hierarchy_level
             and health_rows.team_id = node_sums.team_id
             and health_rows.period_id = node_sums.period_id
             and open_stages.stage_name = node_sums.stage_name
