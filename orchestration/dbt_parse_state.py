@@ -42,8 +42,9 @@ def shared_parse_file(settings: Settings) -> Path:
 
 
 def warehouse_parse_file(settings: Settings) -> Path:
-    """The warehouse's own last saved parse (beside the runs' target folders)."""
-    return settings.dbt_target_dir("any").parent / PARSE_FILE
+    """The warehouse's own last saved parse, in the folder of its runs' target folders."""
+    runs_folder = settings.dbt_target_dir("run").parent
+    return runs_folder / PARSE_FILE
 
 
 def start_from_saved_parse(settings: Settings, target: Path) -> None:
@@ -95,5 +96,8 @@ def copy_atomically(source: Path, destination: Path) -> None:
     """Copy whole or not at all: runs of other warehouses may read the shared copy meanwhile."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, partial)
-    os.replace(partial, destination)
+    try:
+        shutil.copyfile(source, partial)
+        os.replace(partial, destination)
+    finally:
+        partial.unlink(missing_ok=True)  # a copy that failed half-way leaves nothing

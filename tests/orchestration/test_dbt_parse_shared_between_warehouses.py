@@ -95,3 +95,13 @@ def test_only_the_newest_shared_parses_are_kept(tmp_path: Path, shared_dir: Path
     assert shared_parse_file(settings).name in kept
     assert "old-10.msgpack" in kept and "old-03.msgpack" not in kept
     assert (target.parent / PARSE_FILE).read_bytes() == b"this run's parse"
+
+
+def test_a_copy_that_fails_leaves_no_partial_file(tmp_path: Path) -> None:
+    source = tmp_path / PARSE_FILE
+    source.write_bytes(b"parse")
+    blocked = tmp_path / "states" / "blocked.msgpack"
+    (blocked / "occupied").mkdir(parents=True)  # a folder where the file should go
+    with pytest.raises(OSError):
+        dbt_parse_state.copy_atomically(source, blocked)
+    assert sorted(p.name for p in blocked.parent.iterdir()) == ["blocked.msgpack"]
