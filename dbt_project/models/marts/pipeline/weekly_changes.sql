@@ -41,14 +41,13 @@ rep_period_teams as (select * from {{ ref('int_rep_period_teams_anchored') }}),
 teams as (select * from {{ ref('int_teams_pathed') }}),
 nodes as (select * from {{ ref('dim_team') }}),
 calls as (select * from {{ ref('forecast_calls') }}),
-calendar_days as (select * from {{ ref('int_calendar_days_enriched') }}),
+period_days as (select * from {{ ref('int_fiscal_period_days_spined') }}),
 projections as (select * from {{ ref('forecast_projection') }}),
 
 boundaries as (
     -- the days a standing is read on: before the quarter's first week, and each week's end
     select
         period_id,
-        period_start,
         0 as boundary_week,
         opening_date as boundary_date
     from weeks
@@ -56,27 +55,14 @@ boundaries as (
     union all
     select
         period_id,
-        period_start,
         week_of_period as boundary_week,
         cutoff_date as boundary_date
     from weeks
 ),
 
-counted_states as (
-    -- the states that count in a measure, each with the fiscal quarter its close date falls
-    -- in, so that it meets that quarter's boundaries by an equality join: joining every state
-    -- with every boundary by range was a piecewise merge join, 12 of this model's 14 s on the
-    -- large company
-    select
-        states.*,
-        calendar_days.fiscal_quarter_start as close_quarter_start
-    from states
-    inner join calendar_days
-        on states.close_date = calendar_days.date_day
-    where states.is_won or not states.is_closed
-),
-
 standing_states as (
+    -- a state meets its quarter's boundaries through the quarter its close date falls in,
+    -- found by that day (int_fiscal_period_days_spined says why)
     select
         boundaries.period_id,
         boundaries.boundary_week,
@@ -87,12 +73,15 @@ standing_states as (
         case
             when not states.is_closed and states.forecast_category = 'Commit' then states.local_amount else 0
         end as commit_pipeline_local_amount
-    from boundaries
-    inner join counted_states as states
+    from states
+    inner join period_days
+        on states.close_date = period_days.date_day
+    inner join boundaries
         on
-            boundaries.period_start = states.close_quarter_start
-            and boundaries.boundary_date >= states.started_date
-            and (states.next_started_date is null or boundaries.boundary_date < states.next_started_date)
+            period_days.period_id = boundaries.period_id
+            and states.started_date <= boundaries.boundary_date
+            and (states.next_started_date is null or states.next_started_date > boundaries.boundary_date)
+    where states.is_won or not states.is_closed
 ),
 
 revenue_credits as (
