@@ -50,7 +50,11 @@ def dbt_build(context: Context) -> int:
     from tests.support.dbt.dbt_helpers import dbt_failure_summary, run_dbt
 
     done = run_dbt(
-        DBT_ARGS, context.warehouse_dir / "work.duckdb", _dbt_dir(context), _dbt_vars(context)
+        DBT_ARGS,
+        context.warehouse_dir / "work.duckdb",
+        _dbt_dir(context),
+        _dbt_vars(context),
+        separate_process=True,  # as `spm run` starts it
     )
     if done.returncode != 0:
         raise RuntimeError(f"dbt build failed:\n{dbt_failure_summary(done)}")

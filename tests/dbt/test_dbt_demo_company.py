@@ -163,8 +163,11 @@ def fixture_demo_builds(small_landing, small_pipeline, tmp_path_factory: pytest.
     manifest = generate(landing, scale="small", seed=42, as_of=AS_OF, fiscal_year_start_month=2)
     load_all(landing, warehouse)
     db = warehouse / "work.duckdb"
+    # what the tests read, with its data tests (every model builds under a February year
+    # in test_dbt_kpi_examples.py)
     done = run_dbt(
-        ["build", "--exclude", "test_type:unit"],
+        ["build", "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious"]
+        + ["--select", "+rep_performance", "+quarantine_opportunities", "+quarantine_quotas"],
         work_db=db,
         target_dir=root,
         dbt_vars={"as_of_date": AS_OF.isoformat(), "fiscal_year_start_month": 2},
