@@ -9,12 +9,11 @@ still wins: the dbt unit tests fix their own date that way.)
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.dbt.dbt_helpers import DBT, dbt_arguments, dbt_environment
+from tests.support.dbt.dbt_helpers import dbt_arguments, dbt_in_this_process
 
 MODEL = "dim_rep"
 COMPILED = Path("compiled/spm/models/marts/core/dim_rep.sql")
@@ -22,16 +21,11 @@ REPARSED = "Unable to do partial parsing"
 
 
 def _compile(root: Path, as_of: str) -> tuple[str, str]:
-    """`dbt compile` of one model in `root`; (dbt's output, the compiled SQL)."""
-    env = dbt_environment(SPM_WORK_DB="work.duckdb", SPM_DUCKDB_TEMP_DIR="duckdb_tmp")
-    env["SPM_AS_OF"] = as_of
-    done = subprocess.run(
-        [str(DBT), *dbt_arguments(["compile", "--select", MODEL], root)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    """`dbt compile` of one model in `root` (no saved parse but its own); (dbt's output, the
+    compiled SQL)."""
+    settings = {"SPM_WORK_DB": "work.duckdb", "SPM_DUCKDB_TEMP_DIR": "duckdb_tmp"}
+    done = dbt_in_this_process(
+        dbt_arguments(["compile", "--select", MODEL], root), root, {**settings, "SPM_AS_OF": as_of}
     )
     compiled = root / "target" / COMPILED
     sql = compiled.read_text() if done.returncode == 0 else ""

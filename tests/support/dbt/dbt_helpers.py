@@ -104,13 +104,13 @@ def run_dbt(
             check=False,
         )
     else:
-        done = _run_in_this_process(arguments, folder, settings)
+        done = dbt_in_this_process(arguments, folder, settings)
     if cached is not None and not cached.exists() and (target / PARSE_FILE).exists():
         copy_atomically(target / PARSE_FILE, cached)  # whole or not at all, for the other worker
     return done
 
 
-def _run_in_this_process(
+def dbt_in_this_process(
     arguments: list[str], folder: Path, settings: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
     """dbt's `dbtRunner` in this process, in `folder` and with `settings` in the environment
