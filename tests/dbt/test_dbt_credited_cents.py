@@ -9,7 +9,7 @@ boundaries where a product rounded twice (or held as a float) would lose a cent.
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 from tests.support.dbt.dbt_helpers import run_dbt
@@ -30,8 +30,10 @@ CASES = [
 
 
 def _expected(local: str, rate: str, share: str) -> str:
-    product = Decimal(local) * Decimal(rate) * Decimal(share)
-    return str(product.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    with localcontext() as context:
+        context.prec = 60  # every digit of the product, whatever the case
+        product = Decimal(local) * Decimal(rate) * Decimal(share)
+        return str(product.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _args(local: str, rate: str, share: str) -> tuple[str, str, str]:
