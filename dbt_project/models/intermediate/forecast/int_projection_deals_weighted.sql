@@ -18,6 +18,7 @@ credits as (select * from {{ ref('int_opportunity_credits_split') }}),
 win_rates as (select * from {{ ref('int_projection_win_rates_estimated') }}),
 quarters as (select * from {{ ref('int_fiscal_quarters_ranked') }}),
 stages as (select * from {{ ref('int_crm_stages_resolved') }}),
+period_days as (select * from {{ ref('int_fiscal_period_days_spined') }}),
 
 projected_quarters as (
     select *
@@ -36,15 +37,17 @@ monday_deals as (
         snapshots.age_days,
         snapshots.local_amount,
         snapshots.fx_rate_to_corporate as valuation_rate
-    from projected_quarters
-    inner join snapshots
-        on
-            projected_quarters.period_start <= snapshots.snapshot_date
-            and projected_quarters.period_end >= snapshots.snapshot_date
-            and projected_quarters.period_start <= snapshots.close_date
-            and projected_quarters.period_end >= snapshots.close_date
+    -- the quarter the close date falls in, found by its day (int_fiscal_period_days_spined
+    -- says why); the Monday must fall in it too
+    from snapshots
+    inner join period_days
+        on snapshots.close_date = period_days.date_day
+    inner join projected_quarters
+        on period_days.period_id = projected_quarters.period_id
     where
-        {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
+        projected_quarters.period_start <= snapshots.snapshot_date
+        and projected_quarters.period_end >= snapshots.snapshot_date
+        and {{ iso_day_of_week('snapshots.snapshot_date') }} = 1
         -- on the as-of date itself the current projection (pinned states) is the one
         and snapshots.snapshot_date < {{ as_of_date() }}
 ),
@@ -60,11 +63,11 @@ current_deals as (
         pinned.age_days,
         pinned.local_amount,
         pinned.valuation_rate
-    from projected_quarters
-    inner join pinned
-        on
-            projected_quarters.period_start <= pinned.close_date
-            and projected_quarters.period_end >= pinned.close_date
+    from pinned
+    inner join period_days
+        on pinned.close_date = period_days.date_day
+    inner join projected_quarters
+        on period_days.period_id = projected_quarters.period_id
     where projected_quarters.quarters_ago = 0 and pinned.is_open
 ),
 
