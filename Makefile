@@ -15,13 +15,14 @@ export DO_NOT_TRACK := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help setup browser postgres demo test test-fast test-spark dev lint format bench evidence clean
+.PHONY: help setup browser postgres demo test test-fast test-spark test-spark-all dev lint format bench evidence clean
 
 help:
 	@echo "make demo   generate the demo company, run the whole pipeline, print where to look"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make test-fast  the fast lane: no pipeline run, no shared company build"
-	@echo "make test-spark  the small company run on a local Spark, compared with DuckDB"
+	@echo "make test-spark  the small company run on a local Spark, compared with DuckDB (CI runs it)"
+	@echo "make test-spark-all  every Spark test (also the next day and a HubSpot company)"
 	@echo "make dev    Dagster UI on http://127.0.0.1:3000 and the daemon (schedules, sensor)"
 	@echo "make lint   ruff + sqlfluff;  make bench  the benchmark;  make evidence  build with Evidence"
 
@@ -53,8 +54,14 @@ PYTEST_ARGS ?= -n 2 --dist loadgroup --no-loadscope-reorder --durations=25
 test: setup browser postgres
 	$(BIN)/pytest $(PYTEST_ARGS) -m "not spark"
 
-# The small company built on Spark and compared with DuckDB, mart by mart (minutes on 2 cores).
+# The small company built on Spark and compared with DuckDB, mart by mart, and dbt's unit
+# tests on Spark (about six minutes on 2 cores; CI runs it after `make test`).
 test-spark: setup
+	$(BIN)/pytest $(PYTEST_ARGS) -m "spark and not spark_extended"
+
+# Every Spark test: also the next day's run on Spark and a HubSpot company on both engines
+# (about sixteen minutes).
+test-spark-all: setup
 	$(BIN)/pytest $(PYTEST_ARGS) -m spark
 
 # The lane to run while working: unit, contract, rule, page and loader tests; no whole

@@ -9,12 +9,11 @@ engine's run published, money to the cent, doubles to 1e-9.
 The project's dbt unit tests (the KPI macros' worked examples) then run on Spark against the
 relations that build left: the same fixtures and expected rows as on DuckDB.
 
-Then the next day's run on the same lake and Spark tables publishes too.
-
-A company whose CRM is HubSpot (the same company served by the HubSpot replica) publishes the
-same on both engines as well: its staging models are the only SQL that differs.
-
-Marker `spark` (`make test-spark`, not `make test`): about seventeen minutes on 2 cores.
+Those two are marker `spark` (`make test-spark`, which CI runs after `make test`: about six
+minutes on 2 cores). Marker `spark_extended` as well (`make test-spark-all` only, about ten
+minutes more): the next day's run on the same lake and Spark tables publishes too, and a
+company whose CRM is HubSpot (the same company served by the HubSpot replica) publishes the
+same on both engines: its staging models are the only SQL that differs.
 """
 
 from __future__ import annotations
@@ -36,20 +35,30 @@ from tests.support.dbt.spark_engine import compare_published
 from tests.support.shared_fixtures import run_dagster_home
 
 PUBLISHED_SCHEMAS = {"marts", "quarantine"}
+SPARK_RUN_GROUP = pytest.mark.xdist_group("spark_small_company")
+
+
+@pytest.fixture(scope="module")
+def spark_small_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The session's small company run once with the Spark engine: (settings, outcome)."""
+    settings = make_settings(small_landing, tmp_path_factory.mktemp("spark_run")).with_overrides(
+        engine="spark"
+    )
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
+        return settings, run_pipeline(settings)
 
 
 @pytest.mark.slow
 @pytest.mark.spark
 @pytest.mark.company
+@SPARK_RUN_GROUP
 def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
-    small_pipeline, small_landing: Path, tmp_path: Path
+    small_pipeline, spark_small_run, tmp_path: Path
 ) -> None:
     duck_settings, duck_outcome = small_pipeline
     assert duck_outcome.published
-    settings = make_settings(small_landing, tmp_path).with_overrides(engine="spark")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
-        outcome = run_pipeline(settings)
+    settings, outcome = spark_small_run
 
     assert outcome.success and outcome.published, outcome.report.get("root_causes")
     assert {c["name"] for c in outcome.report["checks"]} == {
@@ -65,17 +74,28 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
     unit_tests = ["test", "--select", "test_type:unit", "--target", "spark"]
     dbt_step(settings, unit_tests, tmp_path / "unit_tests", "dbt's unit tests on Spark")
 
-    # the next day on the same lake, metastore and Spark tables: every model rebuilt in full
-    # (a Parquet table cannot delete what an incremental model replaces), published
+
+@pytest.mark.slow
+@pytest.mark.spark
+@pytest.mark.spark_extended
+@pytest.mark.company
+@SPARK_RUN_GROUP
+def test_the_next_day_on_the_same_lake_and_spark_tables_publishes(spark_small_run) -> None:
+    settings, outcome = spark_small_run
+    assert outcome.published, outcome.report.get("root_causes")
+    # every model rebuilt in full (a Parquet table cannot delete what an incremental model
+    # replaces), published
     next_day = settings.with_overrides(as_of=settings.as_of + dt.timedelta(days=1))
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
-        outcome = run_pipeline(next_day)
-    assert outcome.success and outcome.published, outcome.report.get("root_causes")
+        next_outcome = run_pipeline(next_day)
+    assert next_outcome.success and next_outcome.published, next_outcome.report.get("root_causes")
+    assert next_outcome.report["as_of_date"] == next_day.as_of.isoformat()
 
 
 @pytest.mark.slow
 @pytest.mark.spark
+@pytest.mark.spark_extended
 @pytest.mark.company
 def test_a_hubspot_company_published_from_spark_equals_the_duckdb_engines(
     small_landing: Path, tmp_path: Path
