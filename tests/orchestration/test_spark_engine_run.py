@@ -21,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from orchestration.dbt_manifest import ensure_manifest
-from orchestration.runner import run_pipeline
+from orchestration.runner import RunOutcome, run_pipeline
 from orchestration.settings import Settings
 from orchestration.spark_engine import built_tables, dbt_step
 from replicas.connect import crm_replica
@@ -38,15 +40,44 @@ PUBLISHED_SCHEMAS = {"marts", "quarantine"}
 SPARK_RUN_GROUP = pytest.mark.xdist_group("spark_small_company")
 
 
+@dataclass(frozen=True)
+class Published:
+    """The two published files of a run, as that run left them."""
+
+    public: Path
+    restricted: Path
+
+    @classmethod
+    def kept_from(cls, settings: Settings, folder: Path) -> Published:
+        """Copies of `settings`' published files in `folder`: a later run on the same
+        warehouse (the next day's) replaces the files, not these."""
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(
+            Path(shutil.copy2(settings.published_db, folder / settings.published_db.name)),
+            Path(shutil.copy2(settings.restricted_db, folder / settings.restricted_db.name)),
+        )
+
+
+@dataclass(frozen=True)
+class SparkRun:
+    """The Spark engine's run of the small company: its settings, outcome and first files."""
+
+    settings: Settings
+    outcome: RunOutcome
+    published: Published | None  # None when the run did not publish
+
+
 @pytest.fixture(scope="module")
-def spark_small_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The session's small company run once with the Spark engine: (settings, outcome)."""
-    settings = make_settings(small_landing, tmp_path_factory.mktemp("spark_run")).with_overrides(
-        engine="spark"
-    )
+def spark_small_run(small_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> SparkRun:
+    """The session's small company run once with the Spark engine, its published files kept
+    as it left them (the next-day test runs on the same warehouse, in whichever order)."""
+    root = tmp_path_factory.mktemp("spark_run")
+    settings = make_settings(small_landing, root).with_overrides(engine="spark")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(run_dagster_home(settings)))
-        return settings, run_pipeline(settings)
+        outcome = run_pipeline(settings)
+    published = Published.kept_from(settings, root / "first_day") if outcome.published else None
+    return SparkRun(settings, outcome, published)
 
 
 @pytest.mark.slow
@@ -58,7 +89,7 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
 ) -> None:
     duck_settings, duck_outcome = small_pipeline
     assert duck_outcome.published
-    settings, outcome = spark_small_run
+    settings, outcome = spark_small_run.settings, spark_small_run.outcome
 
     assert outcome.success and outcome.published, outcome.report.get("root_causes")
     assert {c["name"] for c in outcome.report["checks"]} == {
@@ -68,7 +99,12 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
     assert not (Path(os.getcwd()) / "metastore_db").exists(), "the metastore left the warehouse"
     assert (Path(settings.lake) / "raw_crm" / "opportunity" / "part-0.parquet").is_file()
 
-    _assert_published_the_same(duck_settings, settings)
+    assert spark_small_run.published is not None
+    _assert_published_the_same(
+        Published(duck_settings.published_db, duck_settings.restricted_db),
+        spark_small_run.published,
+        settings,
+    )
 
     # dbt's unit tests need their models' parents as relations: the build above left them
     unit_tests = ["test", "--select", "test_type:unit", "--target", "spark"]
@@ -80,8 +116,10 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
 @pytest.mark.spark_extended
 @pytest.mark.company
 @SPARK_RUN_GROUP
-def test_the_next_day_on_the_same_lake_and_spark_tables_publishes(spark_small_run) -> None:
-    settings, outcome = spark_small_run
+def test_the_next_day_on_the_same_lake_and_spark_tables_publishes(
+    spark_small_run: SparkRun,
+) -> None:
+    settings, outcome = spark_small_run.settings, spark_small_run.outcome
     assert outcome.published, outcome.report.get("root_causes")
     # every model rebuilt in full (a Parquet table cannot delete what an incremental model
     # replaces), published
@@ -112,18 +150,23 @@ def test_a_hubspot_company_published_from_spark_equals_the_duckdb_engines(
             assert outcome.success and outcome.published, (engine, outcome.report["root_causes"])
             runs[engine] = settings
     assert (Path(runs["spark"].lake) / "raw_hubspot" / "deals" / "part-0.parquet").is_file()
-    _assert_published_the_same(runs["duckdb"], runs["spark"])
+    duck, spark = runs["duckdb"], runs["spark"]
+    _assert_published_the_same(
+        Published(duck.published_db, duck.restricted_db),
+        Published(spark.published_db, spark.restricted_db),
+        spark,
+    )
 
 
-def _assert_published_the_same(duck_settings: Settings, spark_settings: Settings) -> None:
+def _assert_published_the_same(duck: Published, spark: Published, spark_settings: Settings) -> None:
     """Every table dbt builds into the published files holds the same rows from both engines
     (`compare_published`: money to the cent, doubles to 1e-9)."""
     tables = built_tables(json.loads(ensure_manifest(spark_settings).read_text()))
     public = [(s, t) for s, t in tables if s in PUBLISHED_SCHEMAS]
     restricted = [(s, t) for s, t in tables if s == "marts_restricted"]
     compared = {
-        **compare_published(duck_settings.published_db, spark_settings.published_db, public),
-        **compare_published(duck_settings.restricted_db, spark_settings.restricted_db, restricted),
+        **compare_published(duck.public, spark.public, public),
+        **compare_published(duck.restricted, spark.restricted, restricted),
     }
     assert len(compared) > 40 and restricted, sorted(compared)
     differ = {
