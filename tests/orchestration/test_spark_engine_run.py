@@ -48,6 +48,11 @@ class Published:
     restricted: Path
 
     @classmethod
+    def of(cls, settings: Settings) -> Published:
+        """The files a run with `settings` publishes to."""
+        return cls(settings.published_db, settings.restricted_db)
+
+    @classmethod
     def kept_from(cls, settings: Settings, folder: Path) -> Published:
         """Copies of `settings`' published files in `folder`: a later run on the same
         warehouse (the next day's) replaces the files, not these."""
@@ -101,7 +106,7 @@ def test_the_small_company_published_from_spark_equals_the_duckdb_engines(
 
     assert spark_small_run.published is not None
     _assert_published_the_same(
-        Published(duck_settings.published_db, duck_settings.restricted_db),
+        Published.of(duck_settings),
         spark_small_run.published,
         settings,
     )
@@ -150,11 +155,8 @@ def test_a_hubspot_company_published_from_spark_equals_the_duckdb_engines(
             assert outcome.success and outcome.published, (engine, outcome.report["root_causes"])
             runs[engine] = settings
     assert (Path(runs["spark"].lake) / "raw_hubspot" / "deals" / "part-0.parquet").is_file()
-    duck, spark = runs["duckdb"], runs["spark"]
     _assert_published_the_same(
-        Published(duck.published_db, duck.restricted_db),
-        Published(spark.published_db, spark.restricted_db),
-        spark,
+        Published.of(runs["duckdb"]), Published.of(runs["spark"]), runs["spark"]
     )
 
 
